@@ -1,0 +1,1 @@
+"""What the answers say: pure functions over pandas frames, plus their views."""

@@ -1,0 +1,5 @@
+"""Tables of the facilitation package (none yet)."""
+
+from sqlite_utils import Migrations
+
+migrations = Migrations("facilitation")

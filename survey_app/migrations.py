@@ -1,0 +1,150 @@
+"""Schema of accounts, diagnostics, territories and resident surveys.
+
+Each migration is named, transactional and applied once (sqlite-utils
+records it); add a new function rather than editing an applied one.
+Tables are written in SQL so that ON DELETE CASCADE is explicit: deleting a
+diagnostic removes everything that belongs to it.
+"""
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("survey_app")
+
+
+@migrations()
+def m001_accounts(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            name TEXT NOT NULL DEFAULT '',
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        -- Failed sign-ins per e-mail address, for throttling (no IP stored).
+        CREATE TABLE login_failures (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL COLLATE NOCASE,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX login_failures_email ON login_failures(email, at);
+        """
+    )
+
+
+@migrations()
+def m002_territory(db: Database) -> None:
+    db.executescript(
+        """
+        -- Official administrative divisions (Etalab, decoupage-administratif).
+        CREATE TABLE communes (
+            code TEXT PRIMARY KEY,          -- code INSEE (COG)
+            name TEXT NOT NULL,
+            search_name TEXT NOT NULL,      -- lower case, no accents or dashes
+            departement TEXT,
+            region TEXT,
+            population INTEGER,
+            postcodes TEXT NOT NULL DEFAULT '',  -- space-separated
+            epci_code TEXT
+        );
+        CREATE INDEX communes_search ON communes(search_name);
+        CREATE TABLE commune_postcodes (
+            postcode TEXT NOT NULL,
+            commune_code TEXT NOT NULL REFERENCES communes(code),
+            PRIMARY KEY (postcode, commune_code)
+        );
+        CREATE TABLE epcis (
+            code TEXT PRIMARY KEY,          -- SIREN
+            name TEXT NOT NULL,
+            search_name TEXT NOT NULL,
+            kind TEXT,                      -- CC, CA, CU, METRO
+            population INTEGER
+        );
+        CREATE TABLE geo_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """
+    )
+
+
+@migrations()
+def m003_diagnostics(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE diagnostics (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            structure TEXT NOT NULL DEFAULT '',     -- who runs it (controller)
+            contact_email TEXT NOT NULL DEFAULT '',
+            starts_on TEXT,
+            ends_on TEXT,
+            retention_months INTEGER NOT NULL DEFAULT 24,
+            created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE diagnostic_members (
+            diagnostic_id INTEGER NOT NULL
+                REFERENCES diagnostics(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            role TEXT NOT NULL DEFAULT 'member',    -- owner | member
+            PRIMARY KEY (diagnostic_id, user_id)
+        );
+        CREATE TABLE diagnostic_communes (
+            diagnostic_id INTEGER NOT NULL
+                REFERENCES diagnostics(id) ON DELETE CASCADE,
+            commune_code TEXT NOT NULL REFERENCES communes(code),
+            PRIMARY KEY (diagnostic_id, commune_code)
+        );
+        """
+    )
+
+
+@migrations()
+def m004_surveys(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE surveys (
+            id INTEGER PRIMARY KEY,
+            diagnostic_id INTEGER NOT NULL
+                REFERENCES diagnostics(id) ON DELETE CASCADE,
+            code TEXT NOT NULL UNIQUE,      -- used in URLs and the CLI
+            title TEXT NOT NULL,
+            intro TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'draft',   -- draft | open | closed
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        -- A frozen list of questions (JSON). Answers point to the version they
+        -- were given under, so editing a survey never re-labels them.
+        CREATE TABLE survey_versions (
+            id INTEGER PRIMARY KEY,
+            survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            questions TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (survey_id, number)
+        );
+        CREATE TABLE collection_points (
+            id INTEGER PRIMARY KEY,
+            survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,
+            code TEXT NOT NULL UNIQUE,      -- /s/<code>
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,             -- marche, ecole, mairie, ...
+            target INTEGER,
+            created_at TEXT NOT NULL
+        );
+        -- One row per submitted questionnaire. Answers are a JSON object
+        -- {question key: value}; no IP address or user agent, ever.
+        CREATE TABLE responses (
+            id INTEGER PRIMARY KEY,
+            survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,
+            version_id INTEGER NOT NULL REFERENCES survey_versions(id),
+            point_id INTEGER REFERENCES collection_points(id) ON DELETE CASCADE,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            mode TEXT NOT NULL DEFAULT 'self',  -- self | kiosk | interview | paper
+            submitted_at TEXT NOT NULL,
+            answers TEXT NOT NULL
+        );
+        CREATE INDEX responses_survey ON responses(survey_id, id);
+        CREATE INDEX responses_point ON responses(point_id);
+        """
+    )

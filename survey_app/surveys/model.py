@@ -1,0 +1,263 @@
+"""Surveys, their versions and their responses: the contract every part shares.
+
+A survey's questions are a JSON list frozen in `survey_versions`. A question:
+
+    {
+      "key": "EQ_MOBILE",        # stable across versions; analysis joins on it
+      "type": "single",          # see QUESTION_TYPES
+      "theme": "equipement",     # see THEMES
+      "text": "Pour votre usage personnel, utilisez-vous ... ?",
+      "help": "",                # optional hint shown under the question
+      "required": true,
+      "choices": [{"code": "smartphone", "label": "Un smartphone"}, ...],
+      "other": false,            # adds "Autre, précisez" (code "autre")
+      "exclusive": ["aucun"],    # multiple: codes that cannot be combined
+      "show_if": {"question": "CO_INTERNET_DOMICILE", "values": ["non"]},
+      "min": 0, "max": 120,      # number
+      "max_length": 2000,        # texts
+      "bank_id": "EQ_MOBILE"     # the bank question it comes from, if any
+    }
+
+A response's `answers` is a JSON object keyed by question key: a choice code
+for single/scale, a list of codes for multiple, a number, a string, or an
+INSEE code for commune; the text of "Autre, précisez" is stored under
+"<key>.autre". Unanswered and hidden questions are absent.
+
+Versioning: while no response points at the latest version it is edited in
+place; once answers exist, saving creates version n+1, so old answers keep
+the wording and labels they were given under. A choice whose label changes
+must get a new code (`freeze_choice_codes` does it) so that no answer is ever
+re-labelled.
+"""
+
+import json
+from typing import Any
+
+import sqlite_utils
+
+from ..db import now, write_transaction
+from ..text import fold, random_code
+
+QUESTION_TYPES = {
+    "single": "Choix unique",
+    "multiple": "Choix multiples",
+    "scale": "Échelle",
+    "number": "Nombre",
+    "short_text": "Texte court",
+    "long_text": "Texte long",
+    "commune": "Commune",
+}
+CHOICE_TYPES = {"single", "multiple", "scale"}
+THEMES = {
+    "equipement": "Équipement",
+    "connexion": "Connexion",
+    "usages": "Usages",
+    "competences": "Compétences",
+    "demarches": "Démarches en ligne",
+    "besoins": "Besoins d'accompagnement",
+    "freins": "Freins",
+    "profil": "Profil",
+    "autre": "Autres questions",
+}
+POINT_KINDS = {
+    "marche": "Marché",
+    "ecole": "École",
+    "mairie": "Mairie",
+    "mediatheque": "Médiathèque",
+    "france_services": "France Services",
+    "porte_a_porte": "Porte-à-porte",
+    "evenement": "Événement",
+    "en_ligne": "En ligne",
+    "autre": "Autre lieu",
+}
+MODES = {
+    "self": "Sur son téléphone",
+    "kiosk": "Tablette en libre-service",
+    "interview": "Entretien",
+    "paper": "Saisie d'un questionnaire papier",
+}
+SURVEY_STATUSES = {"draft": "Brouillon", "open": "Ouverte", "closed": "Close"}
+
+
+def choice_code(label: str, taken: set[str]) -> str:
+    """A short readable code for a choice label, unique among `taken`."""
+    base = "_".join(fold(label).split()[:4])[:40] or "choix"
+    base = "".join(c for c in base if c.isalnum() or c == "_") or "choix"
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}_{n}", n + 1
+    return code
+
+
+def freeze_choice_codes(
+    old: list[dict[str, Any]], new: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Give every new or re-labelled choice a code never used in `old`.
+
+    Choices whose label is unchanged keep their code, so answers given under
+    the old version still count with the new one.
+    """
+    old_by_key = {q["key"]: q for q in old}
+    frozen = []
+    for question in new:
+        question = dict(question)
+        before = old_by_key.get(question["key"])
+        if question.get("choices") and before and before.get("choices"):
+            by_label = {c["label"]: c["code"] for c in before["choices"]}
+            used = {c["code"] for c in before["choices"]} | {"autre"}
+            choices = []
+            for choice in question["choices"]:
+                code = by_label.get(choice["label"])
+                if code is None or code in {c["code"] for c in choices}:
+                    code = choice_code(choice["label"], used)
+                used.add(code)
+                choices.append({**choice, "code": code})
+            question["choices"] = choices
+        frozen.append(question)
+    return frozen
+
+
+def new_survey_code(db: sqlite_utils.Database) -> str:
+    while True:
+        code = random_code(6)
+        taken = db.execute(
+            "SELECT 1 FROM surveys WHERE code = ? UNION ALL "
+            "SELECT 1 FROM collection_points WHERE code = ?",
+            [code, code],
+        ).fetchone()
+        if not taken:
+            return code
+
+
+def create_survey(
+    db: sqlite_utils.Database,
+    diagnostic_id: int,
+    title: str,
+    questions: list[dict[str, Any]],
+    intro: str = "",
+    code: str | None = None,
+) -> int:
+    with write_transaction(db):
+        stamp = now()
+        survey_id = db.execute(
+            "INSERT INTO surveys (diagnostic_id, code, title, intro, status, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, 'draft', ?, ?)",
+            [diagnostic_id, code or new_survey_code(db), title, intro, stamp, stamp],
+        ).lastrowid
+        db.execute(
+            "INSERT INTO survey_versions (survey_id, number, questions, created_at) "
+            "VALUES (?, 1, ?, ?)",
+            [survey_id, json.dumps(questions, ensure_ascii=False), stamp],
+        )
+    return survey_id
+
+
+def current_version(db: sqlite_utils.Database, survey_id: int) -> dict[str, Any]:
+    row = db.execute(
+        "SELECT * FROM survey_versions WHERE survey_id = ? "
+        "ORDER BY number DESC LIMIT 1",
+        [survey_id],
+    ).fetchone()
+    version = dict(row)
+    version["questions"] = json.loads(version["questions"])
+    return version
+
+
+def all_versions(db: sqlite_utils.Database, survey_id: int) -> list[dict[str, Any]]:
+    rows = db.execute(
+        "SELECT * FROM survey_versions WHERE survey_id = ? ORDER BY number",
+        [survey_id],
+    )
+    return [{**dict(r), "questions": json.loads(r["questions"])} for r in rows]
+
+
+def save_questions(
+    db: sqlite_utils.Database, survey_id: int, questions: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Save a survey's question list, versioning it if answers exist.
+
+    Returns the version now current.
+    """
+    with write_transaction(db):
+        version = current_version(db, survey_id)
+        answered = db.execute(
+            "SELECT 1 FROM responses WHERE version_id = ? LIMIT 1", [version["id"]]
+        ).fetchone()
+        questions = freeze_choice_codes(version["questions"], questions)
+        payload = json.dumps(questions, ensure_ascii=False)
+        if answered:
+            db.execute(
+                "INSERT INTO survey_versions (survey_id, number, questions, "
+                "created_at) VALUES (?, ?, ?, ?)",
+                [survey_id, version["number"] + 1, payload, now()],
+            )
+        else:
+            db.execute(
+                "UPDATE survey_versions SET questions = ? WHERE id = ?",
+                [payload, version["id"]],
+            )
+        db.execute("UPDATE surveys SET updated_at = ? WHERE id = ?", [now(), survey_id])
+    return current_version(db, survey_id)
+
+
+def store_response(
+    db: sqlite_utils.Database,
+    *,
+    survey_id: int,
+    version_id: int,
+    point_id: int | None,
+    idempotency_key: str,
+    answers: dict[str, Any],
+    mode: str = "self",
+    submitted_at: str | None = None,
+) -> tuple[int, bool]:
+    """Store one response exactly once; return (response id, newly created).
+
+    A second submission with the same idempotency key (double tap, browser
+    retry, offline queue resent) returns the first response untouched.
+    """
+    with write_transaction(db):
+        cursor = db.execute(
+            "INSERT INTO responses (survey_id, version_id, point_id, "
+            "idempotency_key, mode, submitted_at, answers) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (idempotency_key) DO NOTHING",
+            [
+                survey_id,
+                version_id,
+                point_id,
+                idempotency_key,
+                mode,
+                submitted_at or now(),
+                json.dumps(answers, ensure_ascii=False),
+            ],
+        )
+        if cursor.rowcount == 1:
+            return cursor.lastrowid, True
+        row = db.execute(
+            "SELECT id FROM responses WHERE idempotency_key = ?", [idempotency_key]
+        ).fetchone()
+        return row[0], False
+
+
+def point_by_code(db: sqlite_utils.Database, code: str) -> dict[str, Any] | None:
+    row = db.execute(
+        "SELECT * FROM collection_points WHERE code = ?", [code.lower()]
+    ).fetchone()
+    return dict(row) if row else None
+
+
+def create_point(
+    db: sqlite_utils.Database,
+    survey_id: int,
+    name: str,
+    kind: str,
+    code: str | None = None,
+    target: int | None = None,
+) -> int:
+    with write_transaction(db):
+        return db.execute(
+            "INSERT INTO collection_points (survey_id, code, name, kind, target, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [survey_id, code or new_survey_code(db), name, kind, target, now()],
+        ).lastrowid
