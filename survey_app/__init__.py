@@ -55,7 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
 
-    from . import auth, cli, diagnostics, errors, home
+    from . import auth, cli, diagnostics, errors, extensions, home
     from .surveys import register as register_surveys
 
     app.register_blueprint(auth.bp)
@@ -63,6 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(diagnostics.bp)
     register_surveys(app)
     errors.init_app(app)
+    extensions.init_app(app)
     cli.init_app(app)
 
     import analysis.views

@@ -72,17 +72,6 @@ def new():
 @bp.route("/<int:diagnostic_id>")
 @login_required
 def show(diagnostic_id: int):
+    """The diagnostic's home: each package adds its own section to it."""
     diagnostic = member_diagnostic(diagnostic_id)
-    db = get_db()
-    surveys = [
-        dict(r)
-        for r in db.execute(
-            """SELECT s.*, (SELECT count(*) FROM responses r
-                            WHERE r.survey_id = s.id) AS responses
-               FROM surveys s WHERE diagnostic_id = ? ORDER BY created_at""",
-            [diagnostic_id],
-        )
-    ]
-    return render_template(
-        "diagnostics/show.html", diagnostic=diagnostic, surveys=surveys
-    )
+    return render_template("diagnostics/show.html", diagnostic=diagnostic)
