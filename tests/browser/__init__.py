@@ -1,0 +1,1 @@
+"""Playwright tests against the production server (see conftest.py)."""
