@@ -18,6 +18,7 @@ from flask import Flask, current_app, g
 # Every package with tables lists its migrations here, applied in this order.
 MIGRATION_MODULES = (
     "survey_app.migrations",
+    "survey_app.field_migrations",
     "facilitation.migrations",
     "analysis.migrations",
 )
