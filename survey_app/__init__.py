@@ -12,9 +12,13 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
+# Every form speaks French, including WTForms' built-in messages ("This field
+# is required"), without pulling in Flask-Babel for a single language.
+FlaskForm.Meta.locales = ("fr_FR", "fr")
 log = logging.getLogger(__name__)
 
 
@@ -25,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # A questionnaire left open on a phone for hours must still submit:
         # the CSRF token lives as long as the (permanent) session cookie.
         WTF_CSRF_TIME_LIMIT=None,
+        WTF_I18N_ENABLED=False,  # see FlaskForm.Meta.locales above
         PERMANENT_SESSION_LIFETIME=timedelta(days=31),
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
@@ -55,12 +60,26 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
 
-    from . import auth, cli, diagnostics, errors, extensions, home
+    from . import (
+        account,
+        auth,
+        cli,
+        diagnostics,
+        errors,
+        extensions,
+        home,
+        team,
+        territory,
+    )
     from .surveys import register as register_surveys
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(diagnostics.bp)
+    app.register_blueprint(territory.bp)
+    app.register_blueprint(team.bp)
+    app.register_blueprint(account.bp)
+    extensions.add_diagnostic_section(app, "diagnostics/_overview_section.html", 5)
     register_surveys(app)
     errors.init_app(app)
     extensions.init_app(app)

@@ -1,0 +1,51 @@
+"""A conseiller's own account: change the password."""
+
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from werkzeug.security import check_password_hash, generate_password_hash
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from .access import login_required
+from .db import get_db, write_transaction
+
+bp = Blueprint("account", __name__, url_prefix="/compte")
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(
+        "Mot de passe actuel", validators=[DataRequired("Indiquez votre mot de passe.")]
+    )
+    new = PasswordField(
+        "Nouveau mot de passe",
+        validators=[
+            DataRequired("Choisissez un nouveau mot de passe."),
+            Length(min=10, max=200, message="Au moins 10 caractères."),
+        ],
+        description="Au moins 10 caractères. Une phrase facile à retenir convient.",
+    )
+    confirm = PasswordField(
+        "Confirmez le nouveau mot de passe",
+        validators=[EqualTo("new", "Les deux mots de passe sont différents.")],
+    )
+
+
+@bp.route("/mot-de-passe", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not check_password_hash(g.user["password_hash"], form.current.data):
+            form.current.errors.append("Ce n'est pas votre mot de passe actuel.")
+        else:
+            db = get_db()
+            with write_transaction(db):
+                db.execute(
+                    "UPDATE users SET password_hash = ? WHERE id = ?",
+                    [generate_password_hash(form.new.data), g.user["id"]],
+                )
+            flash("Votre mot de passe a été changé.", "success")
+            return redirect(url_for("home.index"))
+    return render_template("account/password.html", form=form), (
+        400 if form.errors else 200
+    )
