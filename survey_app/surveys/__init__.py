@@ -4,7 +4,11 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import builder, public
+    from . import builder, dashboard, points, public
 
     app.register_blueprint(builder.bp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(points.bp)
+    points.init_app(app)
+    app.register_blueprint(dashboard.bp)
+    dashboard.init_app(app)
