@@ -1,7 +1,23 @@
 """Live workshops: empathy maps, vision boards, brainstorming, dot voting."""
 
+import os
+
 from flask import Flask
+
+# The diagnostic page lists the workshops with this template (pages side).
+DIAGNOSTIC_SECTION = "facilitation/_diagnostic_section.html"
 
 
 def init_app(app: Flask) -> None:
     """Register the workshop blueprints (issue 4)."""
+    from survey_app.extensions import add_diagnostic_section
+
+    from . import api, staff_api
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(staff_api.bp)
+    app.register_blueprint(staff_api.create_bp)
+    here = os.path.dirname(__file__)
+    # Until the pages' template exists, the diagnostic page must not break.
+    if os.path.exists(os.path.join(here, "templates", DIAGNOSTIC_SECTION)):
+        add_diagnostic_section(app, DIAGNOSTIC_SECTION, 40)

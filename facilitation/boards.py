@@ -1,0 +1,458 @@
+"""Activity templates and the phase state machine (with step back).
+
+Templates: `empathy` (Carte d'empathie), `vision` (Vision 2030 / 2035),
+`brainstorm` (free cards in named categories) and `dots` (Vote par
+gommettes on the cards of an earlier activity).
+
+Card activities go through write → reveal → group → vote → results; a dot
+vote through vote → results. The facilitator may jump to any phase, forward
+or back: a phase only changes what is shown and allowed, never the data, so
+stepping back loses nothing (Parabol #4881: people advanced by accident and
+could not go back).
+"""
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from survey_app.db import now, write_transaction
+from survey_app.text import fold
+
+from .errors import WorkshopError
+from .events import append_event
+
+CARD_PHASES = ("write", "reveal", "group", "vote", "results")
+VOTE_PHASES = ("vote", "results")
+PHASE_LABELS = {
+    "write": "Écriture",
+    "reveal": "Révélation",
+    "group": "Regroupement",
+    "vote": "Vote",
+    "results": "Résultats",
+}
+TEMPLATES: dict[str, dict[str, Any]] = {
+    "empathy": {"label": "Carte d'empathie", "phases": CARD_PHASES},
+    "vision": {"label": "Vision 2030 / 2035", "phases": CARD_PHASES},
+    "brainstorm": {"label": "Brainstorming", "phases": CARD_PHASES},
+    "dots": {"label": "Vote par gommettes", "phases": VOTE_PHASES},
+}
+EMPATHY_COLUMNS = (
+    ("qui", "Qui ?"),
+    ("dit", "Dit"),
+    ("pense", "Pense"),
+    ("fait", "Fait"),
+    ("ressent", "Ressent"),
+    ("peines", "Peines"),
+    ("gains", "Gains"),
+)
+VISION_THEMES = (
+    ("acces", "Accès"),
+    ("competences", "Compétences"),
+    ("accompagnement", "Accompagnement"),
+    ("partenariats", "Partenariats"),
+)
+VISION_HORIZONS = (5, 10)
+MAX_TIMER_SECONDS = 3 * 3600
+
+
+def _year() -> int:
+    return datetime.now(UTC).year
+
+
+def _labels(raw: Any, what: str, default: tuple[tuple[str, str], ...]) -> list:
+    """[{"key", "label"}] from strings or dicts; keys stay stable on rename."""
+    if raw is None:
+        return [{"key": k, "label": label} for k, label in default]
+    if not isinstance(raw, list) or not 1 <= len(raw) <= 12:
+        raise WorkshopError(f"Indiquez de 1 à 12 {what}.")
+    items, keys = [], set()
+    for entry in raw:
+        if isinstance(entry, dict):
+            label, key = str(entry.get("label", "")), entry.get("key")
+        else:
+            label, key = str(entry), None
+        label = " ".join(label.split())
+        if not label or len(label) > 60:
+            raise WorkshopError(f"Chaque nom de {what} doit compter 1 à 60 caractères.")
+        key = str(key) if key else (fold(label).replace(" ", "-")[:40] or "x")
+        while key in keys:
+            key += "-2"
+        keys.add(key)
+        items.append({"key": key, "label": label})
+    return items
+
+
+def _bool(raw: dict[str, Any], key: str, default: bool) -> bool:
+    return bool(raw.get(key, default))
+
+
+def _bounded(raw: dict, key: str, default: int, low: int, high: int, msg: str) -> int:
+    try:
+        value = int(raw.get(key, default))
+    except (TypeError, ValueError):
+        raise WorkshopError(msg) from None
+    if not low <= value <= high:
+        raise WorkshopError(msg)
+    return value
+
+
+def normalise_config(
+    db: sqlite_utils.Database,
+    workshop_id: int,
+    kind: str,
+    raw: dict[str, Any] | None,
+    activity_id: int | None = None,
+) -> dict[str, Any]:
+    """Checked configuration of an activity, defaults filled in.
+
+    :raise WorkshopError: unknown template, bad list, budget out of 1–20,
+        missing or foreign source activity for a dot vote.
+    """
+    if kind not in TEMPLATES:
+        raise WorkshopError("Choisissez un modèle d'activité.")
+    raw = raw or {}
+    if not isinstance(raw, dict):
+        raise WorkshopError("Configuration illisible.")
+    config: dict[str, Any] = {
+        "private": _bool(raw, "private", kind != "brainstorm"),
+        "budget": _bounded(
+            raw, "budget", 5, 1, 20, "Le nombre de gommettes doit être entre 1 et 20."
+        ),
+        "multiple_dots": _bool(raw, "multiple_dots", True),
+        "lock_at_time_up": _bool(raw, "lock_at_time_up", False),
+        "by_table": _bool(raw, "by_table", False),
+        "tables_merged": _bool(raw, "tables_merged", False),
+    }
+    if kind == "empathy":
+        target = " ".join(str(raw.get("target", "")).split())
+        if len(target) > 200:
+            raise WorkshopError("Le public cible est trop long (200 caractères).")
+        config["target"] = target
+    elif kind == "vision":
+        horizons = raw.get("horizons", list(VISION_HORIZONS))
+        try:
+            horizons = sorted({int(h) for h in horizons})
+        except (TypeError, ValueError):
+            horizons = []
+        if not 1 <= len(horizons) <= 4 or not all(1 <= h <= 30 for h in horizons):
+            raise WorkshopError("Indiquez 1 à 4 horizons, de 1 à 30 ans.")
+        config["horizons"] = horizons
+        config["base_year"] = _bounded(
+            raw, "base_year", _year(), 2000, 2100, "Année de départ incorrecte."
+        )
+        config["themes"] = _labels(raw.get("themes"), "thèmes", VISION_THEMES)
+    elif kind == "brainstorm":
+        config["categories"] = _labels(
+            raw.get("categories"), "catégories", (("idees", "Idées"),)
+        )
+    else:
+        config["source_activity_id"] = _source(
+            db, workshop_id, raw.get("source_activity_id"), activity_id
+        )
+    return config
+
+
+def _source(db, workshop_id: int, source: Any, activity_id: int | None) -> int:
+    try:
+        source = int(source)
+    except (TypeError, ValueError):
+        raise WorkshopError("Choisissez l'activité dont on vote les cartes.") from None
+    row = db.execute(
+        "SELECT kind FROM workshop_activities WHERE id = ? AND workshop_id = ?",
+        [source, workshop_id],
+    ).fetchone()
+    if row is None or row["kind"] == "dots" or source == activity_id:
+        raise WorkshopError("Choisissez une activité de cet atelier qui a des cartes.")
+    return source
+
+
+def columns_of(kind: str, config: dict[str, Any]) -> list[dict[str, Any]]:
+    """The places a card can go: [{"key", "label"}] (+ horizon/theme for vision)."""
+    if kind == "empathy":
+        return [{"key": k, "label": label} for k, label in EMPATHY_COLUMNS]
+    if kind == "vision":
+        return [
+            {
+                "key": f"{h}:{theme['key']}",
+                "label": f"{theme['label']} — dans {h} ans ({config['base_year'] + h})",
+                "horizon": h,
+                "theme": theme["key"],
+            }
+            for h in config["horizons"]
+            for theme in config["themes"]
+        ]
+    if kind == "brainstorm":
+        return list(config["categories"])
+    return []
+
+
+def activity_dict(row: Any) -> dict[str, Any]:
+    """An activity row with its config decoded and what the phase allows."""
+    activity = dict(row)
+    config = json.loads(activity["config"] or "{}")
+    activity["config"] = config
+    activity["locked"] = bool(activity["locked"])
+    activity["phases"] = list(TEMPLATES[activity["kind"]]["phases"])
+    activity["columns"] = columns_of(activity["kind"], config)
+    activity["template_label"] = TEMPLATES[activity["kind"]]["label"]
+    activity["vote_activity_id"] = config.get("source_activity_id") or activity["id"]
+    return activity
+
+
+def get_activity(
+    db: sqlite_utils.Database, activity_id: int, workshop_id: int | None = None
+) -> dict[str, Any]:
+    """:raise WorkshopError 404: no such activity (in this workshop)."""
+    row = db.execute(
+        "SELECT * FROM workshop_activities WHERE id = ?", [activity_id]
+    ).fetchone()
+    if row is None or (workshop_id is not None and row["workshop_id"] != workshop_id):
+        raise WorkshopError("Cette activité n'existe pas.", 404)
+    return activity_dict(row)
+
+
+def list_activities(
+    db: sqlite_utils.Database, workshop_id: int
+) -> list[dict[str, Any]]:
+    rows = db.execute(
+        "SELECT * FROM workshop_activities WHERE workshop_id = ? ORDER BY position, id",
+        [workshop_id],
+    )
+    return [activity_dict(row) for row in rows]
+
+
+def create_activity(
+    db: sqlite_utils.Database,
+    workshop_id: int,
+    kind: str,
+    title: str | None = None,
+    config: dict[str, Any] | None = None,
+) -> int:
+    """Append an activity at the end of the workshop; return its id.
+
+    The first activity of a workshop becomes the current one.
+
+    :raise WorkshopError: see `normalise_config`; title over 200 characters.
+    """
+    with write_transaction(db):
+        clean = normalise_config(db, workshop_id, kind, config)
+        title = " ".join((title or "").split()) or TEMPLATES[kind]["label"]
+        if len(title) > 200:
+            raise WorkshopError("Le titre de l'activité est trop long.")
+        position = db.execute(
+            "SELECT coalesce(max(position), 0) + 1 FROM workshop_activities "
+            "WHERE workshop_id = ?",
+            [workshop_id],
+        ).fetchone()[0]
+        stamp = now()
+        activity_id = db.execute(
+            "INSERT INTO workshop_activities (workshop_id, position, kind, title, "
+            "config, phase, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                workshop_id,
+                position,
+                kind,
+                title,
+                json.dumps(clean, ensure_ascii=False),
+                TEMPLATES[kind]["phases"][0],
+                stamp,
+                stamp,
+            ],
+        ).lastrowid
+        db.execute(
+            "UPDATE workshops SET current_activity_id = ? "
+            "WHERE id = ? AND current_activity_id IS NULL",
+            [activity_id, workshop_id],
+        )
+        _announce(db, workshop_id, activity_id, "activity.created")
+    return activity_id
+
+
+def _announce(db, workshop_id: int, activity_id: int, type_: str, **extra) -> None:
+    activity = get_activity(db, activity_id)
+    append_event(
+        db, workshop_id, type_, {"activity": activity, "resync": True, **extra}
+    )
+
+
+def update_activity(
+    db: sqlite_utils.Database,
+    activity_id: int,
+    title: str | None = None,
+    config: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Rename or reconfigure (config keys given replace the current ones).
+
+    :raise WorkshopError: bad config, or a column removed while it has cards.
+    """
+    with write_transaction(db):
+        activity = get_activity(db, activity_id)
+        merged = {**activity["config"], **(config or {})}
+        clean = normalise_config(
+            db, activity["workshop_id"], activity["kind"], merged, activity_id
+        )
+        keys = {c["key"] for c in columns_of(activity["kind"], clean)}
+        used = db.execute(
+            "SELECT DISTINCT column_key FROM workshop_cards WHERE activity_id = ? "
+            "AND status != 'deleted'",
+            [activity_id],
+        ).fetchall()
+        if activity["kind"] != "dots" and any(r[0] not in keys for r in used):
+            raise WorkshopError(
+                "Une colonne que vous retirez contient des cartes : "
+                "déplacez-les ou supprimez-les d'abord."
+            )
+        if title is not None:
+            title = " ".join(title.split())
+            if not title or len(title) > 200:
+                raise WorkshopError("Le titre doit compter de 1 à 200 caractères.")
+        db.execute(
+            "UPDATE workshop_activities SET title = ?, config = ?, updated_at = ? "
+            "WHERE id = ?",
+            [
+                title or activity["title"],
+                json.dumps(clean, ensure_ascii=False),
+                now(),
+                activity_id,
+            ],
+        )
+        _announce(db, activity["workshop_id"], activity_id, "activity.updated")
+    return get_activity(db, activity_id)
+
+
+def set_phase(
+    db: sqlite_utils.Database, activity_id: int, phase: str
+) -> dict[str, Any]:
+    """Move an activity to any of its phases (forward or back); nothing is lost.
+
+    :raise WorkshopError: the phase does not exist for this template.
+    """
+    with write_transaction(db):
+        activity = get_activity(db, activity_id)
+        if phase not in activity["phases"]:
+            raise WorkshopError("Cette étape n'existe pas pour cette activité.")
+        db.execute(
+            "UPDATE workshop_activities SET phase = ?, updated_at = ? WHERE id = ?",
+            [phase, now(), activity_id],
+        )
+        _announce(
+            db, activity["workshop_id"], activity_id, "activity.phase",
+            previous=activity["phase"],
+        )  # fmt: skip
+    return get_activity(db, activity_id)
+
+
+def step_phase(
+    db: sqlite_utils.Database, activity_id: int, direction: int
+) -> dict[str, Any]:
+    """Next (+1) or previous (-1) phase.
+
+    :raise WorkshopError 409: already at the first or last phase.
+    """
+    with write_transaction(db):
+        activity = get_activity(db, activity_id)
+        index = activity["phases"].index(activity["phase"]) + direction
+        if not 0 <= index < len(activity["phases"]):
+            raise WorkshopError("Il n'y a pas d'étape dans ce sens.", 409)
+        return set_phase(db, activity_id, activity["phases"][index])
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse(stamp: str) -> datetime:
+    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def set_timer(
+    db: sqlite_utils.Database,
+    activity_id: int,
+    seconds: int | None = None,
+    add: int | None = None,
+) -> dict[str, Any]:
+    """Start a countdown of `seconds`, add `add` seconds, or stop (both None).
+
+    The end time is stored, so every phone and the projector count down to
+    the same moment (the snapshot gives `server_time` to correct clocks).
+
+    :raise WorkshopError: a duration outside 1 s – 3 h.
+    """
+    with write_transaction(db):
+        activity = get_activity(db, activity_id)
+        current = datetime.now(UTC)
+        ends: str | None = None
+        if seconds is not None or add is not None:
+            base = current
+            if add is not None and activity["timer_ends_at"]:
+                base = max(current, _parse(activity["timer_ends_at"]))
+            amount = _seconds(seconds if seconds is not None else add)
+            if (base - current).total_seconds() + amount > MAX_TIMER_SECONDS:
+                raise WorkshopError("Le minuteur ne peut pas dépasser 3 heures.")
+            ends = _stamp(base + timedelta(seconds=amount))
+        db.execute(
+            "UPDATE workshop_activities SET timer_ends_at = ?, updated_at = ? "
+            "WHERE id = ?",
+            [ends, now(), activity_id],
+        )
+        append_event(
+            db,
+            activity["workshop_id"],
+            "activity.timer",
+            {"activity_id": activity_id, "timer_ends_at": ends, "server_time": now()},
+        )
+    return get_activity(db, activity_id)
+
+
+def _seconds(value: Any) -> int:
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        raise WorkshopError("Indiquez une durée en secondes.") from None
+    if not 1 <= value <= MAX_TIMER_SECONDS:
+        raise WorkshopError("La durée doit être entre 1 seconde et 3 heures.")
+    return value
+
+
+def set_activity_locked(
+    db: sqlite_utils.Database, activity_id: int, locked: bool
+) -> None:
+    with write_transaction(db):
+        activity = get_activity(db, activity_id)
+        db.execute(
+            "UPDATE workshop_activities SET locked = ?, updated_at = ? WHERE id = ?",
+            [int(locked), now(), activity_id],
+        )
+        append_event(
+            db,
+            activity["workshop_id"],
+            "activity.locked",
+            {"activity_id": activity_id, "locked": bool(locked)},
+        )
+
+
+def time_up(activity: dict[str, Any]) -> bool:
+    ends = activity.get("timer_ends_at")
+    return bool(ends) and _parse(ends) <= datetime.now(UTC)
+
+
+def participant_block(workshop: dict[str, Any], activity: dict[str, Any]) -> str | None:
+    """Why participants cannot act on this activity now (French), or None."""
+    if workshop["status"] != "open":
+        return "L'atelier est terminé."
+    if workshop["locked"] or activity["locked"]:
+        return "Le tableau est verrouillé par l'animateur."
+    if activity["config"].get("lock_at_time_up") and time_up(activity):
+        return "Le temps est écoulé."
+    return None
+
+
+def cards_private(activity: dict[str, Any]) -> bool:
+    """Write phase of a private activity: each one sees only their own cards."""
+    return activity["phase"] == "write" and bool(activity["config"].get("private"))
+
+
+def results_visible(activity: dict[str, Any]) -> bool:
+    return activity["phase"] == "results"

@@ -1,0 +1,299 @@
+"""Cards: checked text, who may see them, and posting/editing by participants.
+
+A card's text is stored exactly as typed (minus control characters) and
+escaped wherever it is shown or exported. Who sees a card is decided here
+once (`participant_audience`), both for the state snapshot and for the live
+events, so the two can never disagree.
+"""
+
+import unicodedata
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from survey_app.db import now, write_transaction
+
+from .boards import cards_private, get_activity, participant_block
+from .errors import WorkshopError
+from .events import Viewer, append_event
+from .workshops import get_workshop
+
+HARD_LIMIT = 5000  # refused before anything else, whatever the setting
+FACILITATOR_NAME = "Animation"
+
+
+def clean_text(text: Any, max_length: int) -> str:
+    """The text of a card, trimmed, without control characters.
+
+    :raise WorkshopError: empty, or longer than `max_length` characters.
+    """
+    if not isinstance(text, str):
+        raise WorkshopError("Écrivez quelque chose sur la carte avant de l'envoyer.")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(
+        c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf")
+    ).strip()
+    if not text:
+        raise WorkshopError("Écrivez quelque chose sur la carte avant de l'envoyer.")
+    if len(text) > min(max_length, HARD_LIMIT):
+        raise WorkshopError(
+            f"Votre carte compte {len(text)} caractères : {max_length} au maximum. "
+            "Raccourcissez-la ou coupez-la en deux cartes."
+        )
+    return text
+
+
+CARD_SQL = """SELECT c.*, p.display_name, p.proxy
+              FROM workshop_cards c
+              LEFT JOIN workshop_participants p ON p.id = c.participant_id"""
+
+
+def card_dict(row: Any, show_names: bool = True) -> dict[str, Any]:
+    """What any client may receive about a card (no participant id)."""
+    if row["participant_id"] is None:
+        author = FACILITATOR_NAME
+    else:
+        author = (row["display_name"] or None) if show_names else None
+    return {
+        "id": row["id"],
+        "activity_id": row["activity_id"],
+        "table_id": row["table_id"],
+        "column": row["column_key"],
+        "text": row["text"],
+        "author_name": author,
+        "by_facilitator": row["author_user_id"] is not None,
+        "status": row["status"],
+        "merged_into": row["merged_into"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def staff_card(row: Any) -> dict[str, Any]:
+    """The facilitator's view: also who wrote it (names always shown)."""
+    return {**card_dict(row), "participant_id": row["participant_id"]}
+
+
+def participant_audience(card: Any, activity: dict[str, Any]) -> str | None:
+    """Which participants see this card: all, t:<table>, p:<author> or None."""
+    author = card["participant_id"]
+    if card["status"] == "pending":
+        return f"p:{author}" if author else None
+    if card["status"] != "visible":
+        return None
+    if cards_private(activity) and author:
+        return f"p:{author}"
+    config = activity["config"]
+    if config.get("by_table") and not config.get("tables_merged") and card["table_id"]:
+        return f"t:{card['table_id']}"
+    return "all"
+
+
+def visible_to(card: Any, activity: dict[str, Any], viewer: Viewer) -> bool:
+    if viewer.staff:
+        return True
+    audience = participant_audience(card, activity)
+    return audience is not None and viewer.sees(audience)
+
+
+def load_card(db: sqlite_utils.Database, card_id: int) -> Any:
+    """:raise WorkshopError 404: no such card."""
+    row = db.execute(CARD_SQL + " WHERE c.id = ?", [card_id]).fetchone()
+    if row is None:
+        raise WorkshopError("Cette carte n'existe pas.", 404)
+    return row
+
+
+def card_in_workshop(db: sqlite_utils.Database, card_id: int, workshop_id: int):
+    """The card row if it belongs to this workshop.
+
+    :raise WorkshopError 404: no such card in this workshop.
+    """
+    row = load_card(db, card_id)
+    activity = get_activity(db, row["activity_id"])
+    if activity["workshop_id"] != workshop_id:
+        raise WorkshopError("Cette carte n'existe pas.", 404)
+    return row
+
+
+def publish_card(db: sqlite_utils.Database, card_id: int) -> None:
+    """Log the card's new state for staff, and for the participants who see it.
+
+    Participants who can no longer see it (hidden, deleted) get a
+    `card.removed` with its id only.
+    """
+    row = load_card(db, card_id)
+    activity = get_activity(db, row["activity_id"])
+    workshop = get_workshop(db, activity["workshop_id"])
+    wid = workshop["id"]
+    append_event(db, wid, "card.upsert", {"card": staff_card(row)}, "staff")
+    audience = participant_audience(row, activity)
+    if audience is None:
+        payload = {"id": card_id, "activity_id": activity["id"]}
+        append_event(db, wid, "card.removed", payload, "all")
+    else:
+        card = card_dict(row, workshop["settings"]["show_names"])
+        if audience.startswith("p:"):
+            card["mine"] = True
+        append_event(db, wid, "card.upsert", {"card": card}, audience)
+
+
+def _check_column(activity: dict[str, Any], column: Any) -> str:
+    if activity["kind"] == "dots":
+        raise WorkshopError("On ne pose pas de carte dans un vote : votez !", 403)
+    keys = [c["key"] for c in activity["columns"]]
+    if column is None and len(keys) == 1:
+        return keys[0]
+    if column not in keys:
+        raise WorkshopError("Choisissez une colonne pour votre carte.")
+    return column
+
+
+def _check_rate(db, participant_id: int, limit: int) -> None:
+    since = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    recent = db.execute(
+        "SELECT count(*) FROM workshop_cards WHERE participant_id = ? "
+        "AND author_user_id IS NULL AND created_at > ?",
+        [participant_id, since],
+    ).fetchone()[0]
+    if recent >= limit:
+        raise WorkshopError(
+            "Vous avez envoyé beaucoup de cartes en une minute. "
+            "Attendez un instant puis réessayez.",
+            429,
+        )
+
+
+def post_card(
+    db: sqlite_utils.Database,
+    activity_id: int,
+    column: Any,
+    text: Any,
+    participant: dict[str, Any] | None = None,
+    user_id: int | None = None,
+    table_id: int | None = None,
+    client_key: str | None = None,
+) -> dict[str, Any]:
+    """Add a card; return it (staff view). Posting twice with the same
+    `client_key` returns the first card (double tap, retry after a drop).
+
+    Participants (`user_id` None) may post only during the write phase of an
+    unlocked activity, within the rate limit; with the approval queue on,
+    their cards wait as `pending`. A facilitator (`user_id`) may add a card
+    at any phase, for a proxy participant or for nobody, at any table.
+
+    :raise WorkshopError: bad text or column; 403 wrong phase, locked,
+        time up; 429 too many cards in a minute; 404 unknown activity.
+    """
+    if client_key is not None:
+        client_key = str(client_key)[:64]
+    with write_transaction(db):
+        activity = get_activity(db, activity_id)
+        workshop = get_workshop(db, activity["workshop_id"])
+        settings = workshop["settings"]
+        text = clean_text(text, settings["max_card_length"])
+        column = _check_column(activity, column)
+        if client_key:
+            existing = db.execute(
+                "SELECT id, participant_id FROM workshop_cards "
+                "WHERE activity_id = ? AND client_key = ?",
+                [activity_id, client_key],
+            ).fetchone()
+            if existing and existing["participant_id"] == (
+                participant and participant["id"]
+            ):
+                return staff_card(load_card(db, existing["id"]))
+            if existing:
+                client_key = None  # someone else's key: do not collide
+        status = "visible"
+        if user_id is None:
+            if participant is None:
+                raise WorkshopError("Rejoignez l'atelier pour écrire.", 403)
+            reason = participant_block(workshop, activity)
+            if reason is None and activity["phase"] != "write":
+                reason = "Ce n'est plus le moment d'écrire des cartes."
+            if reason:
+                raise WorkshopError(reason, 403)
+            _check_rate(db, participant["id"], settings["rate_limit_per_minute"])
+            table_id = participant["table_id"]
+            if settings["approval"]:
+                status = "pending"
+        elif participant is not None and table_id is None:
+            table_id = participant["table_id"]
+        stamp = now()
+        card_id = db.execute(
+            "INSERT INTO workshop_cards (activity_id, table_id, column_key, text, "
+            "participant_id, author_user_id, status, client_key, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                activity_id,
+                table_id if activity["config"].get("by_table") else None,
+                column,
+                text,
+                participant and participant["id"],
+                user_id,
+                status,
+                client_key,
+                stamp,
+                stamp,
+            ],
+        ).lastrowid
+        publish_card(db, card_id)
+        return staff_card(load_card(db, card_id))
+
+
+def edit_own_card(
+    db: sqlite_utils.Database,
+    card_id: int,
+    participant: dict[str, Any],
+    text: Any,
+    column: Any = None,
+) -> dict[str, Any]:
+    """A participant rewrites (or moves) their own card during the write phase.
+
+    :raise WorkshopError: 404 not their card (or not in their workshop),
+        403 phase over / locked / card hidden, 400 bad text or column.
+    """
+    with write_transaction(db):
+        row = load_card(db, card_id)
+        activity = get_activity(db, row["activity_id"])
+        workshop = get_workshop(db, activity["workshop_id"])
+        if row["participant_id"] != participant["id"] or row["author_user_id"]:
+            raise WorkshopError("Cette carte n'est pas la vôtre.", 404)
+        reason = participant_block(workshop, activity)
+        if reason is None and activity["phase"] != "write":
+            reason = "Les cartes ne se modifient plus à cette étape."
+        if reason is None and row["status"] not in ("visible", "pending"):
+            reason = "Cette carte a été retirée par l'animateur."
+        if reason:
+            raise WorkshopError(reason, 403)
+        text = clean_text(text, workshop["settings"]["max_card_length"])
+        column = row["column_key"] if column is None else column
+        column = _check_column(activity, column)
+        db.execute(
+            "UPDATE workshop_cards SET text = ?, column_key = ?, updated_at = ? "
+            "WHERE id = ?",
+            [text, column, now(), card_id],
+        )
+        publish_card(db, card_id)
+        return staff_card(load_card(db, card_id))
+
+
+def activity_cards(
+    db: sqlite_utils.Database, activity: dict[str, Any], viewer: Viewer,
+    show_names: bool = True,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The cards of an activity this viewer may see (staff: every status)."""
+    rows = db.execute(
+        CARD_SQL + " WHERE c.activity_id = ? ORDER BY c.id", [activity["id"]]
+    )
+    if viewer.staff:
+        return [staff_card(row) for row in rows]
+    cards = []
+    for row in rows:
+        if visible_to(row, activity, viewer):
+            card = card_dict(row, show_names)
+            card["mine"] = row["participant_id"] == viewer.participant_id
+            cards.append(card)
+    return cards

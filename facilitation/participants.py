@@ -1,0 +1,161 @@
+"""Participants: no account, a random secret on the phone, a name if they wish.
+
+The phone keeps the secret (cookie set at join, or the `X-Participant-Token`
+header); the database keeps only its SHA-256, so a copy of the database
+cannot be used to act as a participant. "Proxy" participants stand for
+people without a phone: the facilitator writes and votes for them.
+"""
+
+import hashlib
+import secrets
+from typing import Any
+
+import sqlite_utils
+
+from survey_app.db import now, write_transaction
+
+from .errors import WorkshopError
+from .events import append_event
+
+MAX_NAME_LENGTH = 40
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def clean_name(name: str | None) -> str:
+    """:raise WorkshopError: a name longer than 40 characters."""
+    name = " ".join((name or "").split())
+    if len(name) > MAX_NAME_LENGTH:
+        raise WorkshopError(
+            f"Votre nom est trop long ({MAX_NAME_LENGTH} caractères au maximum)."
+        )
+    return name
+
+
+def _count(db: sqlite_utils.Database, workshop_id: int) -> int:
+    return db.execute(
+        "SELECT count(*) FROM workshop_participants WHERE workshop_id = ? "
+        "AND proxy = 0",
+        [workshop_id],
+    ).fetchone()[0]
+
+
+def public_participant(row: Any) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "workshop_id": row["workshop_id"],
+        "display_name": row["display_name"],
+        "proxy": bool(row["proxy"]),
+        "table_id": row["table_id"],
+    }
+
+
+def _smallest_table(db: sqlite_utils.Database, workshop_id: int) -> int | None:
+    row = db.execute(
+        """SELECT t.id FROM workshop_tables t
+           LEFT JOIN workshop_participants p ON p.table_id = t.id
+           WHERE t.workshop_id = ? GROUP BY t.id
+           ORDER BY count(p.id), t.position LIMIT 1""",
+        [workshop_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def join(
+    db: sqlite_utils.Database,
+    workshop_id: int,
+    display_name: str | None = None,
+    proxy: bool = False,
+) -> tuple[dict[str, Any], str | None]:
+    """Add a participant; return (participant, secret token or None for proxies).
+
+    When the workshop is split into tables, the newcomer sits at the table
+    with the fewest people.
+
+    :raise WorkshopError: name too long.
+    """
+    name = clean_name(display_name)
+    token = None if proxy else secrets.token_urlsafe(32)
+    with write_transaction(db):
+        participant_id = db.execute(
+            "INSERT INTO workshop_participants (workshop_id, token_hash, "
+            "display_name, proxy, table_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                workshop_id,
+                token and hash_token(token),
+                name,
+                int(proxy),
+                _smallest_table(db, workshop_id),
+                now(),
+            ],
+        ).lastrowid
+        participant = get_participant(db, participant_id)
+        append_event(
+            db, workshop_id, "participant.joined", {"participant": participant},
+            audience="staff",
+        )  # fmt: skip
+        append_event(
+            db, workshop_id, "participants.count", {"count": _count(db, workshop_id)}
+        )
+    return participant, token
+
+
+def get_participant(db: sqlite_utils.Database, participant_id: int) -> dict[str, Any]:
+    """:raise WorkshopError 404: unknown participant."""
+    row = db.execute(
+        "SELECT * FROM workshop_participants WHERE id = ?", [participant_id]
+    ).fetchone()
+    if row is None:
+        raise WorkshopError("Ce participant n'existe pas.", 404)
+    return public_participant(row)
+
+
+def participant_by_token(
+    db: sqlite_utils.Database, workshop_id: int, token: str | None
+) -> dict[str, Any] | None:
+    """The participant holding this secret in this workshop, or None."""
+    if not token or len(token) > 200:
+        return None
+    row = db.execute(
+        "SELECT * FROM workshop_participants WHERE token_hash = ? AND workshop_id = ?",
+        [hash_token(token), workshop_id],
+    ).fetchone()
+    return public_participant(row) if row else None
+
+
+def rename(
+    db: sqlite_utils.Database, workshop_id: int, participant_id: int, name: str
+) -> dict[str, Any]:
+    """Change the display name (empty = anonymous).
+
+    :raise WorkshopError: name too long.
+    """
+    name = clean_name(name)
+    with write_transaction(db):
+        db.execute(
+            "UPDATE workshop_participants SET display_name = ? WHERE id = ? "
+            "AND workshop_id = ?",
+            [name, participant_id, workshop_id],
+        )
+        participant = get_participant(db, participant_id)
+        append_event(
+            db, workshop_id, "participant.updated", {"participant": participant},
+            audience="staff",
+        )  # fmt: skip
+    return participant
+
+
+def list_participants(
+    db: sqlite_utils.Database, workshop_id: int
+) -> list[dict[str, Any]]:
+    rows = db.execute(
+        "SELECT * FROM workshop_participants WHERE workshop_id = ? ORDER BY id",
+        [workshop_id],
+    )
+    return [public_participant(row) for row in rows]
+
+
+def participant_count(db: sqlite_utils.Database, workshop_id: int) -> int:
+    return _count(db, workshop_id)
