@@ -1,0 +1,139 @@
+"""Per-address rate limits on public submissions and sign-in, across workers.
+
+Why not Flask-Limiter: its memory storage lives in one process, so with
+gunicorn's 2 workers each address gets twice the limit and a restart forgets
+everything; its shared storages need Redis, Memcached or MongoDB, which we do
+not run; and its keys contain the raw IP address. Plugging a SQLite storage
+into `limits` would be more code than this module. Here a fixed-window
+counter is one UPSERT in the SQLite database every worker already shares.
+
+Privacy: the counter key is an HMAC of (day, scope, window, address) with the
+secret key. No address is stored, keys cannot be reversed without the secret,
+and they change every day so two days cannot be linked. Rows are deleted as
+soon as their window is over.
+
+Configuration (defaults are generous enough for a shared kiosk tablet):
+`RATELIMIT_PUBLIC = "60/minute;600/hour"` (POST under /s/ and /a/),
+`RATELIMIT_SIGNIN = "10/minute"` (POST /connexion), `RATELIMIT_ENABLED`.
+Loopback addresses are not limited (`RATELIMIT_EXEMPT_LOOPBACK`): behind a
+reverse proxy without `TRUST_PROXY` every resident would share the proxy's
+address and be blocked together; local benches post from there too.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlite_utils
+from flask import Flask, current_app, make_response, request
+
+from .db import get_db, write_transaction
+from .errors import render_error
+
+UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    seconds: int
+
+
+def parse_limits(text: str) -> list[Limit]:
+    """Parse "60/minute;600/hour" into limits.
+
+    :raise ValueError: a part is not "<number>/<second|minute|hour|day>".
+    """
+    limits = []
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        count, _, unit = part.strip().partition("/")
+        seconds = UNITS.get(unit.strip().rstrip("s"))
+        if not count.strip().isdigit() or seconds is None:
+            raise ValueError(f"Limite illisible : {part!r}")
+        limits.append(Limit(int(count), seconds))
+    return limits
+
+
+def counter_key(secret: str, scope: str, seconds: int, address: str) -> str:
+    day = datetime.now(UTC).strftime("%Y-%m-%d")
+    message = f"{day}|{scope}|{seconds}|{address}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def hit(
+    db: sqlite_utils.Database,
+    secret: str,
+    scope: str,
+    address: str,
+    limits: list[Limit],
+    at: float | None = None,
+) -> int:
+    """Count one request; return 0 if allowed, else seconds until it is again."""
+    at = time.time() if at is None else at
+    retry_after = 0
+    with write_transaction(db):
+        db.execute("DELETE FROM rate_limits WHERE expires_at <= ?", [int(at)])
+        for limit in limits:
+            start = int(at) // limit.seconds * limit.seconds
+            hits = db.execute(
+                "INSERT INTO rate_limits (key, window_start, expires_at, hits) "
+                "VALUES (?, ?, ?, 1) ON CONFLICT (key, window_start) "
+                "DO UPDATE SET hits = hits + 1 RETURNING hits",
+                [
+                    counter_key(secret, scope, limit.seconds, address),
+                    start,
+                    start + limit.seconds,
+                ],
+            ).fetchone()[0]
+            if hits > limit.count:
+                retry_after = max(retry_after, start + limit.seconds - int(at))
+    return retry_after
+
+
+def scope_of_request() -> str | None:
+    """Which limits apply to the current request, if any."""
+    if request.method != "POST":
+        return None
+    if request.endpoint == "auth.login":
+        return "signin"
+    if request.path.startswith(("/s/", "/a/")) or request.path == "/a":
+        return "public"
+    return None
+
+
+def exempt(address: str) -> bool:
+    if not current_app.config.get("RATELIMIT_EXEMPT_LOOPBACK", True):
+        return False
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def check_rate_limit():
+    """before_request: a French 429 page with Retry-After when over a limit."""
+    config = current_app.config
+    scope = scope_of_request()
+    address = request.remote_addr or ""
+    if scope is None or not config.get("RATELIMIT_ENABLED", True) or exempt(address):
+        return None
+    limits = parse_limits(config["RATELIMIT_" + scope.upper()])
+    retry_after = hit(get_db(), config["SECRET_KEY"], scope, address, limits)
+    if not retry_after:
+        return None
+    response = make_response(render_error(429))
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_PUBLIC", "60/minute;600/hour")
+    app.config.setdefault("RATELIMIT_SIGNIN", "10/minute")
+    for name in ("RATELIMIT_PUBLIC", "RATELIMIT_SIGNIN"):
+        parse_limits(app.config[name])  # fail at start-up, not on a request
+    app.before_request(check_rate_limit)
