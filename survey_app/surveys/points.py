@@ -16,11 +16,9 @@ from flask import (
     g,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_wtf import FlaskForm
-from werkzeug.routing import BuildError
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
@@ -31,7 +29,7 @@ from ..db import get_db, write_transaction
 from ..extensions import add_survey_tab
 from . import model
 from .qr import qr_png, qr_svg
-from .territory import territory_phrase
+from .territory_phrase import territory_phrase
 
 bp = Blueprint("points", __name__, url_prefix="/enquetes/<int:survey_id>")
 
@@ -77,15 +75,10 @@ def public_url(code: str) -> str:
     `PUBLIC_BASE_URL` (e.g. https://enquete.mairie.fr) replaces the host, for
     posters printed from a laptop that runs the app on localhost.
     """
-    try:
-        path = url_for("public.start", code=code)
-    except BuildError:
-        # The public questionnaire is written in parallel (issue 2); the URL
-        # map fixes its address, so the posters stay right once it lands.
-        path = f"{request.script_root}/s/{code}"
-    # request.host_url is what url_for(..., _external=True) would use.
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return base.rstrip("/") + path
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for("public.start", code=code)
+    return url_for("public.start", code=code, _external=True)
 
 
 def display_url(url: str) -> str:
