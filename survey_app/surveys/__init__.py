@@ -7,6 +7,7 @@ def register(app: Flask) -> None:
     from . import builder, dashboard, points, public
 
     app.register_blueprint(builder.bp)
+    builder.register(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(points.bp)
     points.init_app(app)

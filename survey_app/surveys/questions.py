@@ -7,7 +7,7 @@ call them. Errors are French sentences a conseiller can act on.
 import re
 from typing import Any
 
-from ..text import random_code
+from ..text import fold, random_code
 from .model import CHOICE_TYPES, QUESTION_TYPES, THEMES
 
 QUESTION_FIELDS = {
@@ -29,6 +29,7 @@ QUESTION_FIELDS = {
 TEXT_TYPES = {"short_text", "long_text"}
 DEFAULT_MAX_LENGTH = {"short_text": 200, "long_text": 2000}
 OTHER_CODE = "autre"  # code of "Autre, précisez" (model.py)
+OTHER_LABELS = {"autre", "autres", "autre precisez", "autre, precisez"}
 
 MAX_QUESTIONS = 150
 MAX_CHOICES = 40
@@ -92,7 +93,7 @@ def normalise_question(question: Question) -> Question:
     return out
 
 
-def _text_errors(value: Any, what: str, limit: int, required: bool) -> list[str]:
+def text_errors(value: Any, what: str, limit: int, required: bool) -> list[str]:
     if not isinstance(value, str):
         return [f"{what} doit être un texte."]
     if required and not value.strip():
@@ -135,13 +136,18 @@ def _choices_errors(question: Question) -> list[str]:
             errors.append(f"Le choix {n} est mal formé.")
             continue
         label, code = choice.get("label"), choice.get("code")
-        errors += _text_errors(label, f"Le choix {n}", MAX_LABEL, required=True)
+        errors += text_errors(label, f"Le choix {n}", MAX_LABEL, required=True)
         if isinstance(label, str) and "\n" in label:
             errors.append(f"Le choix {n} doit tenir sur une ligne.")
         if isinstance(label, str) and label.strip().casefold() in labels:
             errors.append(f"Le choix « {label.strip()} » est en double.")
         if isinstance(label, str):
             labels.add(label.strip().casefold())
+            if question.get("other") and fold(label) in OTHER_LABELS:
+                errors.append(
+                    f"Le choix « {label.strip()} » fait double emploi avec "
+                    "« Autre, précisez » : gardez l'un ou l'autre."
+                )
         if not isinstance(code, str) or not CODE_RE.match(code):
             errors.append(f"Le code du choix {n} est invalide.")
         elif code in codes:
@@ -221,8 +227,8 @@ def question_errors(
         add("type", ["Choisissez un type de question de la liste."])
     if question.get("theme", "autre") not in THEMES:
         add("theme", ["Choisissez un thème de la liste."])
-    add("text", _text_errors(question.get("text"), "Le texte", MAX_TEXT, True))
-    add("help", _text_errors(question.get("help", ""), "L'aide", MAX_HELP, False))
+    add("text", text_errors(question.get("text"), "Le texte", MAX_TEXT, True))
+    add("help", text_errors(question.get("help", ""), "L'aide", MAX_HELP, False))
     if not isinstance(question.get("required", False), bool):
         add("required", ["« Obligatoire » doit valoir oui ou non."])
     if kind in CHOICE_TYPES:
