@@ -168,11 +168,11 @@ def start(code: str):
 
 @bp.get("/<code>/confidentialite")
 def privacy(code: str):
-    """Placeholder privacy page (the full one is written separately)."""
+    """The full privacy page, whose content `survey_app.privacy` owns."""
+    from ..privacy import render_public_privacy
+
     survey, point = resolve(code, allow_closed=True)
-    return render_template(
-        "public/privacy.html", survey=survey, point=point, code=code.lower()
-    )
+    return render_public_privacy(survey, point, code.lower())
 
 
 @bp.get("/<code>/merci")
@@ -229,12 +229,12 @@ def questions(code: str):
     if form.get("_nav") == "prev":
         previous = walk.before(step)
         return show(step if previous is None else previous)
+    # A commune search shows this screen again with the communes to pick.
     searched = search_step_communes(walk, step)
-    if searched:
-        return show(step, errors={k: m for k, m in searched.items() if m})
-    on_screen = {q["key"] for q in walk.shown(step)}
+    on_screen = {q["key"] for q in walk.shown(step)} - set(searched)
     step_errors = {k: m for k, m in walk.errors.items() if k in on_screen}
-    if step_errors:
+    step_errors.update({k: m for k, m in searched.items() if m})
+    if searched or step_errors:
         return show(step, errors=step_errors)
     following = walk.after(step)
     if following is not None:

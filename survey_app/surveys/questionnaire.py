@@ -19,6 +19,7 @@ from flask import render_template
 from ..db import get_db
 from ..geo import commune, search_communes
 from . import answers as rules
+from . import model
 
 CONTROL_FIELDS = ("_v", "_k", "_step", "_nav")
 # Fields a question may own: its value, "Autre" text, commune search query and
@@ -187,10 +188,12 @@ def render_step(
         for value in values
     ]
     number, total = walk.progress(index)
+    theme = shown[0].get("theme") if shown else None
     return render_template(
         template,
         survey=survey,
         items=items,
+        heading=model.THEMES.get(theme, "Questions"),
         hidden=hidden,
         step=index,
         number=number,
