@@ -12,12 +12,13 @@ def init_app(app: Flask) -> None:
     """Register the workshop blueprints (issue 4)."""
     from survey_app.extensions import add_diagnostic_section
 
-    from . import api, downloads, staff_api
+    from . import api, downloads, staff_api, views
 
     app.register_blueprint(api.bp)
     app.register_blueprint(staff_api.bp)
     app.register_blueprint(staff_api.create_bp)
     app.register_blueprint(downloads.bp)
+    app.register_blueprint(views.bp)  # the HTML pages
     here = os.path.dirname(__file__)
     # Until the pages' template exists, the diagnostic page must not break.
     if os.path.exists(os.path.join(here, "templates", DIAGNOSTIC_SECTION)):

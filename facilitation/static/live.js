@@ -1,0 +1,513 @@
+/* Live workshop client, shared by the phones, the console and the projector.
+ *
+ * - Connection: Server-Sent Events with automatic fallback to short polling
+ *   (?after=N) when streaming fails or is blocked; remembers the last event
+ *   id and reloads the full snapshot after every reconnect.
+ * - Store: applies the events of API.md to the snapshot.
+ * - Outbox: posts kept in the page (and localStorage) and retried with an
+ *   idempotency key until the server acknowledges them: never lost, never
+ *   doubled.
+ * No framework, no inline script (CSP), user text only via textContent.
+ */
+(function () {
+  "use strict";
+
+  var Live = {};
+
+  /* el("li", {cls: "card", text: card.text, attrs: {...}, on: {click: f}}, [children]) */
+  Live.el = function (tag, opts, children) {
+    var node = document.createElement(tag);
+    opts = opts || {};
+    if (opts.cls) node.className = opts.cls;
+    if (opts.text !== undefined && opts.text !== null) node.textContent = String(opts.text);
+    Object.keys(opts.attrs || {}).forEach(function (name) {
+      var value = opts.attrs[name];
+      if (value === false || value === null || value === undefined) return;
+      node.setAttribute(name, value === true ? "" : String(value));
+    });
+    Object.keys(opts.on || {}).forEach(function (name) {
+      node.addEventListener(name, opts.on[name]);
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  };
+
+  /* Keep `parent`'s children in the order of `items`, reusing nodes by key:
+   * focus, open forms and drafts inside a kept node survive live updates. */
+  Live.sync = function (parent, items, keyOf, create, update) {
+    var existing = {};
+    Array.prototype.forEach.call(parent.children, function (child) {
+      if (child.dataset.key !== undefined) existing[child.dataset.key] = child;
+    });
+    var wanted = {};
+    items.forEach(function (item, index) {
+      var key = String(keyOf(item));
+      wanted[key] = true;
+      var node = existing[key];
+      if (!node) {
+        node = create(item);
+        node.dataset.key = key;
+      }
+      if (update) update(node, item);
+      if (parent.children[index] !== node) parent.insertBefore(node, parent.children[index] || null);
+    });
+    Object.keys(existing).forEach(function (key) {
+      if (!wanted[key]) parent.removeChild(existing[key]);
+    });
+  };
+
+  Live.setText = function (node, text) {
+    text = text === null || text === undefined ? "" : String(text);
+    if (node.textContent !== text) node.textContent = text;
+  };
+
+  Live.plural = function (n, one, many) {
+    return n + " " + (n > 1 ? many : one);
+  };
+
+  Live.randomKey = function () {
+    var bytes = new Uint8Array(16);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return (b + 256).toString(16).slice(1);
+    }).join("");
+  };
+
+  Live.csrf = function () {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  };
+
+  /* POST JSON; resolves {ok, status, data}; rejects only on network failure. */
+  Live.post = function (url, body) {
+    var headers = { "Content-Type": "application/json", "Accept": "application/json" };
+    var token = Live.csrf();
+    if (token) headers["X-CSRFToken"] = token;
+    return fetch(url, {
+      method: "POST", headers: headers, body: JSON.stringify(body || {}),
+      credentials: "same-origin", cache: "no-store"
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { ok: response.ok, status: response.status, data: data };
+      });
+    });
+  };
+
+  Live.getJSON = function (url) {
+    return fetch(url, { credentials: "same-origin", cache: "no-store",
+                        headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (!response.ok) {
+            var error = new Error(data.error || ("Erreur " + response.status));
+            error.status = response.status;
+            throw error;
+          }
+          return data;
+        });
+      });
+  };
+
+  /* ---- Store: the snapshot of API.md, kept up to date by events ---- */
+
+  Live.activity = function (state, id) {
+    for (var i = 0; i < state.activities.length; i++) {
+      if (state.activities[i].id === id) return state.activities[i];
+    }
+    return null;
+  };
+
+  Live.current = function (state) {
+    return Live.activity(state, state.workshop.current_activity_id);
+  };
+
+  /* The activity whose cards a view shows (a dot vote shows its source's). */
+  Live.cardSource = function (state, activity) {
+    if (activity && activity.kind === "dots") {
+      return Live.activity(state, activity.config.source_activity_id) || activity;
+    }
+    return activity;
+  };
+
+  Live.upsertCard = function (state, card) {
+    var activity = Live.activity(state, card.activity_id);
+    if (!activity) return;
+    for (var i = 0; i < activity.cards.length; i++) {
+      if (activity.cards[i].id === card.id) {
+        if (card.mine === undefined) card.mine = activity.cards[i].mine;
+        activity.cards[i] = card;
+        return;
+      }
+    }
+    activity.cards.push(card);
+  };
+
+  Live.applyEvent = function (state, event) {
+    var data = event.data || {};
+    var activity;
+    switch (event.type) {
+      case "card.upsert":
+        Live.upsertCard(state, data.card);
+        break;
+      case "card.removed":
+        activity = Live.activity(state, data.activity_id);
+        if (activity) activity.cards = activity.cards.filter(function (c) { return c.id !== data.id; });
+        break;
+      case "vote.mine":
+        activity = Live.activity(state, data.activity_id);
+        if (activity) {
+          activity.my_votes = activity.my_votes || {};
+          activity.my_votes[data.card_id] = data.count;
+          activity.votes_used = data.used;
+        }
+        break;
+      case "vote.total":
+        activity = Live.activity(state, data.activity_id);
+        if (activity) {
+          activity.totals = activity.totals || {};
+          activity.totals[data.card_id] = data.total;
+        }
+        break;
+      case "activity.timer":
+        activity = Live.activity(state, data.activity_id);
+        if (activity) activity.timer_ends_at = data.timer_ends_at;
+        Live.setClock(data.server_time);
+        break;
+      case "activity.locked":
+        activity = Live.activity(state, data.activity_id);
+        if (activity) activity.locked = data.locked;
+        break;
+      case "workshop.locked":
+        state.workshop.locked = data.locked;
+        break;
+      case "workshop.status":
+        state.workshop.status = data.status;
+        break;
+      case "workshop.current":
+        state.workshop.current_activity_id = data.activity_id;
+        break;
+      case "participants.count":
+        state.participant_count = data.count;
+        break;
+      case "participant.joined":
+      case "participant.updated":
+        if (state.participants) {
+          state.participants = state.participants.filter(function (p) {
+            return p.id !== data.participant.id;
+          });
+          state.participants.push(data.participant);
+        }
+        break;
+    }
+  };
+
+  /* ---- Server clock: countdowns end at the same moment everywhere ---- */
+
+  var clockOffset = 0; // server time - local time, in ms
+
+  Live.setClock = function (serverTime) {
+    if (serverTime) clockOffset = Date.parse(serverTime) - Date.now();
+  };
+
+  Live.remaining = function (endsAt) {
+    if (!endsAt) return null;
+    return Math.max(0, Math.round((Date.parse(endsAt) - (Date.now() + clockOffset)) / 1000));
+  };
+
+  Live.formatSeconds = function (seconds) {
+    var m = Math.floor(seconds / 60);
+    var s = seconds % 60;
+    return m + ":" + (s < 10 ? "0" : "") + s;
+  };
+
+  /* ---- Connection ---- */
+
+  var POLL_MS = 1500;
+  var CHECK_MS = 20000;      // compare the stream with a poll (stuck proxies)
+  var OPEN_TIMEOUT_MS = 8000;
+  var SSE_RETRY_MS = 120000; // in polling mode, try streaming again
+
+  /* options: base (URL prefix of etat/flux/evenements), onState(state),
+   * onStatus("online" | "offline" | "connecting"), onFatal(message). */
+  function Connection(options) {
+    this.options = options;
+    this.state = null;
+    this.lastId = 0;
+    this.recent = [];       // events applied, replayed over a late snapshot
+    this.mode = window.EventSource ? "sse" : "poll";
+    this.failures = 0;
+    this.down = false;
+    this.timer = null;
+    this.source = null;
+    this.renderQueued = false;
+    this.syncing = null;
+  }
+
+  Connection.prototype.start = function () {
+    var self = this;
+    this.status("connecting");
+    this.resync().then(function () { self.listen(); }, function () {
+      self.retryStart();
+    });
+    window.addEventListener("online", function () {
+      if (self.mode === "poll") self.pollSoon(0);
+      else if (self.source && self.source.readyState === 2) self.listen();
+    });
+    window.addEventListener("offline", function () { self.status("offline"); });
+  };
+
+  Connection.prototype.retryStart = function () {
+    var self = this;
+    this.status("offline");
+    setTimeout(function () { self.start(); }, 3000);
+  };
+
+  Connection.prototype.status = function (name) {
+    this.down = name !== "online";
+    if (this.options.onStatus) this.options.onStatus(name);
+  };
+
+  Connection.prototype.render = function () {
+    var self = this;
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    (window.requestAnimationFrame || setTimeout)(function () {
+      self.renderQueued = false;
+      self.options.onState(self.state);
+    });
+  };
+
+  /* Reload the whole snapshot, then replay what arrived meanwhile. */
+  Connection.prototype.resync = function () {
+    var self = this;
+    if (this.syncing) return this.syncing;
+    this.syncing = Live.getJSON(this.options.base + "/etat").then(function (state) {
+      self.syncing = null;
+      Live.setClock(state.server_time);
+      self.recent.forEach(function (event) {
+        if (event.id > state.last_id) Live.applyEvent(state, event);
+      });
+      self.state = state;
+      self.lastId = Math.max(self.lastId, state.last_id);
+      self.render();
+    }, function (error) {
+      self.syncing = null;
+      if (error.status === 401 || error.status === 404 || error.status === 410 || error.status === 403) {
+        if (self.options.onFatal) self.options.onFatal(error.message, error.status);
+      }
+      throw error;
+    });
+    return this.syncing;
+  };
+
+  Connection.prototype.handle = function (event) {
+    if (event.id <= this.lastId) return; // already applied (replay, resync)
+    this.lastId = event.id;
+    this.recent.push(event);
+    if (this.recent.length > 500) this.recent.splice(0, 250);
+    if (this.state) Live.applyEvent(this.state, event);
+    if (event.data && event.data.resync) this.resync().catch(function () {});
+    if (this.options.onEvent) this.options.onEvent(event);
+    this.render();
+  };
+
+  Connection.prototype.listen = function () {
+    clearTimeout(this.timer);
+    if (this.mode === "sse") this.openStream();
+    else this.pollSoon(0);
+  };
+
+  Connection.prototype.openStream = function () {
+    var self = this;
+    if (this.source) this.source.close();
+    var source = new EventSource(this.options.base + "/flux?after=" + this.lastId);
+    var opened = false;
+    this.source = source;
+    var openTimer = setTimeout(function () {
+      if (!opened) self.fallBack(); // blocked or buffered by a proxy
+    }, OPEN_TIMEOUT_MS);
+    source.onopen = function () {
+      clearTimeout(openTimer);
+      opened = true;
+      var wasDown = self.down;
+      self.failures = 0;
+      self.status("online");
+      // After any drop, the snapshot is the truth (moderation, phases...).
+      if (wasDown && self.state) self.resync().catch(function () {});
+      self.scheduleCheck();
+    };
+    source.onmessage = function (message) {
+      var event;
+      try { event = JSON.parse(message.data); } catch (e) { return; }
+      self.handle(event);
+    };
+    source.onerror = function () {
+      if (self.source !== source) return;
+      self.status(navigator.onLine === false ? "offline" : "connecting");
+      if (!opened) self.failures += 1;
+      opened = false;
+      if (self.failures >= 3) self.fallBack();
+      else if (source.readyState === 2) {
+        setTimeout(function () { if (self.source === source) self.openStream(); }, 2000);
+      }
+    };
+  };
+
+  Connection.prototype.fallBack = function () {
+    var self = this;
+    if (this.source) this.source.close();
+    this.source = null;
+    this.mode = "poll";
+    this.pollSoon(0);
+    setTimeout(function () {
+      if (self.mode === "poll") { self.mode = "sse"; self.failures = 0; self.switchPending = true; }
+    }, SSE_RETRY_MS);
+  };
+
+  /* A stream that looks open can be silently dead (phone changed network,
+   * proxy buffering): every 20 s, ask for the events after ours. */
+  Connection.prototype.scheduleCheck = function () {
+    var self = this;
+    clearTimeout(this.checkTimer);
+    this.checkTimer = setTimeout(function () {
+      if (self.mode !== "sse" || !self.source) return;
+      var before = self.lastId;
+      Live.getJSON(self.options.base + "/evenements?after=" + before + "&limit=50")
+        .then(function (answer) {
+          var missed = answer.events.filter(function (e) { return e.id > self.lastId; });
+          if (missed.length && self.lastId === before) {
+            answer.events.forEach(function (e) { self.handle(e); });
+            self.openStream(); // it was stuck: start a fresh one
+          }
+          self.scheduleCheck();
+        }, function () { self.scheduleCheck(); });
+    }, CHECK_MS);
+  };
+
+  Connection.prototype.pollSoon = function (delay) {
+    var self = this;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(function () { self.pollOnce(); }, delay);
+  };
+
+  Connection.prototype.pollOnce = function () {
+    var self = this;
+    if (this.switchPending) {
+      this.switchPending = false;
+      this.listen();
+      return;
+    }
+    Live.getJSON(this.options.base + "/evenements?after=" + this.lastId)
+      .then(function (answer) {
+        var wasDown = self.down;
+        self.status("online");
+        answer.events.forEach(function (e) { self.handle(e); });
+        self.lastId = Math.max(self.lastId, answer.last_id);
+        Live.setClock(answer.server_time);
+        var next = answer.more ? 0 : POLL_MS;
+        if (wasDown) {
+          return self.resync().then(function () { self.pollSoon(next); });
+        }
+        self.pollSoon(next);
+      })
+      .catch(function (error) {
+        if (error.status === 401 || error.status === 410) {
+          if (self.options.onFatal) self.options.onFatal(error.message, error.status);
+          return;
+        }
+        self.status("offline");
+        self.pollSoon(3000);
+      });
+  };
+
+  Live.Connection = Connection;
+
+  /* ---- Outbox: posts that must reach the server exactly once ---- */
+
+  /* options: storageKey (or null), onChange(items), onDone(item, data),
+   * onRefused(item, message, status). Items: {key, url, body, label}.
+   * A card carries its client_key in the body; a vote is an absolute count,
+   * so sending either twice changes nothing. */
+  function Outbox(options) {
+    this.options = options;
+    this.items = [];
+    this.busy = false;
+    this.delay = 1000;
+    this.timer = null;
+    if (options.storageKey) {
+      try {
+        this.items = JSON.parse(localStorage.getItem(options.storageKey) || "[]");
+      } catch (e) { this.items = []; }
+      this.items.forEach(function (item) { item.sending = false; });
+    }
+    var self = this;
+    window.addEventListener("online", function () { self.delay = 1000; self.flush(); });
+  }
+
+  Outbox.prototype.save = function () {
+    if (this.options.storageKey) {
+      try { localStorage.setItem(this.options.storageKey, JSON.stringify(this.items)); }
+      catch (e) { /* private mode: the page still keeps them */ }
+    }
+    if (this.options.onChange) this.options.onChange(this.items);
+  };
+
+  /* Add an item; one with the same key that is not being sent is replaced
+   * (the latest vote count on a card is the only one that matters). */
+  Outbox.prototype.add = function (item) {
+    this.items = this.items.filter(function (other) {
+      return other.key !== item.key || other.sending;
+    });
+    this.items.push(item);
+    this.save();
+    this.flush();
+  };
+
+  Outbox.prototype.flush = function () {
+    var self = this;
+    if (this.busy || !this.items.length) return;
+    clearTimeout(this.timer);
+    var item = this.items[0];
+    this.busy = true;
+    item.sending = true;
+    Live.post(item.url, item.body).then(function (answer) {
+      self.busy = false;
+      item.sending = false;
+      var retry = answer.status >= 500 || answer.status === 429 || answer.status === 408;
+      if (retry) return self.later(answer.data.error);
+      self.items.splice(self.items.indexOf(item), 1);
+      self.delay = 1000;
+      self.save();
+      if (answer.ok) {
+        if (self.options.onDone) self.options.onDone(item, answer.data);
+      } else if (self.options.onRefused) {
+        self.options.onRefused(item, answer.data.error || "Envoi refusé.", answer.status);
+      }
+      self.flush();
+    }, function () {
+      self.busy = false;
+      item.sending = false;
+      self.later();
+    });
+  };
+
+  Outbox.prototype.later = function (message) {
+    var self = this;
+    this.save();
+    if (this.options.onWaiting) this.options.onWaiting(message);
+    this.timer = setTimeout(function () { self.flush(); }, this.delay);
+    this.delay = Math.min(this.delay * 2, 10000);
+  };
+
+  Live.Outbox = Outbox;
+
+  /* Ticks every second for the countdowns of a page. */
+  Live.everySecond = function (fn) {
+    fn();
+    return setInterval(fn, 1000);
+  };
+
+  window.Live = Live;
+})();

@@ -1,0 +1,367 @@
+/* A participant's phone: write cards, see them revealed, vote with dots.
+ * Drawn from the snapshot kept by live.js; posts go through the outbox so
+ * that a card typed on a flaky network is sent once, when the network is back.
+ */
+(function () {
+  "use strict";
+  var Live = window.Live;
+  var el = Live.el;
+  var root = document.getElementById("atelier");
+  if (!root || !Live) return;
+
+  var base = root.dataset.base;
+  var view = document.getElementById("vue");
+  var statusLine = document.getElementById("connexion");
+  var announcer = document.getElementById("annonce");
+  var state = null;
+  var frameKey = null;
+  var parts = {};
+
+  var INSTRUCTIONS = {
+    write_private: "Écrivez vos idées, une par carte. Les autres ne les voient pas avant que l'animateur les révèle.",
+    write: "Écrivez vos idées, une par carte. Elles s'affichent pour tout le monde.",
+    reveal: "Voici les cartes de tout le monde.",
+    group: "L'animateur regroupe les cartes qui se ressemblent.",
+    vote: "Posez vos gommettes sur les cartes qui comptent le plus pour vous.",
+    results: "Voici le résultat du vote."
+  };
+
+  function announce(message) {
+    Live.setText(announcer, "");
+    setTimeout(function () { Live.setText(announcer, message); }, 50);
+  }
+
+  var lastStatus = null;
+  function showStatus(name) {
+    var waiting = outbox.items.length;
+    var text;
+    if (name === "online") {
+      text = waiting ? "En ligne — envoi de vos cartes…" : "En ligne";
+    } else if (name === "offline") {
+      text = "Hors connexion — vos cartes seront envoyées au retour du réseau.";
+    } else {
+      text = "Connexion en cours…";
+    }
+    statusLine.className = "status status-" + name;
+    Live.setText(statusLine, text);
+    lastStatus = name;
+  }
+
+  var outbox = new Live.Outbox({
+    storageKey: "atelier-envois-" + root.dataset.code,
+    onChange: function () { if (state) render(); if (lastStatus) showStatus(lastStatus); },
+    onWaiting: function () { showStatus("offline"); },
+    onDone: function (item, data) {
+      if (data.card && state) Live.upsertCard(state, data.card);
+      if (data.card_id && state) {
+        var activity = Live.activity(state, data.activity_id);
+        if (activity) {
+          activity.my_votes = activity.my_votes || {};
+          activity.my_votes[data.card_id] = data.count;
+          activity.votes_used = data.used;
+        }
+      }
+      if (item.key.indexOf("card:") === 0) announce("Carte envoyée.");
+      if (state) render();
+      if (lastStatus) showStatus(lastStatus);
+    },
+    onRefused: function (item, message) {
+      showError(message);
+      if (state) connection.resync().catch(function () {});
+    }
+  });
+
+  function showError(message) {
+    var box = document.getElementById("erreur");
+    Live.setText(box, message);
+    box.hidden = !message;
+  }
+
+  var connection = new Live.Connection({
+    base: base,
+    onState: function (next) { state = next; render(); },
+    onStatus: showStatus,
+    onFatal: function (message) {
+      showError(message);
+      statusLine.className = "status status-offline";
+    }
+  });
+
+  /* ---- what the participant sees ---- */
+
+  function budgetOf(activity) {
+    return activity.config.budget || 5;
+  }
+
+  function usedVotes(activity) {
+    var used = activity.votes_used || 0;
+    outbox.items.forEach(function (item) {
+      if (item.vote && item.body.activity_id === activity.id) {
+        var before = (activity.my_votes || {})[item.body.card_id] || 0;
+        used += item.body.count - before;
+      }
+    });
+    return used;
+  }
+
+  function myCount(activity, cardId) {
+    var count = (activity.my_votes || {})[cardId] || 0;
+    outbox.items.forEach(function (item) {
+      if (item.vote && item.body.activity_id === activity.id && item.body.card_id === cardId) {
+        count = item.body.count;
+      }
+    });
+    return count;
+  }
+
+  function render() {
+    var activity = Live.current(state);
+    var closed = state.workshop.status !== "open";
+    var key = activity ? [activity.id, activity.phase, activity.blocked, closed,
+                          JSON.stringify(activity.columns)].join("|") : "none|" + closed;
+    if (key !== frameKey) {
+      buildFrame(activity, closed);
+      frameKey = key;
+    }
+    if (!activity) return;
+    updateTimer(activity);
+    var source = Live.cardSource(state, activity);
+    var phase = activity.phase;
+    var voting = activity.kind === "dots" || phase === "vote" || phase === "results";
+    var cards = source.cards.filter(function (c) {
+      return c.status === "visible" || c.status === "pending";
+    });
+    if (parts.pending) renderPending(activity);
+    if (parts.budget) {
+      var left = budgetOf(activity) - usedVotes(activity);
+      Live.setText(parts.budget, left > 1 ? "Il vous reste " + left + " gommettes."
+        : left === 1 ? "Il vous reste 1 gommette." : "Vous avez posé toutes vos gommettes.");
+    }
+    (source.columns.length ? source.columns : [{ key: null }]).forEach(function (column) {
+      var list = parts.lists[column.key];
+      if (!list) return;
+      var inColumn = cards.filter(function (c) {
+        return (column.key === null || c.column === column.key) && !c.merged_into;
+      });
+      if (phase === "results") {
+        inColumn.sort(function (a, b) {
+          return ((activity.totals || {})[b.id] || 0) - ((activity.totals || {})[a.id] || 0);
+        });
+      }
+      Live.sync(list, inColumn, function (c) { return c.id; }, function (card) {
+        return cardNode(card, activity, voting);
+      }, function (node, card) {
+        updateCard(node, card, activity, source);
+      });
+      list.hidden = false;
+      var empty = parts.empty[column.key];
+      if (empty) empty.hidden = inColumn.length > 0;
+    });
+  }
+
+  function buildFrame(activity, closed) {
+    view.textContent = "";
+    parts = { lists: {}, empty: {} };
+    if (closed) {
+      view.appendChild(el("p", { cls: "notice", text: "L'atelier est terminé. Merci de votre participation !" }));
+      return;
+    }
+    if (!activity) {
+      view.appendChild(el("p", { cls: "notice", text: "L'animateur prépare la suite. Gardez cette page ouverte." }));
+      return;
+    }
+    var source = Live.cardSource(state, activity);
+    view.appendChild(el("h2", { text: activity.title }));
+    if (activity.config.target) {
+      view.appendChild(el("p", { cls: "target", text: "Public : " + activity.config.target }));
+    }
+    var phaseKey = activity.phase === "write" && activity.private ? "write_private" : activity.phase;
+    view.appendChild(el("p", { cls: "phase" }, [
+      el("strong", { text: "Étape : " + activity.phase_label + ". " }),
+      INSTRUCTIONS[phaseKey] || ""
+    ]));
+    parts.timer = el("p", { cls: "timer", attrs: { hidden: true } });
+    view.appendChild(parts.timer);
+    if (activity.blocked) {
+      view.appendChild(el("p", { cls: "notice", text: activity.blocked }));
+    }
+    if (activity.phase === "write" && activity.kind !== "dots" && !activity.blocked) {
+      view.appendChild(cardForm(activity));
+    }
+    if (activity.phase === "write") {
+      parts.pending = el("ul", { cls: "cards pending", attrs: { "aria-label": "Cartes en attente d'envoi" } });
+      view.appendChild(parts.pending);
+    } else {
+      parts.pending = null;
+    }
+    if (activity.kind === "dots" || activity.phase === "vote") {
+      parts.budget = el("p", { cls: "budget", attrs: { role: "status" } });
+      view.appendChild(parts.budget);
+    } else {
+      parts.budget = null;
+    }
+    var columns = source.columns.length ? source.columns : [{ key: null, label: "Cartes" }];
+    columns.forEach(function (column) {
+      var section = el("section", { cls: "column" }, [el("h3", { text: column.label })]);
+      var empty = el("p", { cls: "muted", text: activity.phase === "write" && activity.private
+        ? "Vos cartes s'afficheront ici." : "Pas encore de carte." });
+      var list = el("ul", { cls: "cards" });
+      parts.lists[column.key] = list;
+      parts.empty[column.key] = empty;
+      section.appendChild(empty);
+      section.appendChild(list);
+      view.appendChild(section);
+    });
+  }
+
+  function cardForm(activity) {
+    var maxLength = state.workshop.settings.max_card_length || 280;
+    var form = el("form", { cls: "card-form", attrs: { novalidate: true } });
+    form.appendChild(el("h3", { text: "Écrire une carte" }));
+    var select = null;
+    if (activity.columns.length > 1) {
+      select = el("select", { attrs: { id: "colonne", name: "colonne", required: true } });
+      select.appendChild(el("option", { text: "Choisissez…", attrs: { value: "" } }));
+      activity.columns.forEach(function (column) {
+        select.appendChild(el("option", { text: column.label, attrs: { value: column.key } }));
+      });
+      form.appendChild(el("div", { cls: "field" }, [
+        el("label", { text: "Où va votre carte ?", attrs: { "for": "colonne" } }), select
+      ]));
+    }
+    var area = el("textarea", { attrs: { id: "texte", name: "texte", rows: 3, maxlength: maxLength,
+                                         required: true, "aria-describedby": "texte-aide" } });
+    var help = el("p", { cls: "hint", text: maxLength + " caractères au maximum.",
+                         attrs: { id: "texte-aide" } });
+    form.appendChild(el("div", { cls: "field" }, [
+      el("label", { text: "Votre carte", attrs: { "for": "texte" } }), help, area
+    ]));
+    var error = el("p", { cls: "error", attrs: { id: "form-erreur", hidden: true, role: "alert" } });
+    form.appendChild(error);
+    form.appendChild(el("button", { text: "Ajouter la carte", attrs: { type: "submit" } }));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = area.value.trim();
+      var column = select ? select.value : (activity.columns[0] || {}).key;
+      var problem = !text ? "Écrivez quelque chose sur la carte."
+        : !column ? "Choisissez où va votre carte." : "";
+      error.hidden = !problem;
+      Live.setText(error, problem);
+      if (problem) {
+        (text ? select : area).focus();
+        return;
+      }
+      var key = Live.randomKey();
+      outbox.add({
+        key: "card:" + key,
+        url: base + "/cartes",
+        body: { activity_id: activity.id, column: column, text: text, client_key: key },
+        label: text
+      });
+      area.value = "";
+      area.focus();
+    });
+    return form;
+  }
+
+  function renderPending(activity) {
+    var items = outbox.items.filter(function (item) {
+      return item.key.indexOf("card:") === 0 && item.body.activity_id === activity.id;
+    });
+    Live.sync(parts.pending, items, function (item) { return item.key; }, function (item) {
+      return el("li", { cls: "card waiting" }, [
+        el("span", { cls: "text", text: item.label }),
+        el("span", { cls: "meta", text: "En attente d'envoi" })
+      ]);
+    });
+  }
+
+  function cardNode(card, activity, voting) {
+    var node = el("li", { cls: "card" }, [
+      el("p", { cls: "text" }), el("p", { cls: "meta" })
+    ]);
+    if (voting) {
+      node.appendChild(el("div", { cls: "dots" }));
+      if (activity.phase !== "results") {
+        var label = function (verb) {
+          return [verb, el("span", { cls: "visually-hidden", text: " sur « " + card.text + " »" })];
+        };
+        node.appendChild(el("div", { cls: "vote-buttons" }, [
+          el("button", { cls: "vote-add", attrs: { type: "button" },
+                         on: { click: function () { vote(activity, card.id, 1); } } },
+             label("Ajouter une gommette")),
+          el("button", { cls: "vote-remove secondary", attrs: { type: "button" },
+                         on: { click: function () { vote(activity, card.id, -1); } } },
+             label("Retirer"))
+        ]));
+      } else {
+        node.appendChild(el("div", { cls: "bar-track" }, [el("span", { cls: "bar w-0" })]));
+      }
+    }
+    return node;
+  }
+
+  function updateCard(node, card, activity, source) {
+    Live.setText(node.querySelector(".text"), card.text);
+    var meta = [];
+    if (card.mine) meta.push("Votre carte");
+    else if (card.author_name) meta.push(card.author_name);
+    if (card.status === "pending") meta.push("en attente de validation");
+    var merged = source.cards.filter(function (c) { return c.merged_into === card.id; }).length;
+    if (merged) meta.push(Live.plural(merged, "carte semblable regroupée", "cartes semblables regroupées"));
+    Live.setText(node.querySelector(".meta"), meta.join(" · "));
+    var dots = node.querySelector(".dots");
+    if (dots) {
+      if (activity.phase === "results") {
+        var total = (activity.totals || {})[card.id] || 0;
+        var max = Math.max.apply(null, [1].concat(Object.keys(activity.totals || {}).map(function (k) {
+          return activity.totals[k];
+        })));
+        Live.setText(dots, Live.plural(total, "gommette", "gommettes"));
+        node.querySelector(".bar").className = "bar w-" + Math.round(total / max * 20) * 5;
+      } else {
+        var mine = myCount(activity, card.id);
+        Live.setText(dots, mine ? "Vos gommettes : " + mine : "");
+        var left = budgetOf(activity) - usedVotes(activity);
+        var add = node.querySelector(".vote-add");
+        var single = activity.config.multiple_dots === false && mine >= 1;
+        add.disabled = left <= 0 || single || !!activity.blocked;
+        node.querySelector(".vote-remove").disabled = mine <= 0 || !!activity.blocked;
+      }
+    }
+  }
+
+  function vote(activity, cardId, delta) {
+    var count = Math.max(0, myCount(activity, cardId) + delta);
+    if (delta > 0 && budgetOf(activity) - usedVotes(activity) <= 0) return;
+    outbox.add({
+      key: "vote:" + activity.id + ":" + cardId,
+      url: base + "/votes",
+      vote: true,
+      body: { activity_id: activity.id, card_id: cardId, count: count }
+    });
+  }
+
+  var lastAnnounced = null;
+  function updateTimer(activity) {
+    if (!parts.timer) return;
+    var left = Live.remaining(activity.timer_ends_at);
+    parts.timer.hidden = left === null;
+    if (left === null) return;
+    Live.setText(parts.timer, left > 0 ? "Temps restant : " + Live.formatSeconds(left) : "Temps écoulé");
+    var milestone = left === 60 ? "Plus qu'une minute." : left === 0 ? "Temps écoulé." : null;
+    if (milestone && milestone !== lastAnnounced) announce(milestone);
+    lastAnnounced = milestone || lastAnnounced;
+  }
+
+  Live.everySecond(function () {
+    if (state) {
+      var activity = Live.current(state);
+      if (activity) updateTimer(activity);
+    }
+  });
+
+  showStatus("connecting");
+  connection.start();
+  outbox.flush();
+})();

@@ -1,0 +1,150 @@
+/* The projector: the board of the current activity, tables side by side,
+ * vote results as bars, the countdown, live counts. Read-only. */
+(function () {
+  "use strict";
+  var Live = window.Live;
+  var el = Live.el;
+  var root = document.getElementById("ecran");
+  if (!root || !Live) return;
+
+  var state = null;
+  var frameKey = null;
+  var lists = {};
+  var board = document.getElementById("plateau");
+  var statusLine = document.getElementById("connexion");
+
+  function showStatus(name) {
+    statusLine.className = "status status-" + name;
+    Live.setText(statusLine, name === "online" ? "En direct" : name === "offline" ? "Hors connexion" : "Connexion…");
+  }
+
+  function shown(card) {
+    return card.status === "visible" && !card.merged_into;
+  }
+
+  function render() {
+    var activity = Live.current(state);
+    var people = state.participant_count;
+    Live.setText(document.getElementById("participants"), Live.plural(people, "participant", "participants"));
+    var all = 0;
+    state.activities.forEach(function (a) { all += a.cards.filter(shown).length; });
+    Live.setText(document.getElementById("nb-cartes"), Live.plural(all, "carte", "cartes"));
+    if (!activity) {
+      Live.setText(document.getElementById("activite-titre"), "L'atelier va commencer");
+      Live.setText(document.getElementById("activite-etape"), "");
+      board.textContent = "";
+      frameKey = null;
+      return;
+    }
+    var source = Live.cardSource(state, activity);
+    var config = source.config;
+    var apart = config.by_table && !config.tables_merged && state.tables.length > 0;
+    var key = [activity.id, activity.phase, apart, activity.private,
+               JSON.stringify(source.columns), JSON.stringify(state.tables)].join("|");
+    Live.setText(document.getElementById("activite-titre"),
+                 activity.title + (activity.config.target ? " — " + activity.config.target : ""));
+    Live.setText(document.getElementById("activite-etape"), "Étape : " + activity.phase_label +
+                 (activity.locked || state.workshop.locked ? " · tableau verrouillé" : ""));
+    updateTimer(activity);
+    if (activity.phase === "results") {
+      if (frameKey !== key) { board.textContent = ""; lists = {}; frameKey = key; }
+      renderResults(activity, source);
+      return;
+    }
+    if (frameKey !== key) {
+      buildBoard(source, apart);
+      frameKey = key;
+    }
+    var cards = source.cards.filter(shown);
+    Object.keys(lists).forEach(function (listKey) {
+      var entry = lists[listKey];
+      var inList = cards.filter(function (card) {
+        return card.column === entry.column && (!apart || card.table_id === entry.table);
+      });
+      if (activity.private) {
+        // Private writing: the room sees how many cards, not what they say.
+        Live.setText(entry.count, Live.plural(inList.length, "carte écrite", "cartes écrites"));
+        inList = [];
+      } else {
+        Live.setText(entry.count, "");
+      }
+      Live.sync(entry.list, inList, function (c) { return c.id; }, function () {
+        return el("li", { cls: "card" }, [el("p", { cls: "text" }), el("p", { cls: "meta" })]);
+      }, function (node, card) {
+        Live.setText(node.querySelector(".text"), card.text);
+        var merged = source.cards.filter(function (c) { return c.merged_into === card.id; });
+        Live.setText(node.querySelector(".meta"), merged.length
+          ? "+ " + Live.plural(merged.length, "carte semblable", "cartes semblables") : "");
+      });
+    });
+  }
+
+  function columnBlock(column, tableId, heading) {
+    var list = el("ul", { cls: "cards" });
+    var count = el("p", { cls: "muted" });
+    lists[column.key + "@" + tableId] = { list: list, count: count, column: column.key, table: tableId };
+    return el("section", { cls: "column" }, [el(heading, { text: column.label }), count, list]);
+  }
+
+  function buildBoard(source, apart) {
+    board.textContent = "";
+    lists = {};
+    if (!apart) {
+      var grid = el("div", { cls: "board" });
+      source.columns.forEach(function (column) { grid.appendChild(columnBlock(column, null, "h3")); });
+      board.appendChild(grid);
+      return;
+    }
+    var tables = el("div", { cls: "tables" });
+    state.tables.forEach(function (table) {
+      var block = el("section", { cls: "table-board" }, [el("h3", { text: table.name })]);
+      source.columns.forEach(function (column) { block.appendChild(columnBlock(column, table.id, "h4")); });
+      tables.appendChild(block);
+    });
+    board.appendChild(tables);
+  }
+
+  function renderResults(activity, source) {
+    var totals = activity.totals || {};
+    var cards = source.cards.filter(shown).slice().sort(function (a, b) {
+      return (totals[b.id] || 0) - (totals[a.id] || 0);
+    });
+    var max = 1;
+    cards.forEach(function (c) { max = Math.max(max, totals[c.id] || 0); });
+    var list = board.querySelector("ol.results");
+    if (!list) {
+      list = el("ol", { cls: "results" });
+      board.appendChild(list);
+    }
+    Live.sync(list, cards, function (c) { return c.id; }, function () {
+      return el("li", {}, [
+        el("p", { cls: "text" }),
+        el("div", { cls: "bar-track" }, [el("span", { cls: "bar w-0" })]),
+        el("p", { cls: "meta" })
+      ]);
+    }, function (node, card) {
+      var total = totals[card.id] || 0;
+      Live.setText(node.querySelector(".text"), card.text);
+      node.querySelector(".bar").className = "bar w-" + Math.round(total / max * 20) * 5;
+      Live.setText(node.querySelector(".meta"), Live.plural(total, "gommette", "gommettes"));
+    });
+  }
+
+  var timerLine = document.getElementById("minuteur");
+  function updateTimer(activity) {
+    var left = Live.remaining(activity.timer_ends_at);
+    timerLine.hidden = left === null;
+    if (left !== null) Live.setText(timerLine, left > 0 ? Live.formatSeconds(left) : "Temps écoulé");
+  }
+
+  Live.everySecond(function () {
+    var activity = state && Live.current(state);
+    if (activity) updateTimer(activity);
+  });
+
+  new Live.Connection({
+    base: root.dataset.base,
+    onState: function (next) { state = next; render(); },
+    onStatus: showStatus
+  }).start();
+})();
