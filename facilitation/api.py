@@ -35,7 +35,15 @@ from survey_app.db import get_db, now
 
 from .cards import edit_own_card, post_card
 from .errors import WorkshopError
-from .events import Viewer, events_after, hub_for, latest_event_id, sse_stream
+from .events import (
+    KEEPALIVE_SECONDS,
+    STREAM_LIFETIME_SECONDS,
+    Viewer,
+    events_after,
+    hub_for,
+    latest_event_id,
+    sse_stream,
+)
 from .participants import join, participant_by_token, rename
 from .state import snapshot
 from .votes import set_vote
@@ -108,9 +116,16 @@ def stream_response(workshop_id: int, viewer: Viewer) -> Response:
     hub = hub_for(current_app.config["DATABASE"])
     # No stream_with_context: the generator needs neither `g` nor the
     # request's database connection, which is closed as soon as we return.
-    response = Response(
-        sse_stream(hub, workshop_id, viewer, after), mimetype="text/event-stream"
+    config = current_app.config
+    stream = sse_stream(
+        hub,
+        workshop_id,
+        viewer,
+        after,
+        keepalive=config.get("WORKSHOP_KEEPALIVE_SECONDS", KEEPALIVE_SECONDS),
+        lifetime=config.get("WORKSHOP_STREAM_SECONDS", STREAM_LIFETIME_SECONDS),
     )
+    response = Response(stream, mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store, no-transform"
     response.headers["X-Accel-Buffering"] = "no"  # nginx: do not buffer
     return response

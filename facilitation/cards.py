@@ -76,7 +76,7 @@ def staff_card(row: Any) -> dict[str, Any]:
 
 
 def participant_audience(card: Any, activity: dict[str, Any]) -> str | None:
-    """Which participants see this card: all, t:<table>, p:<author> or None."""
+    """Which participants see this card: public, t:<table>, p:<author> or None."""
     author = card["participant_id"]
     if card["status"] == "pending":
         return f"p:{author}" if author else None
@@ -87,7 +87,7 @@ def participant_audience(card: Any, activity: dict[str, Any]) -> str | None:
     config = activity["config"]
     if config.get("by_table") and not config.get("tables_merged") and card["table_id"]:
         return f"t:{card['table_id']}"
-    return "all"
+    return "public"
 
 
 def visible_to(card: Any, activity: dict[str, Any], viewer: Viewer) -> bool:
@@ -131,7 +131,7 @@ def publish_card(db: sqlite_utils.Database, card_id: int) -> None:
     audience = participant_audience(row, activity)
     if audience is None:
         payload = {"id": card_id, "activity_id": activity["id"]}
-        append_event(db, wid, "card.removed", payload, "all")
+        append_event(db, wid, "card.removed", payload, "public")
     else:
         card = card_dict(row, workshop["settings"]["show_names"])
         if audience.startswith("p:"):

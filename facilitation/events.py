@@ -16,9 +16,10 @@ memory and wakes the waiting streams with a Condition. 300 open streams thus
 cost one small query per 100 ms, not 300.
 
 Who sees an event is its `audience`: `all`, `staff` (facilitator and
-projector), `p:<participant id>` (that participant only) or `t:<table id>`
-(the participants of a table). Staff see `all`, `staff` and every `t:`;
-the facilitator client never needs `p:` events (it gets a `staff` twin).
+projector), `public` (every participant, not staff), `p:<participant id>`
+(that participant only) or `t:<table id>` (the participants of a table).
+Staff see `all` and `staff` only: every card change has a `staff` twin with
+the full card, so a facilitator never receives the same change twice.
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ class Viewer:
         if audience == "all":
             return True
         if self.staff:
-            return audience == "staff" or audience.startswith("t:")
-        if audience == f"p:{self.participant_id}":
+            return audience == "staff"
+        if audience in ("public", f"p:{self.participant_id}"):
             return True
         return self.table_id is not None and audience == f"t:{self.table_id}"
 
@@ -119,9 +120,9 @@ def events_after(
     sql = "SELECT * FROM workshop_events WHERE workshop_id = ? AND id > ?"
     params: list[Any] = [workshop_id, last_id]
     if viewer is not None and viewer.staff:
-        sql += " AND (audience IN ('all', 'staff') OR audience LIKE 't:%')"
+        sql += " AND audience IN ('all', 'staff')"
     elif viewer is not None:
-        sql += " AND audience IN ('all', ?, ?)"
+        sql += " AND audience IN ('all', 'public', ?, ?)"
         params += [f"p:{viewer.participant_id}", f"t:{viewer.table_id}"]
     sql += " ORDER BY id LIMIT ?"
     params.append(limit)

@@ -1,0 +1,194 @@
+"""The ordered event log: replay after an id, audiences, SSE and polling."""
+
+import json
+import threading
+import time
+
+import pytest
+from workshop_helpers import Phone, Staff, make_workshop, participant
+
+from facilitation import boards, cards
+from facilitation.events import (
+    Hub,
+    Viewer,
+    append_event,
+    events_after,
+    latest_event_id,
+    sse_stream,
+)
+from survey_app.db import connect, write_transaction
+
+STAFF = Viewer(staff=True)
+
+
+def _messages(chunks: list[str]) -> list[dict]:
+    """The events inside SSE text (comments skipped)."""
+    events = []
+    for chunk in chunks:
+        for block in chunk.split("\n\n"):
+            data = [line[6:] for line in block.split("\n") if line.startswith("data: ")]
+            if data:
+                events.append(json.loads("".join(data)))
+    return events
+
+
+def test_append_event_needs_the_callers_transaction(db, diagnostic):
+    workshop = make_workshop(db, diagnostic)
+    with pytest.raises(RuntimeError):
+        append_event(db, workshop["id"], "test", {})
+    # Rolled back with the change it describes.
+    before = latest_event_id(db, workshop["id"])
+    with pytest.raises(ValueError):
+        with write_transaction(db):
+            append_event(db, workshop["id"], "test", {"n": 1})
+            raise ValueError("crash in the middle of a change")
+    assert latest_event_id(db, workshop["id"]) == before
+
+
+def test_replay_after_an_id_in_order_and_per_workshop(db, diagnostic):
+    first = make_workshop(db, diagnostic, ("brainstorm", None))
+    second = make_workshop(db, diagnostic, ("brainstorm", None))
+    person = participant(db, first["id"])
+    mark = latest_event_id(db, first["id"])
+    for n in range(3):
+        cards.post_card(db, first["activities"][0], "idees", f"Idée {n}", person)
+        cards.post_card(
+            db,
+            second["activities"][0],
+            "idees",
+            "Ailleurs",
+            participant(db, second["id"]),
+        )
+    replay = events_after(db, first["id"], mark, viewer=Viewer(staff=True))
+    assert [e["data"]["card"]["text"] for e in replay] == ["Idée 0", "Idée 1", "Idée 2"]
+    assert [e["id"] for e in replay] == sorted(e["id"] for e in replay)
+    assert all(e["id"] > mark for e in replay)
+    # Paging: limit, then continue after the last one.
+    page = events_after(db, first["id"], mark, limit=1, viewer=Viewer(staff=True))
+    rest = events_after(db, first["id"], page[0]["id"], viewer=Viewer(staff=True))
+    assert page + rest == replay
+    assert events_after(db, first["id"], replay[-1]["id"], viewer=STAFF) == []
+
+
+def test_audiences(db, diagnostic):
+    workshop = make_workshop(db, diagnostic)
+    wid = workshop["id"]
+    with write_transaction(db):
+        for audience in ("all", "staff", "public", "p:1", "p:2", "t:7"):
+            append_event(db, wid, "test", {"to": audience}, audience)
+
+    def seen(viewer):
+        return [
+            e["data"]["to"] for e in events_after(db, wid, 0, viewer=viewer)
+            if e["type"] == "test"
+        ]  # fmt: skip
+
+    assert seen(Viewer(staff=True)) == ["all", "staff"]
+    assert seen(Viewer(participant_id=1)) == ["all", "public", "p:1"]
+    assert seen(Viewer(participant_id=2, table_id=7)) == [
+        "all", "public", "p:2", "t:7",
+    ]  # fmt: skip
+    for viewer in (Viewer(staff=True), Viewer(participant_id=2, table_id=7)):
+        assert all(viewer.sees(e) for e in seen(viewer))
+
+
+def test_sse_generator_first_comment_events_keepalive_and_end(app, db, diagnostic):
+    workshop = make_workshop(db, diagnostic, ("brainstorm", None))
+    wid, activity = workshop["id"], workshop["activities"][0]
+    hub = Hub(app.config["DATABASE"], poll=0.02)
+    stream = sse_stream(hub, wid, Viewer(staff=True), 0, keepalive=0.3, lifetime=2.5)
+    assert next(stream) == ": flux ouvert\nretry: 2000\n\n"
+    backlog = [next(stream) for _ in range(2)]
+    assert backlog[0].startswith("id: 1\ndata: ")
+    assert [e["type"] for e in _messages(backlog)] == [
+        "workshop.created",
+        "activity.created",
+    ]
+    assert next(stream) == ": keep-alive\n\n"  # nothing new for 0.3 s
+    assert hub.subscribers == 1
+
+    # A write from another connection (as from another worker process).
+    def write_later():
+        time.sleep(0.1)
+        other = connect(app.config["DATABASE"])
+        try:
+            person = participant(other, wid)
+            cards.post_card(other, activity, "idees", "En direct", person)
+        finally:
+            other.close()
+
+    writer = threading.Thread(target=write_later)
+    writer.start()
+    started = time.monotonic()
+    live = []
+    while not any(e["type"] == "card.upsert" for e in live):
+        chunk = next(stream)
+        live += _messages([chunk])
+    writer.join()
+    assert time.monotonic() - started < 1.0
+    card = next(e for e in live if e["type"] == "card.upsert")["data"]["card"]
+    assert card["text"] == "En direct"
+    rest = list(stream)  # ends on its own after `lifetime`
+    assert all(chunk.startswith((": keep-alive", "id: ")) for chunk in rest)
+    assert hub.subscribers == 0  # cleaned up in `finally`
+
+
+def test_sse_generator_closed_early_unsubscribes(app, db, diagnostic):
+    workshop = make_workshop(db, diagnostic)
+    hub = Hub(app.config["DATABASE"], poll=0.02)
+    stream = sse_stream(hub, workshop["id"], Viewer(staff=True), 0, keepalive=5)
+    next(stream)
+    assert hub.subscribers == 1
+    stream.close()  # the client went away
+    assert hub.subscribers == 0
+
+
+def test_sse_after_a_reconnect_reads_old_events_from_the_database(app, db, diagnostic):
+    workshop = make_workshop(db, diagnostic, ("brainstorm", None))
+    wid = workshop["id"]
+    person = participant(db, wid)
+    hub = Hub(app.config["DATABASE"], poll=0.02)
+    hub.subscribe()  # the hub starts now: older events are not in memory
+    time.sleep(0.1)
+    mark = latest_event_id(db, wid)
+    cards.post_card(db, workshop["activities"][0], "idees", "Après", person)
+    viewer = Viewer(participant_id=person["id"])
+    stream = sse_stream(hub, wid, viewer, 1, keepalive=0.2, lifetime=0.5)
+    events = _messages(list(stream))
+    hub.unsubscribe()
+    assert events[0]["id"] > 1
+    assert [e["data"]["card"]["text"] for e in events if e["id"] > mark] == ["Après"]
+    assert all(e["type"] != "participant.joined" for e in events)  # staff only
+
+
+def test_http_stream_and_poll_resume_after_last_id(app, logged_in, db, diagnostic):
+    app.config["WORKSHOP_STREAM_SECONDS"] = 0.5
+    workshop = make_workshop(db, diagnostic, ("brainstorm", None))
+    activity = workshop["activities"][0]
+    phone = Phone(app, workshop["code"])
+    first = phone.card(activity, "Une", column="idees").json["card"]
+    state = phone.state()
+    phone.card(activity, "Deux", column="idees")
+    polled = phone.get(f"evenements?after={state['last_id']}").json
+    assert [e["data"]["card"]["text"] for e in polled["events"]] == ["Deux"]
+    assert polled["last_id"] > state["last_id"] and polled["more"] is False
+    again = phone.get(f"evenements?after={polled['last_id']}").json
+    assert again["events"] == [] and again["last_id"] == polled["last_id"]
+    # EventSource's reconnect sends Last-Event-ID.
+    response = phone.get("flux", headers={"Last-Event-ID": str(state["last_id"])})
+    assert response.mimetype == "text/event-stream"
+    assert response.headers["Cache-Control"] == "no-store, no-transform"
+    body = response.get_data(as_text=True)
+    assert body.startswith(": flux ouvert")
+    texts = [
+        e["data"]["card"]["text"]
+        for e in _messages([body])
+        if e["type"] == "card.upsert"
+    ]
+    assert texts == ["Deux"]
+    staff = Staff(logged_in, workshop["id"])
+    body = staff.get(f"flux?after={state['last_id'] - 1}").get_data(as_text=True)
+    assert "Deux" in body and first["text"] not in body.split("Deux")[1]
+    boards.set_phase(db, activity, "reveal")
+    resync = phone.get(f"evenements?after={polled['last_id']}").json["events"]
+    assert resync[-1]["type"] == "activity.phase" and resync[-1]["data"]["resync"]
