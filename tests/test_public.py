@@ -8,6 +8,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from survey_app.db import write_transaction
+from survey_app.honeypot import FIELD
 from survey_app.surveys import model
 
 QUESTIONS = [
@@ -211,7 +212,8 @@ def test_screens_have_labels_fieldsets_and_progress(client, survey):
     assert 'value="autre" checked' in html and "Un vieux Nokia 📱" in html
     assert 'value="ordi" checked' in html and "Précédent" in html
     form = FormReader(html)
-    assert len(form.ids) == 7 and form.ids <= form.labelled  # all labelled
+    assert form.ids <= form.labelled  # every field has its label
+    assert len(form.ids - {FIELD}) == 7  # 3 radios, the "Autre" text, 3 boxes
     assert html.count('<label class="choice" for=') == 6
 
 
@@ -243,6 +245,16 @@ def test_double_submission_stores_one_response(client, db, survey):
     html = walk_to_last(client, code)
     send(client, url, html, SCREENS[-1])
     assert len(responses(db)) == 2
+
+
+def test_robot_filling_the_honeypot_is_thanked_but_not_stored(client, db, survey):
+    _, code = survey
+    html = walk_to_last(client, code)
+    answers = {**SCREENS[-1], FIELD: "https://spam.example"}
+    response = send(client, f"/s/{code}/questions", html, answers)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/s/{code}/merci"
+    assert responses(db) == []
 
 
 def test_response_keeps_the_version_the_resident_saw(client, db, survey):

@@ -24,6 +24,7 @@ from wtforms.validators import ValidationError
 
 from .. import csrf
 from ..db import get_db
+from ..honeypot import is_spam
 from . import model
 from .questionnaire import (
     CONTROL_FIELDS,
@@ -242,7 +243,8 @@ def questions(code: str):
     if walk.errors:
         first_error = walk.step_of(next(iter(walk.errors)))
         return show(first_error, errors=walk.errors)
-    submit(survey, point, version["id"], walk.answers, key)
+    if not is_spam(form):  # a robot gets the same thanks, and nothing is stored
+        submit(survey, point, version["id"], walk.answers, key)
     return redirect(url_for("public.thanks", code=code), 303)
 
 
