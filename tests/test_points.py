@@ -218,7 +218,7 @@ def test_poster_shows_the_typed_url_and_who_runs_it_escaped(
     response = logged_in.get(f"/enquetes/{survey}/lieux/{point_id}/affiche")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert f'<p class="short-url">localhost/s/{code}</p>' in html
+    assert f'localhost<wbr><span class="nowrap">/s/{code}</span>' in html
     assert "Mairie &lt;b&gt;de Test&lt;/b&gt;" in html and "<b>de Test" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html
     assert "cnfs@mairie.fr" in html and "anonyme" in html.lower()

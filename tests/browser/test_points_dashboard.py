@@ -1,0 +1,115 @@
+"""Posters print on one A4 page; points and dashboard pages pass axe-core."""
+
+import re
+
+import pytest
+
+from survey_app.db import connect
+from survey_app.surveys import model
+
+from .conftest import axe_violations, log_in
+
+pytestmark = pytest.mark.browser
+
+QUESTIONS = [
+    {
+        "key": "EQ_MOBILE",
+        "type": "single",
+        "theme": "equipement",
+        "text": "Utilisez-vous un smartphone ?",
+        "required": False,
+        "choices": [
+            {"code": "smartphone", "label": "Un smartphone"},
+            {"code": "aucun", "label": "Aucun"},
+        ],
+    },
+    {
+        "key": "REMARQUES",
+        "type": "long_text",
+        "theme": "autre",
+        "text": "Voulez-vous ajouter quelque chose ?",
+        "required": False,
+    },
+]
+
+
+@pytest.fixture
+def conseiller(browser, live_server):
+    """A signed-in conseiller; CSP bypassed only so that axe-core can be injected."""
+    user = live_server.create_user()
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = log_in(context, live_server, user)
+    yield context, page, user
+    context.close()
+
+
+@pytest.fixture
+def survey(live_server, conseiller):
+    """A survey of the signed-in conseiller, with 2 points and a few answers."""
+    _context, _page, user = conseiller
+    diagnostic = live_server.create_diagnostic(user["id"], "Diagnostic du Trièves")
+    db = connect(live_server.database)
+    try:
+        survey_id = model.create_survey(
+            db, diagnostic, "Le numérique et vous", QUESTIONS
+        )
+        market = model.create_point(
+            db,
+            survey_id,
+            "Marché de la place de l'Église (samedi)",
+            "marche",
+            target=80,
+        )
+        model.create_point(db, survey_id, "École", "ecole")
+        version = model.current_version(db, survey_id)["id"]
+        for n in range(12):
+            model.store_response(
+                db,
+                survey_id=survey_id,
+                version_id=version,
+                point_id=market if n % 3 else None,
+                idempotency_key=f"browser-{survey_id}-{n}",
+                answers={"EQ_MOBILE": "aucun", "REMARQUES": "<b>Merci</b> !"},
+                submitted_at=f"2026-11-{10 + n % 5:02d}T09:00:00Z",
+            )
+    finally:
+        db.close()
+    return survey_id, market
+
+
+def test_poster_prints_on_one_a4_page(conseiller, survey):
+    _context, page, _user = conseiller
+    survey_id, point_id = survey
+    page.goto(f"/enquetes/{survey_id}/lieux/{point_id}/affiche")
+    assert page.locator("h1").inner_text().startswith("Votre avis compte")
+    page.emulate_media(media="print")
+    assert not page.locator(".print-hint").is_visible()
+    qr_box = page.locator(".qr svg").bounding_box()
+    assert qr_box["width"] > 250  # about 8 cm at 96 px per inch
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1
+    page.emulate_media(media="screen")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_points_and_dashboard_pass_axe(conseiller, survey, width):
+    _context, page, _user = conseiller
+    survey_id, point_id = survey
+    page.set_viewport_size({"width": width, "height": 800})
+    for path in (
+        f"/enquetes/{survey_id}",
+        f"/enquetes/{survey_id}/lieux",
+        f"/enquetes/{survey_id}/lieux/{point_id}/modifier",
+        f"/enquetes/{survey_id}/lieux/{point_id}/supprimer",
+        f"/enquetes/{survey_id}/lieux/{point_id}/affiche",
+    ):
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert axe_violations(page) == [], path
+        # Nothing wider than the screen (except tables, which may scroll).
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - window.innerWidth"
+        )
+        assert overflow <= 1, (path, overflow)
