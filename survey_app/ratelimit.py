@@ -12,8 +12,12 @@ secret key. No address is stored, keys cannot be reversed without the secret,
 and they change every day so two days cannot be linked. Rows are deleted as
 soon as their window is over.
 
-Configuration (defaults are generous enough for a shared kiosk tablet):
-`RATELIMIT_PUBLIC = "60/minute;600/hour"` (POST under /s/ and /a/),
+Configuration, generous because one address is often many people (a shared
+kiosk tablet, a mairie's wifi, a mobile carrier's NAT):
+`RATELIMIT_PUBLIC = "120/minute;1200/hour"` (POST under /s/: each screen of a
+questionnaire is one POST, so about 8 per questionnaire),
+`RATELIMIT_WORKSHOP = "600/minute;6000/hour"` (POST under /a/: a whole room
+on one wifi votes at once; cards also have a per-participant limit),
 `RATELIMIT_SIGNIN = "10/minute"` (POST /connexion), `RATELIMIT_ENABLED`.
 Loopback addresses are not limited (`RATELIMIT_EXEMPT_LOOPBACK`): behind a
 reverse proxy without `TRUST_PROXY` every resident would share the proxy's
@@ -28,11 +32,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlite_utils
-from flask import Flask, current_app, make_response, request
+from flask import Flask, current_app, jsonify, make_response, request
 
 from .db import get_db, write_transaction
-from .errors import render_error
+from .errors import MESSAGES, render_error
 
+DEFAULTS = {
+    "RATELIMIT_PUBLIC": "120/minute;1200/hour",
+    "RATELIMIT_WORKSHOP": "600/minute;6000/hour",
+    "RATELIMIT_SIGNIN": "10/minute",
+}
+clock = time.time  # replaced in tests, so that no window ends mid-test
 UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
 
@@ -59,8 +69,10 @@ def parse_limits(text: str) -> list[Limit]:
     return limits
 
 
-def counter_key(secret: str, scope: str, seconds: int, address: str) -> str:
-    day = datetime.now(UTC).strftime("%Y-%m-%d")
+def counter_key(
+    secret: str, scope: str, seconds: int, address: str, day: str | None = None
+) -> str:
+    day = day or datetime.now(UTC).strftime("%Y-%m-%d")
     message = f"{day}|{scope}|{seconds}|{address}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
 
@@ -74,7 +86,7 @@ def hit(
     at: float | None = None,
 ) -> int:
     """Count one request; return 0 if allowed, else seconds until it is again."""
-    at = time.time() if at is None else at
+    at = clock() if at is None else at
     retry_after = 0
     with write_transaction(db):
         db.execute("DELETE FROM rate_limits WHERE expires_at <= ?", [int(at)])
@@ -101,8 +113,10 @@ def scope_of_request() -> str | None:
         return None
     if request.endpoint == "auth.login":
         return "signin"
-    if request.path.startswith(("/s/", "/a/")) or request.path == "/a":
+    if request.path.startswith("/s/"):
         return "public"
+    if request.path.startswith("/a/") or request.path == "/a":
+        return "workshop"
     return None
 
 
@@ -126,14 +140,18 @@ def check_rate_limit():
     retry_after = hit(get_db(), config["SECRET_KEY"], scope, address, limits)
     if not retry_after:
         return None
-    response = make_response(render_error(429))
+    if request.is_json:  # the workshop JSON API's error format
+        message = MESSAGES[429][1]
+        response = make_response(jsonify(error=message, status=429), 429)
+    else:
+        response = make_response(render_error(429))
     response.headers["Retry-After"] = str(retry_after)
     return response
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_PUBLIC", "60/minute;600/hour")
-    app.config.setdefault("RATELIMIT_SIGNIN", "10/minute")
-    for name in ("RATELIMIT_PUBLIC", "RATELIMIT_SIGNIN"):
+    for name, default in DEFAULTS.items():
+        app.config.setdefault(name, default)
         parse_limits(app.config[name])  # fail at start-up, not on a request
-    app.before_request(check_rate_limit)
+    # First of all hooks: even a request that fails its CSRF check counts.
+    app.before_request_funcs.setdefault(None, []).insert(0, check_rate_limit)

@@ -4,7 +4,9 @@ Pure data functions (no Flask request): the views are in privacy.py.
 
 Retention is counted from the day an answer was given (`submitted_at`) and,
 for a workshop, from its last change (`updated_at`): the whole workshop
-(activities, cards, votes, participants) is removed by its own cascade.
+(activities, cards, votes, participants) is removed by its own cascade. The
+results cache of a survey that lost answers (analysis_cache, which holds a
+copy of them) is dropped too.
 """
 
 import io
@@ -34,12 +36,19 @@ def purge_expired(
     stamp = (at or datetime.now(UTC)).strftime(STAMP)
     counts = {}
     with write_transaction(db):
-        counts["réponses"] = db.execute(
-            f"""DELETE FROM responses WHERE id IN (
-                  SELECT r.id FROM responses r
+        expired = f"""SELECT r.id, r.survey_id FROM responses r
                   JOIN surveys s ON s.id = r.survey_id
                   JOIN diagnostics d ON d.id = s.diagnostic_id
-                  WHERE r.submitted_at < {_CUTOFF})""",
+                  WHERE r.submitted_at < {_CUTOFF}"""
+        if db["analysis_cache"].exists():
+            # The results cache holds copies of the answers: rebuilt next time.
+            db.execute(
+                "DELETE FROM analysis_cache WHERE survey_id IN "
+                f"(SELECT survey_id FROM ({expired}))",
+                {"now": stamp},
+            )
+        counts["réponses"] = db.execute(
+            f"DELETE FROM responses WHERE id IN (SELECT id FROM ({expired}))",
             {"now": stamp},
         ).rowcount
         counts["alertes"] = db.execute(

@@ -1,0 +1,216 @@
+"""Web push for real: pywebpush → a local push service → decrypted payload."""
+
+import json
+import os
+import stat
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import http_ece
+import pytest
+from conftest import csrf_from
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from fieldwork_helpers import add_responses, open_survey
+
+from survey_app import push
+from survey_app.db import write_transaction
+
+
+class PushService:
+    """A push service on 127.0.0.1 that records every message it receives."""
+
+    def __init__(self):
+        self.received: list[tuple[str, dict, bytes]] = []
+        self.status = 201
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                service.received.append((self.path, headers, body))
+                self.send_response(service.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+class Browser:
+    """The keys a browser creates when it subscribes (RFC 8291)."""
+
+    def __init__(self, endpoint: str):
+        self.private_key = ec.generate_private_key(ec.SECP256R1())
+        self.auth = os.urandom(16)
+        public = self.private_key.public_key().public_bytes(
+            serialization.Encoding.X962,
+            serialization.PublicFormat.UncompressedPoint,
+        )
+        self.subscription = {
+            "endpoint": endpoint,
+            "keys": {"p256dh": push.b64url(public), "auth": push.b64url(self.auth)},
+        }
+
+    def decrypt(self, body: bytes) -> dict:
+        plain = http_ece.decrypt(
+            body,
+            private_key=self.private_key,
+            auth_secret=self.auth,
+            version="aes128gcm",
+        )
+        return json.loads(plain)
+
+
+@pytest.fixture
+def service(app, monkeypatch):
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    app.config.update(PUSH_ALLOWED_HOSTS=["127.0.0.1"], PUSH_ALLOW_HTTP=True)
+    push.ensure_vapid_keys(app.instance_path)
+    service = PushService()
+    yield service
+    service.close()
+
+
+def subscribe(client, diagnostic, subscription):
+    page = client.get(f"/diagnostics/{diagnostic}").get_data(as_text=True)
+    return client.post(
+        "/notifications/abonnement",
+        json=subscription,
+        headers={"X-CSRFToken": csrf_from(page)},
+    )
+
+
+def dispatch(app, db):
+    return push.dispatch_pending(db, push.settings(app))
+
+
+def test_init_creates_private_vapid_keys_once(app, runner):
+    result = runner.invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    assert "VAPID" in result.output
+    path = push.key_path(app.instance_path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    key = push.public_key(app.instance_path)
+    assert len(push.b64url_decode(key)) == 65
+    result = runner.invoke(args=["init"])
+    assert "VAPID" not in result.output
+    assert push.public_key(app.instance_path) == key
+
+
+def test_every_n_answers_and_target_reach_the_browser(
+    app, logged_in, diagnostic, db, service
+):
+    survey_id, point_id = open_survey(app, diagnostic, target=5)
+    with write_transaction(db):
+        db.execute(
+            "INSERT INTO survey_field_settings (survey_id, notify_every) VALUES (?, 3)",
+            [survey_id],
+        )
+    browser = Browser(service.url + "/abonnement/1")
+    response = subscribe(logged_in, diagnostic, browser.subscription)
+    assert response.status_code == 200 and response.json == {"ok": True}
+    page = logged_in.get(f"/diagnostics/{diagnostic}").get_data(as_text=True)
+    assert push.public_key(app.instance_path) in page and "push.js" in page
+
+    add_responses(db, survey_id, point_id, 2)
+    assert dispatch(app, db) == 0 and service.received == []
+    add_responses(db, survey_id, point_id, 3, tag="b")  # 3rd and 5th (target)
+    assert dispatch(app, db) == 2
+    assert dispatch(app, db) == 0  # each queued message is sent once
+    path, headers, body = service.received[0]
+    assert path == "/abonnement/1"
+    assert headers["content-encoding"] == "aes128gcm"
+    assert headers["authorization"].startswith("vapid t=")
+    assert f"k={push.public_key(app.instance_path)}" in headers["authorization"]
+    assert browser.decrypt(body) == {
+        "title": "3 réponses : « Marché du jeudi »",
+        "body": "L'enquête « Enquête test » avance.",
+        "url": f"/enquetes/{survey_id}",
+    }
+    target = browser.decrypt(service.received[1][2])
+    assert target["title"] == "Objectif atteint : « Marché du jeudi »"
+    assert db.execute("SELECT count(*) FROM push_outbox").fetchone()[0] == 0
+
+
+def test_notify_diagnostic_and_gone_subscription_removed(
+    app, logged_in, diagnostic, db, service
+):
+    browser = Browser(service.url + "/abonnement/2")
+    assert subscribe(logged_in, diagnostic, browser.subscription).status_code == 200
+    push.notify_diagnostic(
+        db, diagnostic, "Carte à valider", "Atelier « Vision » : 1 carte", "/a"
+    )
+    assert dispatch(app, db) == 1
+    assert browser.decrypt(service.received[0][2])["title"] == "Carte à valider"
+    service.status = 410  # the browser unsubscribed on its side
+    push.notify_user(db, 1, "Export prêt", "Votre export est prêt.", "/")
+    assert dispatch(app, db) == 0
+    assert db.execute("SELECT count(*) FROM push_subscriptions").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM push_outbox").fetchone()[0] == 0
+
+
+def test_failed_send_keeps_subscription(app, logged_in, diagnostic, db, service):
+    browser = Browser(service.url + "/abonnement/3")
+    subscribe(logged_in, diagnostic, browser.subscription)
+    service.status = 500
+    push.notify_user(db, 1, "Essai", "Essai", "/")
+    assert dispatch(app, db) == 0
+    assert db.execute("SELECT count(*) FROM push_subscriptions").fetchone()[0] == 1
+
+
+def test_no_queue_without_subscribers(app, diagnostic, db):
+    survey_id, point_id = open_survey(app, diagnostic)
+    add_responses(db, survey_id, point_id, 100)
+    assert db.execute("SELECT count(*) FROM push_outbox").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://169.254.169.254/latest/meta-data",  # not a push service
+        "http://fcm.googleapis.com/fcm/send/abc",  # not HTTPS
+        "https://fcm.googleapis.com.evil.example/x",
+    ],
+)
+def test_unknown_push_services_refused(app, logged_in, diagnostic, endpoint):
+    browser = Browser(endpoint)
+    response = subscribe(logged_in, diagnostic, browser.subscription)
+    assert response.status_code == 400
+    assert response.json["error"] == "Ce service de notifications n'est pas reconnu."
+
+
+def test_subscription_validation_and_unsubscribe(app, logged_in, diagnostic, db):
+    bad = {"endpoint": "https://fcm.googleapis.com/fcm/send/x", "keys": {}}
+    response = subscribe(logged_in, diagnostic, bad)
+    assert response.status_code == 400 and "illisible" in response.json["error"]
+    good = Browser("https://fcm.googleapis.com/fcm/send/x").subscription
+    assert subscribe(logged_in, diagnostic, good).status_code == 200
+    page = logged_in.get(f"/diagnostics/{diagnostic}").get_data(as_text=True)
+    response = logged_in.post(
+        "/notifications/desabonnement",
+        json={"endpoint": good["endpoint"]},
+        headers={"X-CSRFToken": csrf_from(page)},
+    )
+    assert response.status_code == 200
+    assert db.execute("SELECT count(*) FROM push_subscriptions").fetchone()[0] == 0
+
+
+def test_subscribing_needs_sign_in_and_csrf(client, logged_in, diagnostic):
+    good = Browser("https://fcm.googleapis.com/fcm/send/y").subscription
+    assert logged_in.post("/notifications/abonnement", json=good).status_code == 400
+    logged_in.post("/deconnexion")  # refused without token: still signed in
+    anonymous = client.application.test_client()
+    response = anonymous.post("/notifications/abonnement", json=good)
+    assert response.status_code in (302, 400)
