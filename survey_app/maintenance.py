@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 PURGE_CHECK_SECONDS = 3600
 _started: set[tuple[int, str]] = set()
 _lock = threading.Lock()
+stop = threading.Event()  # set (with push.wake_up) to end the threads
 
 
 def claim_daily(db: sqlite_utils.Database, name: str, day: str) -> bool:
@@ -65,7 +66,7 @@ def _loop(app: Flask) -> None:
     config = push.settings(app)
     db = connect(app.config["DATABASE"])
     next_purge = 0.0
-    while True:
+    while not stop.is_set():
         try:
             if time.monotonic() >= next_purge:
                 next_purge = time.monotonic() + PURGE_CHECK_SECONDS
@@ -77,22 +78,25 @@ def _loop(app: Flask) -> None:
             log.exception("Tâche de fond en échec")
         push.wake_up.wait(app.config.get("PUSH_POLL_SECONDS", 10))
         push.wake_up.clear()
+    db.close()
 
 
-def start_background(app: Flask) -> None:
+def start_background(app: Flask) -> threading.Thread | None:
     """Start this process's background thread once (before_request hook)."""
     if not app.config.get("BACKGROUND_JOBS", not app.testing):
-        return
+        return None
     key = (os.getpid(), app.config["DATABASE"])
     if key in _started:
-        return
+        return None
     with _lock:
         if key in _started:
-            return
+            return None
         _started.add(key)
-        threading.Thread(
+        thread = threading.Thread(
             target=_loop, args=(app,), name="maintenance", daemon=True
-        ).start()
+        )
+        thread.start()
+        return thread
 
 
 @click.command("purge")
