@@ -24,10 +24,10 @@ the full card, so a facilitator never receives the same change twice.
 
 from __future__ import annotations
 
+import bisect
 import json
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +41,7 @@ KEEPALIVE_SECONDS = 15.0
 # A stream ends after this long; EventSource reconnects on its own with
 # Last-Event-ID, which recycles server threads and survives silent proxies.
 STREAM_LIFETIME_SECONDS = 300.0
-BUFFER_SIZE = 4096
+BUFFER_SIZE = 4096  # events kept in memory (2x before trimming)
 HUB_IDLE_SECONDS = 30.0
 DEFAULT_LIMIT = 500
 
@@ -146,7 +146,12 @@ class Hub:
         self.wake = threading.Event()
         self.latest = 0  # newest event id read from the database
         self.floor: int | None = None  # every event with id > floor is buffered
-        self.recent: deque[tuple[int, int, str, Any]] = deque(maxlen=BUFFER_SIZE)
+        # Parallel lists in id order, so a stream finds its place by bisection
+        # instead of scanning the whole buffer (300 streams wake per event).
+        self.ids: list[int] = []
+        # (workshop, audience, event, SSE text): decoded and formatted once,
+        # shared by every stream.
+        self.recent: list[tuple[int, str, dict[str, Any], str]] = []
         self.subscribers = 0
         self.running = False
 
@@ -201,6 +206,8 @@ class Hub:
             newest = conn.execute("SELECT max(id) FROM workshop_events").fetchone()
             with self.cond:
                 self.latest = self.floor = newest[0] or 0
+                self.ids.clear()
+                self.recent.clear()
             return
         rows = conn.execute(
             "SELECT * FROM workshop_events WHERE id > ? ORDER BY id LIMIT 1000",
@@ -210,27 +217,31 @@ class Hub:
             return
         with self.cond:
             for row in rows:
-                if len(self.recent) == self.recent.maxlen:
-                    self.floor = self.recent[0][0]
+                event = _event(row)
+                self.ids.append(row["id"])
                 self.recent.append(
-                    (row["id"], row["workshop_id"], row["audience"], row)
+                    (row["workshop_id"], row["audience"], event, format_sse(event))
                 )
+            if len(self.ids) > 2 * BUFFER_SIZE:  # trim now and then, not always
+                self.floor = self.ids[-BUFFER_SIZE - 1]
+                del self.ids[:-BUFFER_SIZE], self.recent[:-BUFFER_SIZE]
             self.latest = rows[-1]["id"]
             self.cond.notify_all()
 
     def buffered_after(
         self, workshop_id: int, last_id: int, viewer: Viewer
-    ) -> tuple[list[dict[str, Any]] | None, int]:
-        """(events after last_id from memory or None if too old, newest id)."""
+    ) -> tuple[list[tuple[dict[str, Any], str]] | None, int]:
+        """([(event, SSE text)] after last_id, or None if too old; newest id)."""
         with self.cond:
             if self.floor is None or last_id < self.floor:
                 return None, self.latest
-            rows = [
-                row
-                for id_, wid, audience, row in self.recent
-                if id_ > last_id and wid == workshop_id and viewer.sees(audience)
+            start = bisect.bisect_right(self.ids, last_id)
+            found = [
+                (event, text)
+                for wid, audience, event, text in self.recent[start:]
+                if wid == workshop_id and viewer.sees(audience)
             ]
-            return [_event(row) for row in rows], self.latest
+            return found, self.latest
 
     def wait(self, seen: int, timeout: float) -> None:
         """Block until an event newer than `seen` is read, or `timeout`."""
@@ -291,13 +302,14 @@ def sse_stream(
             if events is None:
                 # `seen` was read before this query, so the query covers it.
                 db = db or connect(hub.path)
-                events = events_after(db, workshop_id, cursor, viewer=viewer)
+                read = events_after(db, workshop_id, cursor, viewer=viewer)
+                events = [(event, format_sse(event)) for event in read]
                 more = len(events) == DEFAULT_LIMIT
-            for event in events:
+            for event, text in events:
                 viewer.follow(event)
-                yield format_sse(event)
+                yield text
             if events:
-                cursor = events[-1]["id"]
+                cursor = events[-1][0]["id"]
                 last_sent = clock()
             if not more:
                 cursor = max(cursor, seen)

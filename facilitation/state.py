@@ -14,7 +14,7 @@ from survey_app.db import now
 from .boards import PHASE_LABELS, cards_private, list_activities, participant_block
 from .cards import activity_cards
 from .events import Viewer, latest_event_id
-from .participants import list_participants, participant_count
+from .participants import get_participant, list_participants, participant_count
 from .tables import list_tables
 from .votes import my_votes, totals
 from .workshops import get_workshop
@@ -33,6 +33,8 @@ def snapshot(
     phase, pending/hidden/deleted cards of others, other tables' cards
     while tables work apart, vote totals before the results phase.
     """
+    if db.conn.in_transaction:  # already consistent: the caller's transaction
+        return _snapshot(db, workshop_id, viewer)
     db.execute("BEGIN")
     try:
         return _snapshot(db, workshop_id, viewer)
@@ -76,10 +78,6 @@ def _snapshot(db, workshop_id: int, viewer: Viewer) -> dict[str, Any]:
         state["workshop"]["settings"] = workshop["settings"]
         state["participants"] = list_participants(db, workshop_id)
     else:
-        me = next(
-            p
-            for p in list_participants(db, workshop_id)
-            if p["id"] == viewer.participant_id
-        )
+        me = get_participant(db, viewer.participant_id or 0)
         state["me"] = {"display_name": me["display_name"], "table_id": me["table_id"]}
     return state
