@@ -193,8 +193,19 @@ def wordcloud_png(
     laid = _layout(texts, width, height, top)
     if laid is None:
         return None
+    cloud, font = laid
+    from PIL import Image, ImageDraw, ImageFont
+
+    # Drawn here with the anchor the layout was computed with ("lt": top of
+    # the letters); WordCloud.to_image draws from the ascender line, which
+    # pushes words near the bottom edge out of the picture.
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    for (word, _count), size, (y, x), _orientation, colour in cloud.layout_:
+        face = ImageFont.truetype(font, size)
+        draw.text((x, y), word, fill=colour, font=face, anchor="lt")
     buffer = BytesIO()
-    laid[0].to_image().save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 
@@ -233,9 +244,11 @@ def wordcloud_svg(
     ]
     for (word, _count), size, (y, x), _orientation, colour in cloud.layout_:
         face = ImageFont.truetype(font, size)
-        ascent, _descent = face.getmetrics()
+        # The layout's box starts at the top of the letters: put the
+        # baseline that far below it.
+        top = face.getbbox(word, anchor="ls")[1]
         parts.append(
-            f'<text x="{x}" y="{y + ascent}" font-size="{size}" '
+            f'<text x="{x}" y="{y - top}" font-size="{size}" '
             f'fill={quoteattr(colour)} textLength="{face.getlength(word):.1f}" '
             f'lengthAdjust="spacingAndGlyphs">{escape(word)}</text>'
         )

@@ -1,0 +1,247 @@
+"""Results page, margins page and exports over HTTP.
+
+Rendering with data and without, filters, cross-tabs with small cells
+hidden, CSV content, and authorisation on every route.
+"""
+
+import io
+
+import pytest
+from conftest import csrf_from, login, make_user
+from results_data import make_results_survey
+
+from survey_app.db import connect
+from survey_app.surveys.model import create_survey
+
+
+@pytest.fixture
+def survey_id(app, diagnostic):
+    return make_results_survey(app, diagnostic)
+
+
+def routes(survey_id: int) -> list[str]:
+    base = f"/enquetes/{survey_id}"
+    return [
+        f"{base}/resultats",
+        f"{base}/resultats/marges",
+        *(
+            f"{base}/export.{fmt}"
+            for fmt in ("csv", "csv-comma", "xlsx", "ods", "json")
+        ),
+    ]
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    return response.get_data(as_text=True)
+
+
+def test_results_page_shows_figures_charts_and_escaped_text(logged_in, survey_id):
+    html = page(logged_in, f"/enquetes/{survey_id}/resultats")
+    assert "<strong>40</strong> réponses" in html
+    assert "Un smartphone" in html and "50\u00a0%" in html
+    assert html.count('role="img"') >= 3  # bar charts and the word cloud
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert "Marché &lt;du&gt; jeudi" in html
+    assert 'aria-current="page"' in html and ">Résultats</a>" in html
+    assert "results.js" in html and "<script>" not in html  # no inline script
+    assert " style=" not in html and " onclick" not in html
+    assert "Moins de 30" not in html
+
+
+def test_each_export_link_is_on_the_page(logged_in, survey_id):
+    html = page(logged_in, f"/enquetes/{survey_id}/resultats")
+    for fmt in ("csv", "csv-comma", "xlsx", "ods", "json"):
+        assert f"/enquetes/{survey_id}/export.{fmt}" in html
+
+
+def test_empty_survey_says_so(app, logged_in, diagnostic):
+    db = connect(app.config["DATABASE"])
+    empty = create_survey(db, diagnostic, "Vide", [])
+    db.close()
+    html = page(logged_in, f"/enquetes/{empty}/resultats")
+    assert "Aucune réponse pour l'instant" in html
+    response = logged_in.get(f"/enquetes/{empty}/export.csv")
+    assert response.status_code == 200
+    assert response.data.startswith(b"\xef\xbb\xbf")
+
+
+def test_question_nobody_answered_and_few_answers(app, logged_in, diagnostic):
+    survey = make_results_survey(app, diagnostic, n=6, code="pet234")
+    db = connect(app.config["DATABASE"])
+    from survey_app.surveys.model import current_version, save_questions
+
+    questions = current_version(db, survey)["questions"]
+    questions.append(
+        {
+            "key": "NOUVELLE",
+            "type": "short_text",
+            "theme": "autre",
+            "text": "Nouvelle ?",
+        }
+    )
+    save_questions(db, survey, questions)
+    db.close()
+    html = page(logged_in, f"/enquetes/{survey}/resultats")
+    assert "moins de 30 réponses" in html
+    assert "Personne n'a répondu à cette question" in html
+
+
+def test_filters_by_point_period_and_profile(logged_in, survey_id, app):
+    db = connect(app.config["DATABASE"])
+    market = db.execute(
+        "SELECT id FROM collection_points WHERE code='mabc234'"
+    ).fetchone()[0]
+    db.close()
+    url = f"/enquetes/{survey_id}/resultats"
+    html = page(logged_in, f"{url}?lieu={market}")
+    assert "<strong>20</strong> réponses" in html and "sur 40 au total" in html
+    html = page(logged_in, f"{url}?du=2026-03-01&au=02/03/2026")
+    assert "<strong>4</strong> réponses" in html
+    html = page(logged_in, f"{url}?profil_PR_AGE=moins_60")
+    assert "<strong>14</strong> réponses" in html
+    html = page(logged_in, f"{url}?lieu=999&du=demain&profil_PR_AGE=xx")
+    assert "Ce lieu de collecte n&#39;existe pas" in html
+    assert "La date « du » n&#39;est pas valide" in html
+    assert "<strong>40</strong> réponses" in html
+    html = page(logged_in, f"{url}?du=2030-01-01")
+    assert "Aucune réponse ne correspond à ces filtres" in html
+
+
+def test_crosstab_hides_groups_under_five(app, logged_in, diagnostic):
+    survey = make_results_survey(app, diagnostic, n=16, code="cro234")
+    html = page(
+        logged_in, f"/enquetes/{survey}/resultats?question=EQ_MOBILE&selon=PR_AGE"
+    )
+    section = html[html.index('id="croisements"') : html.index('id="publics"')]
+    # 6 people under 60 (i % 3 == 0): shown; their "simple" and "aucun"
+    # answers (fewer than 5) are masked.
+    assert "Moins de 60 ans" in section and "masqué" in section
+    html = page(
+        logged_in, f"/enquetes/{survey}/resultats?question=EQ_MOBILE&selon=NOPE"
+    )
+    assert "Choisissez une question et un profil" in html
+
+
+def test_csv_export_content_and_headers(logged_in, survey_id):
+    response = logged_in.get(f"/enquetes/{survey_id}/export.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and ".csv" in disposition
+    assert "no-store" in response.headers["Cache-Control"]
+    text = response.data.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].split(";")[:3] == ["Réponse", "Date", "Lieu"]
+    assert len(lines) > 40
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text
+    assert "😀" in text
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mimetype", "magic"),
+    [
+        (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            b"PK",
+        ),
+        ("ods", "application/vnd.oasis.opendocument.spreadsheet", b"PK"),
+        ("json", "application/json", b"{"),
+        ("csv-comma", "text/csv", b"R"),
+    ],
+)
+def test_other_exports(logged_in, survey_id, fmt, mimetype, magic):
+    response = logged_in.get(f"/enquetes/{survey_id}/export.{fmt}")
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
+    assert response.data.startswith(magic)
+    assert f".{fmt.split('-')[0]}" in response.headers["Content-Disposition"]
+
+
+def test_export_follows_filters_and_unknown_format_is_404(logged_in, survey_id):
+    response = logged_in.get(f"/enquetes/{survey_id}/export.csv?profil_PR_AGE=moins_60")
+    assert len(response.data.decode("utf-8-sig").strip().splitlines()) == 15
+    assert logged_in.get(f"/enquetes/{survey_id}/export.pdf").status_code == 404
+
+
+def test_anonymous_is_sent_to_sign_in_on_every_route(client, survey_id):
+    for url in routes(survey_id):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "/connexion" in response.headers["Location"]
+
+
+def test_other_conseiller_gets_403_on_every_route(app, client, survey_id):
+    make_user(app, "autre@example.fr", "Autre")
+    login(client, "autre@example.fr")
+    for url in routes(survey_id):
+        assert client.get(url).status_code == 403, url
+    response = client.post(
+        f"/enquetes/{survey_id}/resultats/marges",
+        data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))},
+    )
+    assert response.status_code == 403
+
+
+def test_missing_survey_is_404(logged_in):
+    assert logged_in.get("/enquetes/9999/resultats").status_code == 404
+
+
+def margins_post(client, survey_id, **data):
+    url = f"/enquetes/{survey_id}/resultats/marges"
+    token = csrf_from(page(client, url))
+    return client.post(url, data={"csrf_token": token, **data})
+
+
+def test_margins_import_stores_and_errors_are_french(app, logged_in, survey_id):
+    bad = margins_post(
+        logged_in,
+        survey_id,
+        donnees="variable;modalite;effectif\nPR_AGE;Moins de 60 ans;abc\nPR_XX;a;1\n",
+    )
+    assert bad.status_code == 400
+    html = bad.get_data(as_text=True)
+    assert "Ligne 2" in html and "n&#39;est pas un nombre positif" in html
+    assert "Ligne 3" in html
+    good = margins_post(
+        logged_in,
+        survey_id,
+        donnees="variable;modalite;effectif\n"
+        "PR_AGE;Moins de 60 ans;1 840\nQuel est votre âge ?;plus_60;1160,5\n",
+        source="INSEE <RP 2021>",
+    )
+    assert good.status_code == 302
+    db = connect(app.config["DATABASE"])
+    rows = db.execute(
+        "SELECT variable, category, target, source FROM analysis_margins ORDER BY category"
+    ).fetchall()
+    db.close()
+    assert [tuple(r) for r in rows] == [
+        ("PR_AGE", "moins_60", 1840.0, "INSEE <RP 2021>"),
+        ("PR_AGE", "plus_60", 1160.5, "INSEE <RP 2021>"),
+    ]
+    html = page(logged_in, f"/enquetes/{survey_id}/resultats/marges")
+    assert "INSEE &lt;RP 2021&gt;" in html and "1 840" in html
+
+
+def test_margins_file_upload(app, logged_in, survey_id):
+    data = "variable,modalite,effectif\r\nPR_AGE,60 ans ou plus,900\r\n".encode(
+        "cp1252"
+    )
+    url = f"/enquetes/{survey_id}/resultats/marges"
+    token = csrf_from(page(logged_in, url))
+    response = logged_in.post(
+        url,
+        data={"csrf_token": token, "fichier": (io.BytesIO(data), "marges.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+
+
+def test_margins_post_without_csrf_is_refused(logged_in, survey_id):
+    response = logged_in.post(
+        f"/enquetes/{survey_id}/resultats/marges", data={"donnees": "x"}
+    )
+    assert response.status_code == 400
