@@ -134,6 +134,7 @@ def test_diagnostic_page_lists_its_surveys(logged_in, diagnostic, survey, db):
     answer(db, survey, {"EQ_MOBILE": "smartphone"})
     html = page(logged_in, f"/diagnostics/{diagnostic}")
     assert "Marché du mardi" in html
+    assert f'href="/enquetes/{survey}"' in html  # the survey's home
     assert f'href="/enquetes/{survey}/questions"' in html
     assert f"/diagnostics/{diagnostic}/enquetes/nouvelle" in html
     assert "Brouillon" in html
@@ -450,8 +451,10 @@ def test_versioning_never_relabels_existing_answers(logged_in, db, survey):
     assert "crée la version" not in html  # no answer to version 2 yet
 
 
-def test_type_change_after_answers_makes_a_new_question(logged_in, db, survey):
-    answer(db, survey, {"PR_AGE": "25_39"})
+@pytest.mark.parametrize("answered", [True, False])
+def test_type_change_makes_a_new_question(logged_in, db, survey, answered):
+    if answered:
+        answer(db, survey, {"PR_AGE": "25_39"})
     response = post_form(
         logged_in,
         edit_url(survey, "PR_AGE"),
@@ -463,6 +466,14 @@ def test_type_change_after_answers_makes_a_new_question(logged_in, db, survey):
     new = questions(db, survey)[len(bank.preset("court")) - 3]
     assert new["type"] == "number" and new["key"].startswith("Q_")
     assert "bank_id" not in new
+
+
+def test_own_question_without_answers_keeps_its_key_when_retyped(logged_in, db, survey):
+    add_own(logged_in, survey)
+    key = keys(db, survey)[-1]
+    post_form(logged_in, edit_url(survey, key), question_form(type="long_text"))
+    assert questions(db, survey)[-1]["key"] == key
+    assert questions(db, survey)[-1]["type"] == "long_text"
 
 
 # --------------------------------------------------------------- status

@@ -100,8 +100,7 @@ class QuestionForm(FlaskForm):
     )
     help = TextAreaField(
         "Aide sous la question (facultatif)",
-        description="Par exemple un exemple ou « Vous pouvez cocher plusieurs "
-        "réponses ».",
+        description="Par exemple : « Vous pouvez cocher plusieurs réponses. »",
     )
     # Values are checked by question_errors(), in French.
     type = SelectField(

@@ -59,12 +59,14 @@ def question_page(survey, version, key: str, question: Question | None):
     saving = request.form.get("action") == "save"
     if saving and form.validate_on_submit():
         new = form.to_question(key, question)
-        renamed = False
-        if new and question and new["type"] != question["type"]:
-            renamed = bool(answer_counts(survey["id"], 0)[0])
-            if renamed:  # answers join on the key: "oui" and 3 never share it
-                new.pop("bank_id", None)
-                new["key"] = new_question_key({q["key"] for q in questions})
+        renamed = new and question and new["type"] != question["type"]
+        if renamed and (question.get("bank_id") or has_answers(survey["id"])):
+            # Answers and national figures are joined on the key and the bank
+            # id: "oui" and 3 must never share them. A new question it is.
+            new.pop("bank_id", None)
+            new["key"] = new_question_key({q["key"] for q in questions})
+        else:
+            renamed = False
         if new:
             new = exclusive_codes(editing.with_choice_codes(new, question))
         if new and form.check(new, earlier):
@@ -73,8 +75,9 @@ def question_page(survey, version, key: str, question: Question | None):
                 flash("Question enregistrée.", "success")
                 if renamed:
                     flash(
-                        "Le type a changé : c'est maintenant une nouvelle question ; "
-                        "les réponses déjà reçues restent avec l'ancienne.",
+                        "Le type a changé : c'est maintenant une nouvelle question, "
+                        "sans comparaison nationale ; les réponses déjà reçues "
+                        "restent avec l'ancienne.",
                         "info",
                     )
                 return to_list(survey["id"], new["key"])
@@ -94,6 +97,10 @@ def question_page(survey, version, key: str, question: Question | None):
         indicator=entry and entry["indicator"],
         current=current,
     ), (400 if saving else 200)
+
+
+def has_answers(survey_id: int) -> bool:
+    return answer_counts(survey_id, 0)[0] > 0
 
 
 def replacing(key: str, new: Question, token: str, is_new: bool):
