@@ -56,14 +56,14 @@ def export_command(code: str, fmt: str, output: str | None) -> None:
             f"{len(frames.wide)} réponse(s) exportée(s) dans {output}.", err=True
         )
         return
-    stream = click.get_binary_stream("stdout")
-    if fmt in {"xlsx", "ods"} and stream.isatty():
+    sys.stdout.flush()
+    stream = sys.stdout.buffer
+    if fmt in {"xlsx", "ods"} and sys.stdout.isatty():
         raise click.ClickException(
             "Ce format est binaire : indiquez --output FICHIER ou redirigez la sortie."
         )
     export(frames, fmt, stream)
     stream.flush()
-    sys.stdout.flush()
 
 
 def init_app(app: Flask) -> None:

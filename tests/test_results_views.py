@@ -215,7 +215,8 @@ def test_margins_import_stores_and_errors_are_french(app, logged_in, survey_id):
     assert good.status_code == 302
     db = connect(app.config["DATABASE"])
     rows = db.execute(
-        "SELECT variable, category, target, source FROM analysis_margins ORDER BY category"
+        "SELECT variable, category, target, source FROM analysis_margins "
+        "ORDER BY category"
     ).fetchall()
     db.close()
     assert [tuple(r) for r in rows] == [
