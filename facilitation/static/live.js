@@ -251,11 +251,27 @@
     this.resync().then(function () { self.listen(); }, function () {
       self.retryStart();
     });
-    window.addEventListener("online", function () {
-      if (self.mode === "poll") self.pollSoon(0);
-      else if (self.source && self.source.readyState === 2) self.listen();
+    if (this.started) return;
+    this.started = true;
+    // The phone knows its network is down: its stream is dead even if the
+    // browser has not noticed yet. Close it, and reconnect (then reload the
+    // snapshot) as soon as the network is back.
+    window.addEventListener("offline", function () {
+      self.status("offline");
+      self.stop();
     });
-    window.addEventListener("offline", function () { self.status("offline"); });
+    window.addEventListener("online", function () {
+      self.status("connecting");
+      if (self.state) self.listen();
+      else self.start();
+    });
+  };
+
+  Connection.prototype.stop = function () {
+    clearTimeout(this.timer);
+    clearTimeout(this.checkTimer);
+    if (this.source) this.source.close();
+    this.source = null;
   };
 
   Connection.prototype.retryStart = function () {

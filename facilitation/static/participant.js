@@ -31,26 +31,41 @@
     setTimeout(function () { Live.setText(announcer, message); }, 50);
   }
 
-  var lastStatus = null;
+  var connectionStatus = null;
+  var sendingFails = false; // the outbox's last try failed (network, 5xx)
+
+  /* One line for two sources: the live connection and the outbox. */
   function showStatus(name) {
-    var waiting = outbox.items.length;
+    if (name) connectionStatus = name;
+    if (!connectionStatus) return;
+    var shown = connectionStatus;
     var text;
-    if (name === "online") {
-      text = waiting ? "En ligne — envoi de vos cartes…" : "En ligne";
-    } else if (name === "offline") {
+    if (shown === "online" && sendingFails) {
+      shown = "connecting";
+      text = "Envoi de vos cartes… nouvel essai dans un instant.";
+    } else if (shown === "online") {
+      text = outbox.items.length ? "En ligne — envoi de vos cartes…" : "En ligne";
+    } else if (shown === "offline") {
       text = "Hors connexion — vos cartes seront envoyées au retour du réseau.";
     } else {
       text = "Connexion en cours…";
     }
-    statusLine.className = "status status-" + name;
+    statusLine.className = "status status-" + shown;
     Live.setText(statusLine, text);
-    lastStatus = name;
+  }
+
+  function connectionChanged(name) {
+    showStatus(name);
+    if (name === "online" && outbox.items.length) {
+      outbox.delay = 1000;
+      outbox.flush(); // the network is back: do not wait for the next retry
+    }
   }
 
   var outbox = new Live.Outbox({
     storageKey: "atelier-envois-" + root.dataset.code,
-    onChange: function () { if (state) render(); if (lastStatus) showStatus(lastStatus); },
-    onWaiting: function () { showStatus("offline"); },
+    onChange: function () { if (state) render(); showStatus(); },
+    onWaiting: function () { sendingFails = true; showStatus(); },
     onDone: function (item, data) {
       if (data.card && state) Live.upsertCard(state, data.card);
       if (data.card_id && state) {
@@ -62,10 +77,13 @@
         }
       }
       if (item.key.indexOf("card:") === 0) announce("Carte envoyée.");
+      sendingFails = false;
       if (state) render();
-      if (lastStatus) showStatus(lastStatus);
+      showStatus();
     },
     onRefused: function (item, message) {
+      sendingFails = false;
+      showStatus();
       showError(message);
       if (state) connection.resync().catch(function () {});
     }
@@ -80,7 +98,7 @@
   var connection = new Live.Connection({
     base: base,
     onState: function (next) { state = next; render(); },
-    onStatus: showStatus,
+    onStatus: connectionChanged,
     onFatal: function (message) {
       showError(message);
       statusLine.className = "status status-offline";
@@ -361,7 +379,7 @@
     }
   });
 
-  showStatus("connecting");
+  connectionChanged("connecting");
   connection.start();
   outbox.flush();
 })();

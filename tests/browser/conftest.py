@@ -11,6 +11,7 @@ never a skip.
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -51,8 +52,10 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> N
         try:
             urllib.request.urlopen(url, timeout=2).close()
             return
-        except urllib.error.HTTPError:
-            return  # any HTTP answer means it is serving
+        except urllib.error.HTTPError as error:
+            if error.code < 500:
+                return  # it is serving (a 4xx is an answer)
+            time.sleep(0.1)
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"le serveur ne répond pas sur {url}")
@@ -138,7 +141,9 @@ def live_server(template_db, tmp_path_factory):
         process.kill()
         pytest.fail(f"{error}\n{server.log()}")
     yield server
-    process.terminate()
+    # SIGINT = gunicorn's quick shutdown: open event streams would hold a
+    # graceful (SIGTERM) shutdown for its whole timeout.
+    process.send_signal(signal.SIGINT)
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
@@ -189,7 +194,13 @@ def conseiller(browser, live_server):
 
 
 def axe_violations(page) -> list[dict]:
-    """Run axe-core on the page; return its violations (empty when clean)."""
-    page.add_script_tag(path=AXE)
+    """Run axe-core on the page; return its violations (empty when clean).
+
+    axe is evaluated rather than added as a <script> tag: the page's strict
+    Content-Security-Policy (rightly) refuses inline scripts.
+    """
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        with open(AXE, encoding="utf-8") as f:
+            page.evaluate(f.read())
     result = page.evaluate("async () => (await axe.run(document)).violations")
     return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result]
