@@ -113,4 +113,7 @@ def purge_command() -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(purge_command)
-    app.before_request(lambda: start_background(current_app._get_current_object()))
+
+    @app.before_request
+    def start_once() -> None:  # must return None: anything else is a response
+        start_background(current_app._get_current_object())
