@@ -1,6 +1,7 @@
 """Care of personal data: purge, privacy page, record, deletion, scheduler."""
 
 import io
+import threading
 import zipfile
 from datetime import UTC, datetime, timedelta
 
@@ -124,15 +125,18 @@ def test_daily_purge_runs_once_a_day_whatever_the_workers(app, diagnostic, db):
     assert maintenance.daily_purge(db, NOW + timedelta(days=1)) is not None
 
 
-def test_background_thread_purges_and_sends(app, client, diagnostic, db):
+def test_first_request_starts_the_background_purge(app, client, diagnostic, db):
     """The thread a worker starts on its first request runs the purge."""
     survey_id, point_id = open_survey(app, diagnostic)
     add_responses(db, survey_id, point_id, 2, submitted_at="2000-01-01T00:00:00Z")
     app.config.update(BACKGROUND_JOBS=True, PUSH_POLL_SECONDS=0.05)
     push.ensure_vapid_keys(app.instance_path)
     maintenance.stop.clear()
-    thread = maintenance.start_background(app)
+    before = set(threading.enumerate())
+    assert client.get("/connexion").status_code == 200  # starts it
+    (thread,) = [t for t in threading.enumerate() if t not in before]
     try:
+        assert client.get("/connexion").status_code == 200
         assert maintenance.start_background(app) is None  # once per process
         for _ in range(200):
             row = db.execute("SELECT * FROM maintenance").fetchone()
