@@ -6,7 +6,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import login
+from conftest import login, post_form
 from fieldwork_helpers import add_responses, open_survey
 
 from survey_app import ratelimit
@@ -166,24 +166,17 @@ def test_burst_at_a_point_warns_but_keeps_answers(app, logged_in, diagnostic, db
 
 
 def test_alert_threshold_is_set_per_survey(app, logged_in, diagnostic, db):
-    from conftest import post_form
-
     survey_id, point_id = open_survey(app, diagnostic)
     url = f"/diagnostics/{diagnostic}/donnees"
-    response = post_form(
-        logged_in,
-        f"{url}/{survey_id}",
-        {f"s{survey_id}-notify_every": "10", f"s{survey_id}-alert_per_minute": "0"},
-        page=url,
-    )
+
+    def save(alert: str):
+        fields = {"notify_every": "10", "alert_per_minute": alert}
+        data = {f"s{survey_id}-{name}": value for name, value in fields.items()}
+        return post_form(logged_in, f"{url}/{survey_id}", data, page=url)
+
+    response = save("0")
     assert response.status_code == 400
     assert "entre 1 et 10 000" in response.get_data(as_text=True)
-    response = post_form(
-        logged_in,
-        f"{url}/{survey_id}",
-        {f"s{survey_id}-notify_every": "10", f"s{survey_id}-alert_per_minute": "5"},
-        page=url,
-    )
-    assert response.status_code == 302
+    assert save("5").status_code == 302
     add_responses(db, survey_id, point_id, 6)
     assert db.execute("SELECT peak FROM point_alerts").fetchone()[0] == 6
