@@ -18,6 +18,8 @@ from xml.sax.saxutils import escape
 import sqlite_utils
 from markupsafe import escape as html_escape
 
+from analysis.cells import clean_text as clean_cell
+
 from .boards import PHASE_LABELS, list_activities
 from .cards import CARD_SQL, card_dict
 from .errors import WorkshopError
@@ -31,17 +33,12 @@ STATUS_LABELS = {
     "hidden": "masquée",
     "deleted": "supprimée",
 }
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Any) -> Any:
-    """A cell a spreadsheet will not run as a formula (OWASP CSV injection).
-
-    Local on purpose: analysis/exports.py did not exist yet when written.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A cell a spreadsheet will not run as a formula, XML-safe, not too long
+    (the analysis exports' rule, `analysis.cells.clean_text`)."""
+    return clean_cell(value) if isinstance(value, str) else value
 
 
 def _author(card: dict[str, Any]) -> str:

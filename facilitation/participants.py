@@ -26,7 +26,8 @@ def hash_token(token: str) -> str:
 
 def clean_name(name: str | None) -> str:
     """:raise WorkshopError: a name longer than 40 characters."""
-    name = " ".join((name or "").split())
+    name = "".join(c for c in (name or "") if c.isprintable() or c.isspace())
+    name = " ".join(name.split())
     if len(name) > MAX_NAME_LENGTH:
         raise WorkshopError(
             f"Votre nom est trop long ({MAX_NAME_LENGTH} caractères au maximum)."
