@@ -269,6 +269,12 @@ def _activity_id(data: dict[str, Any]) -> int:
     return get_activity(get_db(), activity_id, g.workshop["id"])["id"]
 
 
+def _mine(card: dict[str, Any]) -> dict[str, Any]:
+    """The author's view of their own card (as in `card.upsert` for p:)."""
+    card.pop("participant_id", None)
+    return {**card, "mine": True}
+
+
 @bp.post("/cartes")
 def add_card():
     data = body()
@@ -280,9 +286,7 @@ def add_card():
         participant=g.participant,
         client_key=data.get("client_key"),
     )
-    card.pop("participant_id", None)
-    card["mine"] = True
-    return jsonify({"card": card}), 201
+    return jsonify({"card": _mine(card)}), 201
 
 
 @bp.post("/cartes/<int:card_id>")
@@ -291,9 +295,7 @@ def edit_card(card_id: int):
     card = edit_own_card(
         get_db(), card_id, g.participant, data.get("text"), data.get("column")
     )
-    card.pop("participant_id", None)
-    card["mine"] = True
-    return jsonify({"card": card})
+    return jsonify({"card": _mine(card)})
 
 
 @bp.post("/votes")

@@ -255,6 +255,8 @@ def edit_own_card(
     :raise WorkshopError: 404 not their card (or not in their workshop),
         403 phase over / locked / card hidden, 400 bad text or column.
     """
+    if text is None:
+        clean_text(text, 0)  # a participant always sends the text
     with write_transaction(db):
         row = load_card(db, card_id)
         activity = get_activity(db, row["activity_id"])
@@ -268,16 +270,31 @@ def edit_own_card(
             reason = "Cette carte a été retirée par l'animateur."
         if reason:
             raise WorkshopError(reason, 403)
-        text = clean_text(text, workshop["settings"]["max_card_length"])
-        column = row["column_key"] if column is None else column
-        column = _check_column(activity, column)
-        db.execute(
-            "UPDATE workshop_cards SET text = ?, column_key = ?, updated_at = ? "
-            "WHERE id = ?",
-            [text, column, now(), card_id],
-        )
-        publish_card(db, card_id)
-        return staff_card(load_card(db, card_id))
+        limit = workshop["settings"]["max_card_length"]
+        return rewrite_card(db, row, activity, text, column, limit)
+
+
+def rewrite_card(
+    db: sqlite_utils.Database,
+    row: Any,
+    activity: dict[str, Any],
+    text: Any,
+    column: Any,
+    limit: int,
+) -> dict[str, Any]:
+    """Check and store a card's new text and/or column (None keeps it), log it.
+
+    :raise WorkshopError: bad text or column.
+    """
+    text = row["text"] if text is None else clean_text(text, limit)
+    column = _check_column(activity, row["column_key"] if column is None else column)
+    db.execute(
+        "UPDATE workshop_cards SET text = ?, column_key = ?, updated_at = ? "
+        "WHERE id = ?",
+        [text, column, now(), row["id"]],
+    )
+    publish_card(db, row["id"])
+    return staff_card(load_card(db, row["id"]))
 
 
 def activity_cards(

@@ -176,25 +176,22 @@ def vote_rows(db: sqlite_utils.Database, workshop_id: int) -> list[list[Any]]:
     ]
 
 
-def cards_csv(db: sqlite_utils.Database, workshop_id: int) -> str:
-    """Cards as CSV (`;`, UTF-8 with BOM: what French Excel opens right)."""
+def _csv(headers: list[str], rows: list[list[Any]]) -> str:
+    """`;`-separated, UTF-8 with BOM: what French Excel opens right."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(CARD_HEADERS)
-    for row in card_rows(db, workshop_id):
-        writer.writerow([neutralise(v) for v in row])
+    writer.writerow(headers)
+    writer.writerows([neutralise(v) for v in row] for row in rows)
     return out.getvalue()
+
+
+def cards_csv(db: sqlite_utils.Database, workshop_id: int) -> str:
+    return _csv(CARD_HEADERS, card_rows(db, workshop_id))
 
 
 def votes_csv(db: sqlite_utils.Database, workshop_id: int) -> str:
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(VOTE_HEADERS)
-    for row in vote_rows(db, workshop_id):
-        writer.writerow([neutralise(v) for v in row])
-    return out.getvalue()
+    return _csv(VOTE_HEADERS, vote_rows(db, workshop_id))
 
 
 def workbook_xlsx(db: sqlite_utils.Database, workshop_id: int) -> bytes:

@@ -14,11 +14,10 @@ from survey_app.db import now, write_transaction
 
 from .boards import get_activity
 from .cards import (
-    _check_column,
     card_in_workshop,
-    clean_text,
     load_card,
     publish_card,
+    rewrite_card,
     staff_card,
 )
 from .errors import WorkshopError
@@ -64,19 +63,8 @@ def edit_card(
         row = card_in_workshop(db, card_id, workshop_id)
         activity = get_activity(db, row["activity_id"])
         settings = get_workshop(db, workshop_id)["settings"]
-        new_text = row["text"]
-        if text is not None:
-            limit = max(settings["max_card_length"], len(row["text"]))
-            new_text = clean_text(text, limit)
-        new_column = row["column_key"] if column is None else column
-        new_column = _check_column(activity, new_column)
-        db.execute(
-            "UPDATE workshop_cards SET text = ?, column_key = ?, updated_at = ? "
-            "WHERE id = ?",
-            [new_text, new_column, now(), card_id],
-        )
-        publish_card(db, card_id)
-        return staff_card(load_card(db, card_id))
+        limit = max(settings["max_card_length"], len(row["text"]))
+        return rewrite_card(db, row, activity, text, column, limit)
 
 
 def merge(
