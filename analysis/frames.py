@@ -207,20 +207,39 @@ def _meta(
 ) -> pd.DataFrame:
     local = parsed["_submitted_at"].dt.tz_convert(TIMEZONE).dt.tz_localize(None)
     point_id = parsed["_point_id"]
+    # Index lookups rather than Series.map: map on nullable ints is slow.
+    position = points.index.get_indexer(point_id.to_numpy(dtype=float, na_value=-1))
+    version_ids = pd.Index(list(numbers))
+    version_position = version_ids.get_indexer(
+        parsed["_version_id"].to_numpy(dtype=float, na_value=-1)
+    )
+    version_numbers = np.array(list(numbers.values()) + [0], dtype="int64")
     meta = pd.DataFrame(
         {
             "submitted_at": local,
             "day": local.dt.normalize(),
             "point_id": point_id,
-            "point": point_id.map(points["name"]).astype("category"),
-            "point_kind": point_id.map(points["kind"]).astype("category"),
+            "point": _lookup(points["name"], position),
+            "point_kind": _lookup(points["kind"], position),
             "mode": parsed["_mode"].astype("category"),
-            "version": parsed["_version_id"].map(numbers).astype("Int64"),
+            "version": pd.arrays.IntegerArray(
+                version_numbers[version_position], version_position < 0
+            ),
             "weight": np.ones(len(parsed)),
         },
         index=parsed.index,
     )
     return meta[META_COLUMNS]
+
+
+def _lookup(values: pd.Series, position: np.ndarray) -> pd.Categorical:
+    """values[position] as a categorical, NA where position is -1."""
+    names = pd.Index(values.astype(str)).unique()
+    codes = names.get_indexer(values.astype(str))
+    return pd.Categorical.from_codes(
+        np.where(position >= 0, codes[position] if len(codes) else -1, -1),
+        categories=names,
+    )
 
 
 def _answer_columns(
@@ -283,12 +302,14 @@ def _multiple_columns(
         seen = sorted(set(pd.unique(text[answered])))
         flags = {code: text == code for code in seen}
     columns = {}
+    answered_array = answered.to_numpy(dtype=bool)
+    nobody = np.zeros(len(raw), dtype=bool)
     for code in list(q["choices"]) + sorted(set(seen) - set(q["choices"])):
-        column = pd.Series(False, index=raw.index, dtype="boolean")
+        chosen = nobody
         if code in flags:
-            column = flags[code].astype("boolean").fillna(False)
-        column[~answered] = pd.NA
-        columns[prefix + code] = column
+            chosen = flags[code].to_numpy(dtype=bool, na_value=False)
+        data = pd.arrays.BooleanArray(chosen & answered_array, ~answered_array)
+        columns[prefix + code] = pd.Series(data, index=raw.index)
     return columns
 
 
@@ -434,11 +455,26 @@ def answers_table(frames: SurveyFrames, *, header: str = "key") -> pd.DataFrame:
 
 
 def _joined_labels(frames: SurveyFrames, key: str) -> pd.Series:
+    """Chosen labels joined with " ; ", computed once per distinct combination."""
     wide = frames.wide
-    joined = pd.Series("", index=wide.index, dtype="object")
-    for column in frames.choice_columns(key):
-        label = frames.label(key, column.split(":", 1)[1])
-        chosen = wide[column].fillna(False).to_numpy(bool)
-        joined = joined + np.where(chosen, label + " ; ", "")
-    joined = joined.str.removesuffix(" ; ")
+    columns = frames.choice_columns(key)
+    labels = [frames.label(key, c.split(":", 1)[1]) for c in columns]
+    chosen = np.column_stack(
+        [wide[c].to_numpy(dtype=bool, na_value=False) for c in columns]
+        or [np.zeros(len(wide), dtype=bool)]
+    )
+    if chosen.shape[1] <= 63:  # one integer per row: unique() is then fast
+        bits = chosen.astype(np.int64) @ (np.int64(1) << np.arange(chosen.shape[1]))
+        _, first, inverse = np.unique(bits, return_index=True, return_inverse=True)
+        combinations = chosen[first]
+    else:
+        combinations, inverse = np.unique(chosen, axis=0, return_inverse=True)
+    texts = np.array(
+        [
+            " ; ".join(lbl for lbl, on in zip(labels, row, strict=False) if on)
+            for row in combinations
+        ],
+        dtype=object,
+    )
+    joined = pd.Series(texts[inverse.reshape(-1)], index=wide.index, dtype="object")
     return joined.where(frames.answered(key), None)
