@@ -148,3 +148,13 @@ def m004_surveys(db: Database) -> None:
         CREATE INDEX responses_point ON responses(point_id);
         """
     )
+
+
+@migrations()
+def m005_responses_tally_index(db: Database) -> None:
+    # Covers the survey dashboard's counts (per point, mode, version and day):
+    # one index scan instead of reading 100,000 answers' JSON.
+    db.execute(
+        "CREATE INDEX responses_tally ON responses"
+        "(survey_id, point_id, mode, version_id, submitted_at)"
+    )

@@ -5,6 +5,7 @@ answers; only the 20 latest answers are decoded in Python.
 """
 
 import json
+from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -157,16 +158,31 @@ def latest_answers(survey_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def version_counts(survey_id: int) -> list[dict[str, Any]]:
+def tallies(survey_id: int) -> dict[str, Counter]:
+    """Answers per point, per mode and per version, in one index-only query."""
     rows = get_db().execute(
-        """SELECT v.id, v.number, v.created_at, json_array_length(v.questions)
-                  AS questions,
-                  (SELECT count(*) FROM responses r WHERE r.version_id = v.id)
-                  AS answers
-           FROM survey_versions v WHERE v.survey_id = ? ORDER BY v.number DESC""",
+        "SELECT point_id, mode, version_id, count(*) FROM responses "
+        "WHERE survey_id = ? GROUP BY point_id, mode, version_id",
         [survey_id],
     )
-    return [{**dict(r), "created": local_time(r["created_at"])} for r in rows]
+    counts = {"point": Counter(), "mode": Counter(), "version": Counter()}
+    for point_id, mode, version_id, n in rows:
+        counts["point"][point_id] += n
+        counts["mode"][mode] += n
+        counts["version"][version_id] += n
+    return counts
+
+
+def version_list(survey_id: int, answers: Counter) -> list[dict[str, Any]]:
+    rows = get_db().execute(
+        "SELECT id, number, created_at, json_array_length(questions) AS questions "
+        "FROM survey_versions WHERE survey_id = ? ORDER BY number DESC",
+        [survey_id],
+    )
+    return [
+        {**dict(r), "answers": answers[r["id"]], "created": local_time(r["created_at"])}
+        for r in rows
+    ]
 
 
 def endpoint_url(endpoint: str, fallback: str, **values: Any) -> str:
@@ -187,21 +203,15 @@ def show(survey_id: int):
     """
     survey = member_survey(survey_id)
     db = get_db()
-    points = survey_points(survey_id)
-    total = db.execute(
-        "SELECT count(*) FROM responses WHERE survey_id = ?", [survey_id]
-    ).fetchone()[0]
+    counts = tallies(survey_id)
+    points = survey_points(survey_id, counts["point"])
+    total = counts["point"].total()
     hours = db.execute(
         "SELECT substr(submitted_at, 1, 13) AS hour, count(*) FROM responses "
         "WHERE survey_id = ? GROUP BY hour",
         [survey_id],
     ).fetchall()
     days = answers_per_day([(r[0], r[1]) for r in hours])
-    modes = db.execute(
-        "SELECT mode, count(*) AS n FROM responses WHERE survey_id = ? "
-        "GROUP BY mode ORDER BY n DESC",
-        [survey_id],
-    ).fetchall()
     return render_template(
         "dashboard/show.html",
         survey=survey,
@@ -213,9 +223,9 @@ def show(survey_id: int):
         total=total,
         days=days,
         chart=bar_chart(days),
-        modes=[(model.MODES.get(m["mode"], m["mode"]), m["n"]) for m in modes],
+        modes=[(model.MODES.get(m, m), n) for m, n in counts["mode"].most_common()],
         latest=latest_answers(survey_id),
-        versions=version_counts(survey_id),
+        versions=version_list(survey_id, counts["version"]),
         csv_url=endpoint_url(
             "results.export",
             f"/enquetes/{survey_id}/export.csv",

@@ -95,9 +95,15 @@ def answers_per_point(survey_id: int) -> dict[int | None, int]:
     return {r[0]: r[1] for r in rows}
 
 
-def survey_points(survey_id: int) -> list[dict[str, Any]]:
-    """The survey's points, oldest first, with their answer count and URL."""
-    counts = answers_per_point(survey_id)
+def survey_points(
+    survey_id: int, counts: dict[int | None, int] | None = None
+) -> list[dict[str, Any]]:
+    """The survey's points, oldest first, with their answer count and URL.
+
+    `counts` (answers per point id) is computed here unless given.
+    """
+    if counts is None:
+        counts = answers_per_point(survey_id)
     rows = get_db().execute(
         "SELECT * FROM collection_points WHERE survey_id = ? ORDER BY id",
         [survey_id],
