@@ -281,6 +281,10 @@ def validate_questions(questions: list[Question]) -> list[str]:
         if isinstance(key, str) and key in seen:
             errors.setdefault("key", []).append(f"L'identifiant {key} est en double.")
         seen.add(key)
+        text = question.get("text") if isinstance(question, dict) else None
+        name = key
+        if isinstance(text, str) and text.strip():
+            name = f"« {text[:60]}{'…' if len(text) > 60 else ''} »"
         for field_messages in errors.values():
-            messages += [f"Question {n} ({key}) : {m}" for m in field_messages]
+            messages += [f"Question {n} {name} : {m}" for m in field_messages]
     return messages
