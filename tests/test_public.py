@@ -464,5 +464,5 @@ def test_pages_are_small_and_need_no_script(client, survey):
     assert "<script" not in html and "<img" not in html and "url(" not in stylesheet
     assert html.count("<link") == 1  # the stylesheet only: no font, no icon
     step = client.get(f"/s/{code}/questions")
-    assert step.headers["Cache-Control"] == "no-store"
+    assert step.headers["Cache-Control"] == "private, no-cache"
     assert "<script" not in page(step) and " style=" not in page(step)

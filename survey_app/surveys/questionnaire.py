@@ -5,8 +5,8 @@ screens as hidden inputs, plus the version shown (`_v`), the idempotency key
 (`_k`) and the screen number (`_step`). Nothing is stored before the final
 submission, and a phone that lost its session cookie loses nothing.
 
-Used by the public questionnaire (`public.py`); the kiosk and paper entry can
-call `Walk` and `render_step` with their own form action.
+The request handling is in `flow.py`; the templates are `public/step.html`
+and one macro per question type in `public/_question.html`.
 """
 
 import re
@@ -21,7 +21,6 @@ from ..geo import commune, search_communes
 from . import answers as rules
 from . import model
 
-CONTROL_FIELDS = ("_v", "_k", "_step", "_nav")
 # Fields a question may own: its value, "Autre" text, commune search query and
 # the query whose results are on screen.
 SUFFIXES = ("", ".autre", ".q", ".q0")
