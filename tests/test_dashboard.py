@@ -8,7 +8,7 @@ import pytest
 from conftest import login, make_user
 
 from survey_app.surveys import model
-from survey_app.surveys.dashboard import answers_per_day, bar_chart
+from survey_app.surveys.dashboard import answers_per_day, bar_chart, key_answers
 
 QUESTIONS = [
     {
@@ -180,3 +180,24 @@ def test_dashboard_needs_a_member(app, client, db, survey):
     login(client, "autre@example.fr")
     assert client.get(url).status_code == 403
     assert client.get("/enquetes/999").status_code == 404
+
+
+def test_key_answers_prefer_texts_commune_and_age():
+    questions = [
+        {"key": "A", "type": "single", "theme": "equipement", "text": "A ?",
+         "choices": [{"code": "x", "label": "Ixe"}]},
+        {"key": "B", "type": "scale", "theme": "usages", "text": "B ?",
+         "choices": [{"code": "y", "label": "Igrec"}]},
+        {"key": "AGE", "type": "single", "theme": "profil", "text": "Âge ?",
+         "choices": [{"code": "75_plus", "label": "75 ans ou plus"}]},
+        {"key": "GENRE", "type": "single", "theme": "profil", "text": "Genre ?",
+         "choices": [{"code": "f", "label": "Une femme"}]},
+        {"key": "COM", "type": "commune", "theme": "profil", "text": "Commune ?"},
+        {"key": "TXT", "type": "long_text", "theme": "autre", "text": "Autre ?"},
+    ]  # fmt: skip
+    answers = {"A": "x", "B": "y", "AGE": "75_plus", "GENRE": "f", "COM": "38226",
+               "TXT": "long " * 100}  # fmt: skip
+    shown = key_answers(questions, answers, {"38226": "Mens"})
+    assert [text for text, _ in shown] == ["A ?", "Âge ?", "Commune ?", "Autre ?"]
+    assert shown[1][1] == "75 ans ou plus" and shown[2][1] == "Mens"
+    assert shown[3][1].endswith("…") and len(shown[3][1]) == 201

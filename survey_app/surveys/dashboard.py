@@ -101,18 +101,20 @@ def key_answers(
     """A few answers that say most about one response, in questionnaire order.
 
     Free texts first (what people wrote in their own words), then the
-    commune and the profile, then the first other answered questions.
+    commune, the first profile answer (usually the age), then the first
+    other answered questions.
     """
     answered = [q for q in questions if q["key"] in answers]
+    profile = [q["key"] for q in answered if q.get("theme") == "profil"]
 
     def rank(question: dict[str, Any]) -> int:
         if question["type"] in ("short_text", "long_text"):
             return 0
         if question["type"] == "commune":
             return 1
-        if question.get("theme") == "profil":
+        if question["key"] in profile[:1]:  # usually the age
             return 2
-        return 3
+        return 4 if question["key"] in profile else 3
 
     chosen = {q["key"] for q in sorted(answered, key=rank)[:KEY_ANSWERS]}
     return [
