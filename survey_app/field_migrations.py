@@ -134,3 +134,82 @@ def m001_field(db: Database) -> None:
         END;
         """
     )
+
+
+# Only when someone in the diagnostic subscribed: otherwise no count at all.
+_SUBSCRIBED = """EXISTS (SELECT 1 FROM push_subscriptions ps
+       JOIN diagnostic_members m ON m.user_id = ps.user_id
+       JOIN surveys s ON s.diagnostic_id = m.diagnostic_id
+      WHERE s.id = NEW.survey_id)"""
+
+
+def _milestone_trigger(name: str, when: str, answers: str) -> str:
+    return f"""
+        CREATE TRIGGER {name} AFTER INSERT ON responses
+        WHEN {when} AND {_SUBSCRIBED}
+        BEGIN
+            INSERT INTO push_outbox
+                (kind, diagnostic_id, survey_id, point_id, count, created_at)
+            SELECT CASE WHEN n.c = p.target THEN 'target' ELSE 'answers' END,
+                   s.diagnostic_id, s.id, NEW.point_id, n.c, {_NOW}
+              FROM surveys s
+              JOIN (SELECT count(*) AS c FROM responses WHERE {answers}) n
+              LEFT JOIN collection_points p ON p.id = NEW.point_id
+             WHERE s.id = NEW.survey_id
+               AND (n.c = p.target OR ({_EVERY} > 0 AND n.c % {_EVERY} = 0));
+        END;
+    """
+
+
+# Answers at this point in the last minute, counted on the (point_id,
+# submitted_at) index alone and never beyond 1,000 (a flood stays cheap).
+_RECENT_CAPPED = f"""(SELECT count(*) FROM (SELECT 1 FROM responses
+     WHERE point_id = NEW.point_id AND submitted_at >= {_MINUTE_AGO}
+     LIMIT 1000))"""
+
+
+@migrations()
+def m002_cheaper_triggers(db: Database) -> None:
+    """Same behaviour as m001's triggers, at a fraction of the cost.
+
+    m001 counted milestones with `point_id IS NEW.point_id`, which no index
+    answers, and the burst trigger counted the last minute up to four times,
+    reading each row for its mode: about 4 ms per answer at 5,000 answers a
+    point. Now: one capped count on the index, milestones only when someone
+    subscribed.
+    """
+    burst = f"""
+        CREATE TRIGGER responses_point_burst AFTER INSERT ON responses
+        WHEN NEW.point_id IS NOT NULL AND NEW.mode != 'paper'
+        BEGIN
+            INSERT INTO point_alerts (survey_id, point_id, started_at, last_at, peak)
+            SELECT NEW.survey_id, NEW.point_id, {_NOW}, {_NOW}, r.c
+              FROM (SELECT {_RECENT_CAPPED} AS c) r
+             WHERE r.c > {_THRESHOLD}
+               AND NOT EXISTS (SELECT 1 FROM point_alerts
+                    WHERE point_id = NEW.point_id
+                      AND last_at >= {_TEN_MINUTES_AGO});
+            UPDATE point_alerts SET last_at = {_NOW}, peak = max(peak, r.c)
+              FROM (SELECT {_RECENT_CAPPED} AS c) r
+             WHERE point_alerts.point_id = NEW.point_id
+               AND point_alerts.last_at >= {_TEN_MINUTES_AGO}
+               AND r.c > {_THRESHOLD};
+        END;
+    """
+    db.executescript(
+        "DROP TRIGGER IF EXISTS responses_milestone;"
+        "DROP TRIGGER IF EXISTS responses_point_milestone;"
+        "DROP TRIGGER IF EXISTS responses_survey_milestone;"
+        "DROP TRIGGER IF EXISTS responses_point_burst;"
+        + burst
+        + _milestone_trigger(
+            "responses_point_milestone",
+            "NEW.point_id IS NOT NULL",
+            "point_id = NEW.point_id",
+        )
+        + _milestone_trigger(
+            "responses_survey_milestone",
+            "NEW.point_id IS NULL",
+            "survey_id = NEW.survey_id AND point_id IS NULL",
+        )
+    )
