@@ -82,13 +82,15 @@ def resolve(code: str, allow_closed: bool = False) -> tuple[dict, dict | None]:
 def start(code: str):
     """Welcome page: title, short privacy notice, "Commencer"."""
     survey, point = resolve(code)
-    version = model.current_version(get_db(), survey["id"])
+    count = len(model.current_version(get_db(), survey["id"])["questions"])
     return render_template(
         "public/start.html",
         survey=survey,
         point=point,
         code=code.lower(),
-        count=len(version["questions"]),
+        count=count,
+        # A rough estimate: about 8 seconds a question, most are one tap.
+        minutes=max(2, round(count * 8 / 60)),
     )
 
 
