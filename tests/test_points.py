@@ -6,24 +6,12 @@ import xml.etree.ElementTree as ET
 import pytest
 from conftest import csrf_from, login, make_user, post_form
 from PIL import Image
+from test_dashboard import QUESTIONS
 
 from survey_app.surveys import model
 from survey_app.surveys.qr import qr_png, qr_svg
 from survey_app.text import CODE_ALPHABET
 
-QUESTIONS = [
-    {
-        "key": "EQ_MOBILE",
-        "type": "single",
-        "theme": "equipement",
-        "text": "Utilisez-vous un smartphone ?",
-        "required": True,
-        "choices": [
-            {"code": "smartphone", "label": "Un smartphone"},
-            {"code": "aucun", "label": "Aucun"},
-        ],
-    }
-]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
