@@ -69,6 +69,8 @@ def test_keys_rotate_daily_and_rows_expire(db):
     assert hit(db, "s", "public", "a", limits, at=1001) == 0
     assert hit(db, "s", "public", "a", limits, at=1002) == 960 + 60 - 1002
     assert db.execute("SELECT count(*) FROM rate_limits").fetchone()[0] == 1
+    # Counters skip the disk flush; answers written next must not.
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     # The next window starts afresh and the expired row is deleted.
     assert hit(db, "s", "public", "a", limits, at=1020) == 0
     assert db.execute("SELECT window_start FROM rate_limits").fetchall()[0][0] == 1020
