@@ -1,0 +1,177 @@
+"""analysis.crosstabs and analysis.groups on small hand-checked data."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.crosstabs import (
+    apply_mask,
+    crosstab,
+    priority_publics,
+    suppress,
+    suppression_mask,
+)
+from analysis.frames import load_survey
+from analysis.groups import GroupingError, group_series
+from analysis.indicators import available_indicators, indicator_series
+from survey_app.surveys.bank import preset
+from tests.analysis_data import make_survey
+from tests.test_summaries import hand_wilson
+
+
+def person(age, genre, mobile, activites=None, **more):
+    answers = {"PR_AGE": age, "PR_GENRE": genre, "EQ_MOBILE": mobile, **more}
+    if activites is not None:
+        answers["US_ACTIVITES"] = activites
+    return answers
+
+
+def population():
+    """8 women (6 smartphone, 2 aucun), 4 men (3 smartphone, 1 simple), 2 nr."""
+    women = [person("18_24", "femme", "smartphone", ["email"])] * 3
+    women += [person("25_39", "femme", "smartphone", ["email", "achats"])] * 3
+    women += [person("75_plus", "femme", "aucun", ["aucune"])] * 2
+    men = [person("15_17", "homme", "smartphone", ["achats"])] * 3
+    men += [person("70_74", "homme", "mobile_simple")]
+    others = [person("nr", "nr", "smartphone"), {"EQ_MOBILE": "aucun"}]
+    return women + men + others
+
+
+@pytest.fixture
+def frames(db, diagnostic):
+    survey = make_survey(db, diagnostic, population(), questions=preset("complet"))
+    return load_survey(db, survey)
+
+
+def test_crosstab_single_choice_by_gender(frames):
+    ct = crosstab(frames, "EQ_MOBILE", "genre")
+    counts = ct.counts
+    assert counts.loc["femme", "smartphone"] == 6 and counts.loc["femme", "aucun"] == 2
+    assert counts.loc["homme", "mobile_simple"] == 1
+    assert counts.loc["femme", "Total"] == 8 and counts.loc["homme", "Total"] == 4
+    assert counts.loc["Total", "smartphone"] == 9 and counts.loc["Total", "Total"] == 12
+    assert "nr" not in counts.index  # "prefer not to say" is not a group
+    assert ct.without_group == 2
+    assert ct.percent.loc["femme", "smartphone"] == pytest.approx(75)
+    row = ct.table[(ct.table["group"] == "femme") & (ct.table["code"] == "smartphone")]
+    lo, hi = hand_wilson(6, 8)
+    assert row["ci_low"].iloc[0] == pytest.approx(lo)
+    assert row["ci_high"].iloc[0] == pytest.approx(hi)
+    assert row["group_label"].iloc[0] == "Une femme"
+    assert ct.labels["aucun"] == "Non, aucun téléphone portable"
+
+
+def test_crosstab_by_merged_age_bands_and_multiple_choice(frames):
+    ct = crosstab(frames, "US_ACTIVITES", "age")
+    counts = ct.counts
+    bands = ["15_24", "25_39", "40_59", "60_74", "75_plus"]
+    assert list(counts.index) == [*bands, "Total"]
+    # 15_17 (3 men) and 18_24 (3 women) merge into 15-24: 6 people.
+    assert counts.loc["15_24", "Total"] == 6
+    assert counts.loc["15_24", "email"] == 3 and counts.loc["15_24", "achats"] == 3
+    assert counts.loc["25_39", "email"] == 3 and counts.loc["25_39", "achats"] == 3
+    assert ct.percent.loc["25_39", "achats"] == 100  # % of people: > 100 in total
+    assert counts.loc["60_74", "Total"] == 0  # the 70-74 man did not answer it
+    assert ct.group_labels["75_plus"] == "75 ans ou plus"
+
+
+def test_crosstab_by_collection_point_and_bad_groupings(frames):
+    ct = crosstab(frames, "EQ_MOBILE", "lieu")
+    assert list(ct.counts.index) == ["Marché", "Total"]
+    assert ct.counts.loc["Marché", "Total"] == 14
+    with pytest.raises(GroupingError):
+        crosstab(frames, "EQ_MOBILE", "PR_MENAGE_INCONNU")
+    with pytest.raises(GroupingError):
+        group_series(frames, "US_ACTIVITES")
+    with pytest.raises(ValueError):
+        crosstab(frames, "PR_MENAGE", "genre")
+
+
+def test_suppression_hides_small_cells_and_their_complements():
+    counts = pd.DataFrame(
+        [[10, 3, 7, 20], [8, 9, 6, 23], [18, 12, 13, 43]],
+        index=["g1", "g2", "Total"],
+        columns=["a", "b", "c", "Total"],
+    )
+    mask = suppression_mask(counts)
+    # 3 is small; 7 then hides it in its row, 9 in its column, 6 closes c.
+    expected = {("g1", "b"), ("g1", "c"), ("g2", "b"), ("g2", "c")}
+    hidden = {(i, c) for i in mask.index for c in mask.columns if mask.loc[i, c]}
+    assert hidden == expected
+    shown = suppress(counts)
+    assert shown.loc["g1", "b"] == "< 5" and shown.loc["g1", "a"] == 10
+    # No hidden cell can be recomputed: every line has 0 or ≥ 2 hidden cells.
+    for line in [*mask.to_numpy(), *mask.to_numpy().T]:
+        assert line.sum() != 1
+
+
+def test_suppression_keeps_zeros_and_big_cells():
+    counts = pd.DataFrame([[0, 12, 12], [5, 7, 12]], columns=["a", "b", "Total"])
+    assert not suppression_mask(counts).to_numpy().any()
+    small_total = pd.DataFrame([[2, 1, 3]], index=["g"], columns=["a", "b", "Total"])
+    assert suppression_mask(small_total).to_numpy().all()
+    masked = apply_mask(pd.DataFrame([[1.5, 2.5]]), pd.DataFrame([[True, False]]))
+    assert masked.iloc[0, 0] == "< 5" and masked.iloc[0, 1] == 2.5
+
+
+def test_display_hides_percentages_of_small_cells(frames):
+    shown = crosstab(frames, "EQ_MOBILE", "genre").display()
+    counts, percent = shown["counts"], shown["percent"]
+    assert counts.loc["femme", "aucun"] == "< 5"
+    assert percent.loc["femme", "aucun"] == "< 5"
+    assert counts.loc["femme", "smartphone"] == 6
+    # 6 + hidden = 8 would reveal it: the complement is hidden as well.
+    flat = [*counts.to_numpy().ravel()]
+    assert flat.count("< 5") >= 2
+
+
+def test_indicators_follow_the_bank_codes(frames):
+    ids = {i["id"] for i in available_indicators(frames)}
+    assert {"sans_smartphone", "illectronisme_proxy", "renoncement"} <= ids
+    smartphone = indicator_series(frames, "sans_smartphone")
+    assert int(smartphone.sum()) == 4  # 2 aucun women, 1 simple man, 1 aucun
+    assert int(smartphone.notna().sum()) == 14
+
+
+def test_illectronisme_proxy_rules(db, diagnostic):
+    no = {f"CP_{k}": "non" for k in ["INFORMATION", "COMMUNICATION", "CONTENUS"]}
+    no |= {"CP_SECURITE": "non", "CP_PROBLEMES": "non"}
+    answers = [
+        {"US_DERNIERE_UTILISATION": "jamais"},  # True: no recent use
+        {"US_DERNIERE_UTILISATION": "moins_3_mois", **no},  # True: no skill
+        {"US_DERNIERE_UTILISATION": "moins_3_mois", **no, "CP_PROBLEMES": "seul"},
+        {"US_DERNIERE_UTILISATION": "moins_3_mois"},  # cannot tell
+        {},
+    ]
+    survey = make_survey(db, diagnostic, answers, questions=preset("complet"))
+    values = indicator_series(load_survey(db, survey), "illectronisme_proxy")
+    assert values.tolist() == [True, True, False, pd.NA, pd.NA]
+
+
+def test_indicator_skipped_when_its_question_is_absent(db, diagnostic):
+    short = [q for q in preset("complet") if q["key"] in {"EQ_MOBILE", "PR_AGE"}]
+    frames = load_survey(db, make_survey(db, diagnostic, [], questions=short))
+    assert [i["id"] for i in available_indicators(frames)] == ["sans_smartphone"]
+    assert indicator_series(frames, "renoncement") is None
+    assert priority_publics(frames).empty
+
+
+def test_priority_publics_ranked_with_intervals(frames):
+    result = priority_publics(frames)
+    smartphone = result[result["indicator"] == "sans_smartphone"]
+    rows = smartphone[smartphone["grouping"] == "age"]
+    top = rows.iloc[0]
+    assert top["group"] == "75_plus" and top["rank"] == 1
+    assert top["n"] == 2 and top["count"] == 2 and top["percent"] == 100
+    assert top["suppressed"]  # 2 people: never shown
+    assert top["overall_percent"] == pytest.approx(4 / 14 * 100)
+    women = result[
+        (result["indicator"] == "sans_smartphone") & (result["group"] == "femme")
+    ].iloc[0]
+    assert (women["n"], women["count"]) == (8, 2)
+    lo, hi = hand_wilson(2, 8)
+    assert women["ci_low"] == pytest.approx(lo)
+    assert women["ci_high"] == pytest.approx(hi)
+    assert women["difference"] == pytest.approx(25 - 4 / 14 * 100)
+    assert set(result["grouping"]) <= {"age", "genre", "situation", "diplome"}
+    assert np.all(np.diff(smartphone["rank"]) >= 0)
