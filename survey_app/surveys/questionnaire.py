@@ -46,7 +46,7 @@ def answer_fields(questions: list[dict], form: Any) -> dict[str, list[str]]:
     return {n: form.getlist(n) for n in form if n in names}
 
 
-def first(values: list[str] | None) -> str:
+def first_value(values: list[str] | None) -> str:
     return values[0] if values else ""
 
 
@@ -76,7 +76,7 @@ class Walk:
     def shown(self, index: int) -> list[dict]:
         return self.steps[index] if 0 <= index < len(self.steps) else []
 
-    def first(self) -> int:
+    def first(self) -> int | None:
         return self.after(-1)
 
     def after(self, index: int) -> int | None:
@@ -111,8 +111,8 @@ def search_step_communes(walk: Walk, index: int) -> dict[str, str]:
         key = question["key"]
         if question["type"] != "commune":
             continue
-        query = rules.clean_text(first(walk.fields.get(f"{key}.q")))[:100]
-        if query and query != first(walk.fields.get(f"{key}.q0")):
+        query = rules.clean_text(first_value(walk.fields.get(f"{key}.q")))[:100]
+        if query and query != first_value(walk.fields.get(f"{key}.q0")):
             found = search_communes(get_db(), query, COMMUNE_CHOICES)
             walk.fields[f"{key}.q0"] = [query]
             walk.fields[key] = [found[0]["code"]] if len(found) == 1 else []
@@ -122,16 +122,16 @@ def search_step_communes(walk: Walk, index: int) -> dict[str, str]:
                 else f"Aucune commune trouvée pour « {query} ». Vérifiez "
                 "l'orthographe ou tapez le code postal."
             )
-        elif query and not first(walk.fields.get(key)):
+        elif query and not first_value(walk.fields.get(key)):
             messages[key] = "Choisissez votre commune dans la liste."
     return messages
 
 
 def _commune_matches(key: str, fields: dict[str, list[str]]) -> list[dict]:
     db = get_db()
-    query = first(fields.get(f"{key}.q0"))
+    query = first_value(fields.get(f"{key}.q0"))
     found = search_communes(db, query, COMMUNE_CHOICES) if query else []
-    chosen = first(fields.get(key)).upper()
+    chosen = first_value(fields.get(key)).upper()
     if chosen and chosen not in {c["code"] for c in found}:
         known = commune(db, chosen)
         found = ([known] if known else []) + found
@@ -150,14 +150,14 @@ def _item(question: dict, fields: dict[str, list[str]], error: str | None) -> di
         "q": question,
         "id": "q-" + re.sub(r"[^A-Za-z0-9_-]", "_", key),
         "chosen": fields.get(key, []),
-        "current": first(fields.get(key)),
-        "other": first(fields.get(f"{key}.autre")),
+        "current": first_value(fields.get(key)),
+        "other": first_value(fields.get(f"{key}.autre")),
         "error": error,
     }
     item["anchor"] = item["id"] + ("-1" if question.get("choices") else "")
     if question["type"] == "commune":
-        item["query"] = first(fields.get(f"{key}.q"))
-        item["query_shown"] = first(fields.get(f"{key}.q0"))
+        item["query"] = first_value(fields.get(f"{key}.q"))
+        item["query_shown"] = first_value(fields.get(f"{key}.q0"))
         item["matches"] = _commune_matches(key, fields)
         item["anchor"] = item["id"] + ("-1" if item["matches"] else "-q")
     return item
