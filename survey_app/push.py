@@ -2,11 +2,11 @@
 
 Nothing is sent while a request waits: notifications go into the
 `push_outbox` table (by `notify_user` / `notify_diagnostic`, or by the
-`responses_milestone` trigger every N answers and when a point reaches its
-target) and each worker's background thread (maintenance.py) claims and sends
-them within seconds. A resident's submission is never slowed down by a push
-service, nor fails because of one. Subscriptions a push service says are gone
-(404/410) are deleted.
+`responses_*_milestone` triggers every N answers and when a point reaches its
+target, see field_migrations.py) and each worker's background thread
+(maintenance.py) claims and sends them within seconds. A resident's
+submission is never slowed down by a push service, nor fails because of
+one. Subscriptions a push service says are gone (404/410) are deleted.
 
 Subscriptions come from the browser, so their endpoint is a URL our server
 will POST to: it must be HTTPS on a known push service (`PUSH_ALLOWED_HOSTS`),
@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 from pywebpush import WebPushException, webpush
 
-from .db import now, write_transaction
+from .db import get_db, now, write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -165,21 +165,33 @@ def _queue(db: sqlite_utils.Database, **row: Any) -> None:
 
 
 def notify_user(
-    db: sqlite_utils.Database, user_id: int, title: str, body: str, url: str
+    user_id: int,
+    title: str,
+    body: str,
+    url: str,
+    db: sqlite_utils.Database | None = None,
 ) -> None:
     """Queue a notification to every browser this conseiller subscribed.
 
     `url` is a local path ("/enquetes/3") opened when the notification is
-    tapped. Returns at once; sending happens in the background.
+    tapped. Returns at once (sending happens in the background) and never
+    raises because of a push service. `db` defaults to the request's.
     """
-    _queue(db, user_id=user_id, title=title, body=body, url=url)
+    _queue(db or get_db(), user_id=user_id, title=title, body=body, url=url)
 
 
 def notify_diagnostic(
-    db: sqlite_utils.Database, diagnostic_id: int, title: str, body: str, url: str
+    diagnostic_id: int,
+    title: str,
+    body: str,
+    url: str,
+    db: sqlite_utils.Database | None = None,
 ) -> None:
-    """Queue a notification to every member of a diagnostic (see notify_user)."""
-    _queue(db, diagnostic_id=diagnostic_id, title=title, body=body, url=url)
+    """Queue a notification to every member of a diagnostic (see notify_user).
+
+    For example, a workshop card waiting for approval or an export ready.
+    """
+    _queue(db or get_db(), diagnostic_id=diagnostic_id, title=title, body=body, url=url)
 
 
 # --- Sending ----------------------------------------------------------------

@@ -42,7 +42,6 @@ def unsubscribe():
 def test():
     """Send a test notification to the signed-in conseiller's browsers."""
     push.notify_user(
-        get_db(),
         g.user["id"],
         "Notifications activées",
         "Vous serez prévenu·e ici de l'avancée de vos enquêtes.",

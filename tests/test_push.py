@@ -150,12 +150,12 @@ def test_notify_diagnostic_and_gone_subscription_removed(
     browser = Browser(service.url + "/abonnement/2")
     assert subscribe(logged_in, diagnostic, browser.subscription).status_code == 200
     push.notify_diagnostic(
-        db, diagnostic, "Carte à valider", "Atelier « Vision » : 1 carte", "/a"
+        diagnostic, "Carte à valider", "Atelier « Vision » : 1 carte", "/a", db=db
     )
     assert dispatch(app, db) == 1
     assert browser.decrypt(service.received[0][2])["title"] == "Carte à valider"
     service.status = 410  # the browser unsubscribed on its side
-    push.notify_user(db, 1, "Export prêt", "Votre export est prêt.", "/")
+    push.notify_user(1, "Export prêt", "Votre export est prêt.", "/", db=db)
     assert dispatch(app, db) == 0
     assert db.execute("SELECT count(*) FROM push_subscriptions").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM push_outbox").fetchone()[0] == 0
@@ -165,7 +165,7 @@ def test_failed_send_keeps_subscription(app, logged_in, diagnostic, db, service)
     browser = Browser(service.url + "/abonnement/3")
     subscribe(logged_in, diagnostic, browser.subscription)
     service.status = 500
-    push.notify_user(db, 1, "Essai", "Essai", "/")
+    push.notify_user(1, "Essai", "Essai", "/", db=db)
     assert dispatch(app, db) == 0
     assert db.execute("SELECT count(*) FROM push_subscriptions").fetchone()[0] == 1
 

@@ -276,7 +276,7 @@ def test_deleting_a_diagnostic_removes_everything_it_owns(
         [{"key": "B", "type": "short_text", "theme": "autre", "text": "?"}],
     )
     add_workshop(db, doomed, user, stamp(1))
-    push.notify_diagnostic(db, doomed, "t", "b", "/")
+    push.notify_diagnostic(doomed, "t", "b", "/", db=db)
     if db["analysis_margins"].exists():
         with write_transaction(db):
             db.execute(
