@@ -149,11 +149,11 @@ INDICATORS: list[dict[str, Any]] = [
 ]
 
 
-def _prune(rule: Rule, keys: set[str]) -> Rule | None:
+def prune_rule(rule: Rule, keys: set[str]) -> Rule | None:
     """The rule without parts on absent questions; None if nothing is left."""
     if rule[0] == "in":
         return rule if rule[1] in keys else None
-    parts = [p for p in (_prune(r, keys) for r in rule[1]) if p is not None]
+    parts = [p for p in (prune_rule(r, keys) for r in rule[1]) if p is not None]
     return (rule[0], parts) if parts else None
 
 
@@ -162,7 +162,7 @@ def available_indicators(frames: SurveyFrames) -> list[dict[str, Any]]:
     keys = set(frames.keys())
     found = []
     for indicator in INDICATORS:
-        rule = _prune(indicator["rule"], keys)
+        rule = prune_rule(indicator["rule"], keys)
         if rule is not None:
             found.append({**indicator, "rule": rule})
     return found
