@@ -2,6 +2,7 @@
 
 import json
 import re
+import threading
 from html.parser import HTMLParser
 
 import pytest
@@ -248,6 +249,28 @@ def test_double_submission_stores_one_response(client, db, survey):
     assert len(responses(db)) == 2
 
 
+def test_simultaneous_double_tap_stores_one_response(app, client, db, survey):
+    _, code = survey
+    html = walk_to_last(client, code)
+    # A second connection with the same cookie: the same phone, two requests.
+    other = app.test_client()
+    other.set_cookie("session", client.get_cookie("session").value)
+    start = threading.Barrier(2)
+    statuses = []
+
+    def tap(phone):
+        start.wait()
+        statuses.append(send(phone, f"/s/{code}/questions", html).status_code)
+
+    threads = [threading.Thread(target=tap, args=(c,)) for c in (client, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [303, 303]
+    assert len(responses(db)) == 1
+
+
 def test_robot_filling_the_honeypot_is_thanked_but_not_stored(client, db, survey):
     _, code = survey
     html = walk_to_last(client, code)
@@ -256,6 +279,35 @@ def test_robot_filling_the_honeypot_is_thanked_but_not_stored(client, db, survey
     assert response.status_code == 303
     assert response.headers["Location"] == f"/s/{code}/merci"
     assert responses(db) == []
+
+
+def test_previous_keeps_unchecked_answers_of_the_screen_left(client, survey):
+    _, code = survey
+    url = f"/s/{code}/questions"
+    html = walk_to_last(client, code)
+    typed = {"BESOIN": "x" * 301, "REMARQUE": "ligne 1\nligne 2"}
+    html = page(send(client, url, html, typed, nav="prev"))  # not validated
+    assert "Étape 5 sur 6" in html and "trop longue" not in html
+    html = page(send(client, url, html))
+    assert "ligne 1\nligne 2</textarea>" in html and "x" * 301 in html
+
+
+def test_tampered_control_fields_fall_back_safely(client, db, diagnostic, survey):
+    survey_id, code = survey
+    other_id, _ = make_survey(db, diagnostic)
+    other_version = model.current_version(db, other_id)["id"]
+    html = walk_to_last(client, code)
+    tampered = {"_v": str(other_version), "_k": "court", "_step": "99"}
+    response = send(client, f"/s/{code}/questions", html, tampered)
+    # Unknown step: taken as the first screen, which is valid, so on to the 2nd.
+    html = page(response)
+    assert "Étape 2 sur 6" in html and 'value="autre" checked' in html
+    for _ in range(4):
+        html = page(send(client, f"/s/{code}/questions", html))
+    assert send(client, f"/s/{code}/questions", html).status_code == 303
+    [row] = responses(db)
+    assert row["version_id"] == model.current_version(db, survey_id)["id"]
+    assert len(row["idempotency_key"]) >= 16 and row["idempotency_key"] != "court"
 
 
 def test_response_keeps_the_version_the_resident_saw(client, db, survey):
