@@ -99,12 +99,15 @@ def test_headers_on_server_error_page(app):
     assert_secure(response)
 
 
-def test_request_too_large_gets_french_413(client, user):
-    response = client.post("/connexion", data={"email": "a" * (600 * 1024)})
-    assert response.status_code == 413
-    page = response.get_data(as_text=True)
-    assert "Envoi trop volumineux" in page
-    assert_secure(response)
+def test_request_too_large_gets_french_413(app, client, diagnostic):
+    open_survey(app, diagnostic)
+    big = {"AIDE": "a" * (600 * 1024)}
+    for url in ("/connexion", "/s/marche/questions"):
+        response = client.post(url, data=big)
+        assert response.status_code == 413, url
+        assert "Envoi trop volumineux" in response.get_data(as_text=True)
+        assert_secure(response)
+    assert app.config["MAX_CONTENT_LENGTH"] == 512 * 1024
 
 
 def test_session_cookie_secure_only_when_https(tmp_path, template_db, user, app):
