@@ -1,0 +1,269 @@
+"""Population margins of a territory: read from a CSV file, stored per diagnostic.
+
+Two layouts are accepted (`read_margins_csv`):
+- INSEE census table POP1B in long format, `CODGEO;LIBGEO;SEXE;AGED100;NB`
+  (`;` separator, NB with decimals; SEXE 1 = hommes, 2 = femmes; AGED100 =
+  age in years, 100 = 100 or more): single ages are summed into the five
+  INSEE bands of groups.AGE_GROUPS (15-24 ... 75+), people under 15 are left
+  out (the margins describe the 15 and over), and both sexes give the
+  "genre" margin of the same population. Rows of every commune in the file
+  are added up, or only those of `communes` when given;
+- a simple table a conseiller can type, `variable;modalite;effectif`, e.g.
+  `age;15_24;1200` or `genre;Femmes;5400` or `diplome;bac;800` (codes or
+  labels; `,` or tab separators and decimal commas are accepted too).
+
+Everything returns a DataFrame (variable, category, target), variables and
+categories being those of weighting.rake: age, genre, diplome.
+"""
+
+import csv
+import io
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+import sqlite_utils
+
+from survey_app.db import now, write_transaction
+from survey_app.text import fold
+
+from .groups import AGE_BANDS, AGE_GROUPS
+
+GENDERS = {"femme": "Femmes", "homme": "Hommes"}
+DIPLOMAS = {
+    "aucun_cep": "Aucun diplôme ou certificat d'études",
+    "brevet_cap_bep": "Brevet, CAP ou BEP",
+    "bac": "Baccalauréat",
+    "bac_2": "Bac + 2",
+    "bac_3_plus": "Bac + 3 ou plus",
+}
+CATEGORIES = {
+    "age": {code: label for code, (label, _) in AGE_GROUPS.items()},
+    "genre": GENDERS,
+    "diplome": DIPLOMAS,
+}
+VARIABLE_NAMES = {"age": "age", "sexe": "genre", "genre": "genre", "diplome": "diplome"}
+EXTRA_SPELLINGS = {
+    "genre": {"f": "femme", "h": "homme", "2": "femme", "1": "homme",
+              "femmes": "femme", "hommes": "homme", "une femme": "femme",
+              "un homme": "homme"},
+    "age": {"75 ans et plus": "75_plus", "75+": "75_plus"},
+}  # fmt: skip
+POP1B_COLUMNS = {"codgeo", "sexe", "aged100", "nb"}
+SIMPLE_COLUMNS = {"variable", "modalite", "effectif"}
+COLUMN_SYNONYMS = {"categorie": "modalite", "valeur": "effectif"}
+COLUMNS = ["variable", "category", "target"]
+
+
+class MarginsError(ValueError):
+    """The margins file or table cannot be used (message in French)."""
+
+
+def read_margins_csv(
+    file: str | Path | bytes | IO, communes: set[str] | None = None
+) -> pd.DataFrame:
+    """Margins (variable, category, target) from a CSV file (see module doc).
+
+    Raises MarginsError with a French message for an unreadable file, an
+    unknown layout, a bad number, an unknown variable or category, a
+    duplicate line, or no line left for the given communes.
+    """
+    text = _text(file)
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise MarginsError("Le fichier est vide.")
+    separator = max([";", ",", "\t"], key=lines[0].count)
+    rows = list(csv.reader(io.StringIO(text), delimiter=separator))
+    header = [COLUMN_SYNONYMS.get(fold(h).strip(), fold(h).strip()) for h in rows[0]]
+    body = [r for r in rows[1:] if any(cell.strip() for cell in r)]
+    if POP1B_COLUMNS <= set(header):
+        return _pop1b(header, body, communes)
+    if SIMPLE_COLUMNS <= set(header):
+        return _simple(header, body)
+    raise MarginsError(
+        "Format non reconnu. La première ligne doit être "
+        "« CODGEO;LIBGEO;SEXE;AGED100;NB » (table POP1B de l'Insee) ou "
+        "« variable;modalite;effectif »."
+    )
+
+
+def _text(file) -> str:
+    if isinstance(file, str | Path):
+        with open(file, "rb") as f:
+            data = f.read()
+    elif isinstance(file, bytes):
+        data = file
+    else:
+        data = file.read()
+    if isinstance(data, str):
+        return data.lstrip("\ufeff")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise MarginsError("Le fichier n'est pas un fichier texte (CSV) lisible.")
+
+
+def _number(value: str, line: int) -> float:
+    cleaned = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        number = float(cleaned)
+    except ValueError:
+        raise MarginsError(f"Ligne {line} : « {value} » n'est pas un nombre.") from None
+    if not number >= 0:  # also refuses NaN
+        raise MarginsError(f"Ligne {line} : l'effectif doit être positif.")
+    return number
+
+
+def _age_group(age: int) -> str | None:
+    for band, (low, high) in AGE_BANDS.items():
+        if low <= age <= high:
+            for group, (_, bands) in AGE_GROUPS.items():
+                if band in bands:
+                    return group
+    return None  # under 15: outside the population
+
+
+def _pop1b(header: list[str], body: list[list[str]], communes) -> pd.DataFrame:
+    col = {name: header.index(name) for name in POP1B_COLUMNS}
+    totals: dict[tuple[str, str], float] = {}
+    used = 0
+    for line, row in enumerate(body, start=2):
+        if len(row) < len(header):
+            raise MarginsError(f"Ligne {line} : il manque des colonnes.")
+        if communes is not None and row[col["codgeo"]].strip() not in communes:
+            continue
+        used += 1
+        sex = row[col["sexe"]].strip()
+        if sex not in ("1", "2"):
+            raise MarginsError(
+                f"Ligne {line} : SEXE doit valoir 1 ou 2, pas « {sex} »."
+            )
+        try:
+            age = int(float(row[col["aged100"]].strip()))
+        except ValueError:
+            raise MarginsError(
+                f"Ligne {line} : AGED100 doit être un âge, pas "
+                f"« {row[col['aged100']]} »."
+            ) from None
+        count = _number(row[col["nb"]], line)
+        group = _age_group(age)
+        if group is None:
+            continue
+        gender = "homme" if sex == "1" else "femme"
+        totals[("age", group)] = totals.get(("age", group), 0) + count
+        totals[("genre", gender)] = totals.get(("genre", gender), 0) + count
+    if not used:
+        raise MarginsError(
+            "Aucune ligne de ce fichier ne concerne les communes du diagnostic."
+            if communes is not None
+            else "Le fichier ne contient aucune ligne de données."
+        )
+    rows = [(v, c, t) for (v, c), t in totals.items()]
+    return _ordered(pd.DataFrame(rows, columns=COLUMNS))
+
+
+def _simple(header: list[str], body: list[list[str]]) -> pd.DataFrame:
+    col = {name: header.index(name) for name in SIMPLE_COLUMNS}
+    seen: dict[tuple[str, str], int] = {}
+    rows = []
+    for line, row in enumerate(body, start=2):
+        if len(row) <= max(col.values()):
+            raise MarginsError(f"Ligne {line} : il manque des colonnes.")
+        variable = VARIABLE_NAMES.get(fold(row[col["variable"]]).strip())
+        if variable is None:
+            raise MarginsError(
+                f"Ligne {line} : variable « {row[col['variable']]} » inconnue "
+                "(attendu : age, genre ou diplome)."
+            )
+        category = category_code(variable, row[col["modalite"]])
+        if category is None:
+            accepted = ", ".join(CATEGORIES[variable])
+            raise MarginsError(
+                f"Ligne {line} : modalité « {row[col['modalite']]} » inconnue pour "
+                f"{variable} (attendu : {accepted})."
+            )
+        if (variable, category) in seen:
+            raise MarginsError(
+                f"Ligne {line} : « {variable} = {category} » figure déjà ligne "
+                f"{seen[(variable, category)]}."
+            )
+        seen[(variable, category)] = line
+        rows.append((variable, category, _number(row[col["effectif"]], line)))
+    if not rows:
+        raise MarginsError("Le fichier ne contient aucune ligne de données.")
+    return _ordered(pd.DataFrame(rows, columns=COLUMNS))
+
+
+def category_code(variable: str, value: str) -> str | None:
+    """The category code of a typed value (code, label or usual spelling)."""
+    folded = fold(value).strip().replace("-", "_")
+    for code, label in CATEGORIES[variable].items():
+        if folded in (code, fold(label).strip()):
+            return code
+    spelled = fold(value).strip()
+    return EXTRA_SPELLINGS.get(variable, {}).get(spelled) or _age_range(
+        variable, spelled
+    )
+
+
+def _age_range(variable: str, folded: str) -> str | None:
+    """ "15-24", "15 a 24 ans" → "15_24"."""
+    if variable != "age":
+        return None
+    digits = "_".join("".join(c if c.isdigit() else " " for c in folded).split())
+    return digits if digits in CATEGORIES["age"] else None
+
+
+def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
+    order = {(v, c): i for i, (v, c) in enumerate(
+        (v, c) for v, cats in CATEGORIES.items() for c in cats
+    )}  # fmt: skip
+    frame["_order"] = [
+        order[(v, c)] for v, c in zip(frame["variable"], frame["category"], strict=True)
+    ]
+    return frame.sort_values("_order").drop(columns="_order").reset_index(drop=True)
+
+
+def save_margins(
+    db: sqlite_utils.Database,
+    diagnostic_id: int,
+    margins: pd.DataFrame,
+    source: str = "",
+) -> None:
+    """Replace a diagnostic's margins (all or nothing). Raises MarginsError."""
+    for row in margins.itertuples(index=False):
+        if (
+            row.variable not in CATEGORIES
+            or row.category not in CATEGORIES[row.variable]
+        ):
+            raise MarginsError(f"Marge inconnue : {row.variable} = {row.category}.")
+        if not float(row.target) >= 0:
+            raise MarginsError("Les effectifs doivent être des nombres positifs.")
+    stamp = now()
+    with write_transaction(db):
+        db.execute(
+            "DELETE FROM analysis_margins WHERE diagnostic_id = ?", [diagnostic_id]
+        )
+        db.conn.executemany(
+            "INSERT INTO analysis_margins (diagnostic_id, variable, category, target, "
+            "source, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (diagnostic_id, r.variable, r.category, float(r.target), source, stamp)
+                for r in margins.itertuples(index=False)
+            ],
+        )
+
+
+def load_margins(db: sqlite_utils.Database, diagnostic_id: int) -> pd.DataFrame:
+    """A diagnostic's margins: variable, category, target, source, updated_at."""
+    rows = db.execute(
+        "SELECT variable, category, target, source, updated_at FROM analysis_margins "
+        "WHERE diagnostic_id = ?",
+        [diagnostic_id],
+    ).fetchall()
+    frame = pd.DataFrame(
+        [tuple(r) for r in rows], columns=[*COLUMNS, "source", "updated_at"]
+    )
+    return _ordered(frame) if len(frame) else frame
