@@ -3,17 +3,22 @@
 Two layouts are accepted (`read_margins_csv`):
 - INSEE census table POP1B in long format, `CODGEO;LIBGEO;SEXE;AGED100;NB`
   (`;` separator, NB with decimals; SEXE 1 = hommes, 2 = femmes; AGED100 =
-  age in years, 100 = 100 or more): single ages are summed into the five
-  INSEE bands of groups.AGE_GROUPS (15-24 ... 75+), people under 15 are left
-  out (the margins describe the 15 and over), and both sexes give the
-  "genre" margin of the same population. Rows of every commune in the file
-  are added up, or only those of `communes` when given;
+  age in years, 100 = 100 or more): single ages are summed into the bank's
+  age bands (PR_AGE codes, groups.AGE_BANDS), people under 15 are left out
+  (the margins describe the 15 and over), and both sexes give the PR_GENRE
+  margin of the same population. Rows of every commune in the file are
+  added up, or only those of `communes` when given;
 - a simple table a conseiller can type, `variable;modalite;effectif`, e.g.
-  `age;15_24;1200` or `genre;Femmes;5400` or `diplome;bac;800` (codes or
-  labels; `,` or tab separators and decimal commas are accepted too).
+  `PR_AGE;18_24;1200`, `sexe;Femmes;5400`, `diplome;Baccalauréat;800`
+  (question keys or the words age/sexe/genre/diplome; bank codes or labels;
+  for age, also the five INSEE bands "15-24" ... "75+" of groups.AGE_GROUPS,
+  stored under the variable "age"; `,` or tab separators, spaces in numbers
+  and decimal commas are accepted).
 
-Everything returns a DataFrame (variable, category, target), variables and
-categories being those of weighting.rake: age, genre, diplome.
+Everything returns a DataFrame (variable, category, target) in the layout of
+the `analysis_margins` table: variable = a question key (PR_AGE, PR_GENRE,
+PR_DIPLOME) or the alias "age", category = its choice code. weighting.rake
+takes it as it is.
 """
 
 import csv
@@ -37,17 +42,37 @@ DIPLOMAS = {
     "bac_2": "Bac + 2",
     "bac_3_plus": "Bac + 3 ou plus",
 }
-CATEGORIES = {
-    "age": {code: label for code, (label, _) in AGE_GROUPS.items()},
-    "genre": GENDERS,
-    "diplome": DIPLOMAS,
+AGE_LABELS = {
+    "15_17": "15 à 17 ans",
+    "18_24": "18 à 24 ans",
+    "25_39": "25 à 39 ans",
+    "40_44": "40 à 44 ans",
+    "45_59": "45 à 59 ans",
+    "60_69": "60 à 69 ans",
+    "70_74": "70 à 74 ans",
+    "75_plus": "75 ans ou plus",
 }
-VARIABLE_NAMES = {"age": "age", "sexe": "genre", "genre": "genre", "diplome": "diplome"}
+# Variables a margins file may give, with their categories (bank codes).
+CATEGORIES = {
+    "PR_AGE": AGE_LABELS,
+    "age": {code: label for code, (label, _) in AGE_GROUPS.items()},
+    "PR_GENRE": GENDERS,
+    "PR_DIPLOME": DIPLOMAS,
+}
+VARIABLE_NAMES = {
+    "age": "PR_AGE",
+    "pr age": "PR_AGE",
+    "sexe": "PR_GENRE",
+    "genre": "PR_GENRE",
+    "pr genre": "PR_GENRE",
+    "diplome": "PR_DIPLOME",
+    "pr diplome": "PR_DIPLOME",
+}
 EXTRA_SPELLINGS = {
-    "genre": {"f": "femme", "h": "homme", "2": "femme", "1": "homme",
-              "femmes": "femme", "hommes": "homme", "une femme": "femme",
-              "un homme": "homme"},
-    "age": {"75 ans et plus": "75_plus", "75+": "75_plus"},
+    "PR_GENRE": {"f": "femme", "h": "homme", "2": "femme", "1": "homme",
+                 "femmes": "femme", "hommes": "homme", "une femme": "femme",
+                 "un homme": "homme"},
+    "PR_AGE": {"75 ans et plus": "75_plus", "75+": "75_plus", "75": "75_plus"},
 }  # fmt: skip
 POP1B_COLUMNS = {"codgeo", "sexe", "aged100", "nb"}
 SIMPLE_COLUMNS = {"variable", "modalite", "effectif"}
@@ -116,13 +141,12 @@ def _number(value: str, line: int) -> float:
     return number
 
 
-def _age_group(age: int) -> str | None:
+def _age_band(age: int) -> str | None:
+    """The bank's PR_AGE code of an age; None under 15 (not in the population)."""
     for band, (low, high) in AGE_BANDS.items():
         if low <= age <= high:
-            for group, (_, bands) in AGE_GROUPS.items():
-                if band in bands:
-                    return group
-    return None  # under 15: outside the population
+            return band if band in AGE_LABELS else None
+    return None
 
 
 def _pop1b(header: list[str], body: list[list[str]], communes) -> pd.DataFrame:
@@ -148,12 +172,12 @@ def _pop1b(header: list[str], body: list[list[str]], communes) -> pd.DataFrame:
                 f"« {row[col['aged100']]} »."
             ) from None
         count = _number(row[col["nb"]], line)
-        group = _age_group(age)
-        if group is None:
+        band = _age_band(age)
+        if band is None:
             continue
         gender = "homme" if sex == "1" else "femme"
-        totals[("age", group)] = totals.get(("age", group), 0) + count
-        totals[("genre", gender)] = totals.get(("genre", gender), 0) + count
+        totals[("PR_AGE", band)] = totals.get(("PR_AGE", band), 0) + count
+        totals[("PR_GENRE", gender)] = totals.get(("PR_GENRE", gender), 0) + count
     if not used:
         raise MarginsError(
             "Aucune ligne de ce fichier ne concerne les communes du diagnostic."
@@ -175,9 +199,12 @@ def _simple(header: list[str], body: list[list[str]]) -> pd.DataFrame:
         if variable is None:
             raise MarginsError(
                 f"Ligne {line} : variable « {row[col['variable']]} » inconnue "
-                "(attendu : age, genre ou diplome)."
+                "(attendu : age, sexe ou diplome)."
             )
         category = category_code(variable, row[col["modalite"]])
+        if category is None and variable == "PR_AGE":
+            variable, category = "age", category_code("age", row[col["modalite"]])
+            variable = variable if category else "PR_AGE"
         if category is None:
             accepted = ", ".join(CATEGORIES[variable])
             raise MarginsError(
@@ -193,19 +220,21 @@ def _simple(header: list[str], body: list[list[str]]) -> pd.DataFrame:
         rows.append((variable, category, _number(row[col["effectif"]], line)))
     if not rows:
         raise MarginsError("Le fichier ne contient aucune ligne de données.")
+    if {"age", "PR_AGE"} <= {r[0] for r in rows}:
+        raise MarginsError(
+            "Les tranches d'âge mélangent celles du questionnaire (18-24, 40-44...) "
+            "et celles de l'Insee (15-24, 40-59...) : choisissez l'une ou l'autre."
+        )
     return _ordered(pd.DataFrame(rows, columns=COLUMNS))
 
 
 def category_code(variable: str, value: str) -> str | None:
     """The category code of a typed value (code, label or usual spelling)."""
-    folded = fold(value).strip().replace("-", "_")
+    folded = fold(value).strip()  # fold() also turns "_" and "-" into spaces
     for code, label in CATEGORIES[variable].items():
-        if folded in (code, fold(label).strip()):
+        if folded in (fold(code), fold(label)):
             return code
-    spelled = fold(value).strip()
-    return EXTRA_SPELLINGS.get(variable, {}).get(spelled) or _age_range(
-        variable, spelled
-    )
+    return EXTRA_SPELLINGS.get(variable, {}).get(folded) or _age_range(variable, folded)
 
 
 def _age_range(variable: str, folded: str) -> str | None:

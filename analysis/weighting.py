@@ -9,8 +9,10 @@ A sample met at a market or a school over-represents some people. Raking
 (iterative proportional fitting) gives each response a weight so that the
 weighted shares of each profile variable (age band, gender, optionally
 diploma) equal the population's, e.g. from INSEE's census table POP1B.
-Variables are the aliases of groups.py ("age" = the five INSEE bands
-15-24 ... 75+, "genre", "diplome"), categories their codes.
+A margin's variable is a question key (PR_AGE, PR_GENRE, PR_DIPLOME: its
+choice codes are the categories) or an alias of groups.py ("age" = the
+five INSEE bands 15-24 ... 75+, "genre", "diplome"); margins.py reads them
+from a CSV file and stores them per diagnostic in `analysis_margins`.
 """
 
 import numpy as np
@@ -59,7 +61,7 @@ def margins_dict(margins) -> dict[str, dict[str, float]]:
 
 
 def raking_frame(frames: SurveyFrames, variables) -> pd.DataFrame:
-    """One column per raking variable (groups.py alias) with group codes.
+    """One column per raking variable (question key or groups.py alias).
 
     Raises groups.GroupingError if the survey does not ask a variable.
     """

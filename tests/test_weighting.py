@@ -137,11 +137,12 @@ def test_read_pop1b_sums_ages_into_bands():
     margins = read_margins_csv(io.BytesIO(POP1B.encode()), communes={"44109"})
     got = {(r.variable, r.category): r.target for r in margins.itertuples()}
     assert got == {
-        ("age", "15_24"): 210.25,  # ages 20 (both sexes); age 10 left out
-        ("age", "75_plus"): 49.75,  # 80 and 100+
-        ("genre", "femme"): 150,
-        ("genre", "homme"): 110,
+        ("PR_AGE", "18_24"): 210.25,  # ages 20 (both sexes); age 10 left out
+        ("PR_AGE", "75_plus"): 49.75,  # 80 and 100+
+        ("PR_GENRE", "femme"): 150,
+        ("PR_GENRE", "homme"): 110,
     }
+    assert list(margins["variable"]) == ["PR_AGE", "PR_AGE", "PR_GENRE", "PR_GENRE"]
     everything = read_margins_csv(POP1B.encode())
     assert everything[everything["category"] == "25_39"]["target"].item() == 1000
     with pytest.raises(MarginsError, match="communes du diagnostic"):
@@ -154,11 +155,13 @@ def test_read_simple_layout_with_labels_and_decimal_commas():
     margins = read_margins_csv(io.StringIO(text))
     got = {(r.variable, r.category): r.target for r in margins.itertuples()}
     assert got == {
-        ("age", "15_24"): 1200.5,
-        ("genre", "femme"): 600,
-        ("genre", "homme"): 601,
-        ("diplome", "bac"): 300,
+        ("age", "15_24"): 1200.5,  # an INSEE band: stored under "age"
+        ("PR_GENRE", "femme"): 600,
+        ("PR_GENRE", "homme"): 601,
+        ("PR_DIPLOME", "bac"): 300,
     }
+    bank_bands = read_margins_csv(b"variable;modalite;effectif\nPR_AGE;18-24;5\n")
+    assert bank_bands.iloc[0].tolist() == ["PR_AGE", "18_24", 5.0]
 
 
 @pytest.mark.parametrize(
@@ -171,6 +174,7 @@ def test_read_simple_layout_with_labels_and_decimal_commas():
         ("variable;modalite;effectif\ntaille;grand;3\n", "variable « taille »"),
         ("variable;modalite;effectif\nage;12_14;3\n", "modalité « 12_14 »"),
         ("variable;modalite;effectif\nage;15_24;3\nage;15-24;4\n", "figure déjà"),
+        ("variable;modalite;effectif\nage;15_24;3\nage;18_24;4\n", "mélangent"),
         ("CODGEO;LIBGEO;SEXE;AGED100;NB\n44109;N;3;020;1\n", "SEXE"),
         ("CODGEO;LIBGEO;SEXE;AGED100;NB\n44109;N;1;vingt;1\n", "AGED100"),
     ],
@@ -186,12 +190,12 @@ def test_margins_stored_per_diagnostic_and_deleted_with_it(db, diagnostic):
     loaded = load_margins(db, diagnostic)
     assert loaded[["variable", "category", "target"]].equals(margins)
     assert set(loaded["source"]) == {"RP 2021, POP1B"}
-    smaller = margins[margins["variable"] == "genre"]
+    smaller = margins[margins["variable"] == "PR_GENRE"]
     save_margins(db, diagnostic, smaller)  # replaces, never appends
     assert len(load_margins(db, diagnostic)) == 2
     with pytest.raises(MarginsError):
         save_margins(db, diagnostic, pd.DataFrame(
-            [("age", "99_plus", 3.0)], columns=["variable", "category", "target"]
+            [("", "99_plus", 3.0)], columns=["variable", "category", "target"]
         ))  # fmt: skip
     assert len(load_margins(db, diagnostic)) == 2
     db.execute("DELETE FROM diagnostics WHERE id = ?", [diagnostic])
@@ -214,6 +218,9 @@ def test_reweight_a_survey_and_summaries_use_the_weights(db, diagnostic):
     )  # fmt: skip
     weights = reweight(frames, margins)
     assert len(weights) == 11
+    # The same margins given on the bank's bands (as read from POP1B).
+    by_key = margins.replace({"age": "PR_AGE", "genre": "PR_GENRE", "15_24": "18_24"})
+    assert np.allclose(reweight(frames, by_key), weights)
     aged = frames.wide["PR_AGE"].isin(["18_24", "75_plus"])
     old = (frames.wide["PR_AGE"] == "75_plus")[aged]
     assert weights[aged][old].sum() / weights[aged].sum() == pytest.approx(
