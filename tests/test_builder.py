@@ -501,6 +501,16 @@ def test_open_close_reopen_with_confirmation(logged_in, db, survey):
     assert again.status_code == 302 and status() == "open"  # repeated: no harm
 
 
+def test_residents_can_answer_only_while_the_survey_is_open(logged_in, db, survey):
+    code = db.execute("SELECT code FROM surveys WHERE id = ?", [survey]).fetchone()[0]
+    public = logged_in.application.test_client()  # a resident, not signed in
+    assert public.get(f"/s/{code}").status_code == 404  # draft
+    post_form(logged_in, f"/enquetes/{survey}/statut/ouvrir", {})
+    assert public.get(f"/s/{code}").status_code == 200
+    post_form(logged_in, f"/enquetes/{survey}/statut/clore", {})
+    assert public.get(f"/s/{code}").status_code == 410
+
+
 def test_an_empty_survey_cannot_be_opened(logged_in, db, diagnostic):
     survey_id = model.create_survey(db, diagnostic, "Vide", [])
     response = post_form(logged_in, f"/enquetes/{survey_id}/statut/ouvrir", {})
