@@ -91,8 +91,15 @@ class SurveyFrames:
 
     def codes(self, key: str) -> list[str]:
         """Choice codes of a question in display order (all versions)."""
-        rows = self.codebook[self.codebook["key"] == key]
-        return [c for c in rows["code"] if isinstance(c, str)]
+        return list(self._codes_by_key.get(key, ()))
+
+    @cached_property
+    def _codes_by_key(self) -> dict[str, list[str]]:
+        by_key: dict[str, list[str]] = {}
+        for key, code in zip(self.codebook["key"], self.codebook["code"], strict=True):
+            if isinstance(code, str):
+                by_key.setdefault(key, []).append(code)
+        return by_key
 
     def answered(self, key: str) -> pd.Series:
         """Boolean Series: did each response answer this question?"""

@@ -49,6 +49,8 @@ def questions() -> list[dict]:
 def fake_answer(q: dict, rnd: random.Random):
     kind = q["type"]
     codes = [c["code"] for c in q.get("choices") or []]
+    if kind in ("single", "scale") and q["key"].startswith("PR_"):
+        return rnd.choice(codes)  # every profile group is met
     if kind in ("single", "scale"):
         # Skewed towards the first choices, as real answers are.
         return codes[min(int(rnd.expovariate(0.8)), len(codes) - 1)]
@@ -133,37 +135,96 @@ def build(path: str, n: int, seed: int = 1) -> int:
     return survey_id
 
 
-def timed(fn):
-    start = time.perf_counter()
+def timed(fn, cpu: dict, name: str):
+    """Run fn; return (result, wall seconds) and note its CPU seconds.
+
+    CPU time is kept too because wall time on a shared 2-core machine also
+    counts the time other processes held the cores.
+    """
+    start, start_cpu = time.perf_counter(), time.process_time()
     result = fn()
+    cpu[name] = round(time.process_time() - start_cpu, 3)
     return result, round(time.perf_counter() - start, 3)
+
+
+MARGINS = {
+    "age": {"15_24": 14, "25_39": 23, "40_59": 32, "60_74": 20, "75_plus": 11},
+    "PR_GENRE": {"femme": 52, "homme": 48},
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, default=100_000)
     args = parser.parse_args()
+    from analysis.crosstabs import crosstab
     from analysis.frames import answers_table, load_survey
+    from analysis.summaries import summarise_all
+    from analysis.weighting import reweight
+
+    try:
+        from analysis.exports import write_xlsx
+    except ImportError:  # the exports module is not there: raw answers only
+        write_xlsx = None
 
     figures: dict = {"responses": args.responses}
+    cpu: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "bench.db")
-        survey_id, figures["build_s"] = timed(lambda: build(path, args.responses))
+        survey_id, figures["build_s"] = timed(
+            lambda: build(path, args.responses), cpu, "build"
+        )
         db = connect(path)
         _, figures["floor_read_s"] = timed(
             lambda: pd.read_sql(
                 "SELECT * FROM responses WHERE survey_id = ?",
                 db.conn,
                 params=[survey_id],
-            )
+            ),
+            cpu,
+            "floor_read",
         )
-        _, figures["load_cold_s"] = timed(lambda: load_survey(db, survey_id))
-        frames, figures["load_s"] = timed(lambda: load_survey(db, survey_id))
-        print(f"{len(frames.wide.columns)} columns", file=sys.stderr)
-        _, figures["answers_table_s"] = timed(lambda: answers_table(frames))
+        _, figures["load_cold_s"] = timed(
+            lambda: load_survey(db, survey_id), cpu, "load_cold"
+        )
+        frames, figures["load_s"] = timed(
+            lambda: load_survey(db, survey_id), cpu, "load"
+        )
+        _, figures["summary_s"] = timed(lambda: summarise_all(frames), cpu, "summary")
+
+        def crosstabs():
+            crosstab(frames, "EQ_MOBILE", "age").display()
+            crosstab(frames, "US_ACTIVITES", "PR_GENRE").display()
+
+        _, figures["crosstab_s"] = timed(crosstabs, cpu, "crosstab")
+        weights, figures["rake_s"] = timed(
+            lambda: reweight(frames, MARGINS), cpu, "rake"
+        )
+        _, figures["answers_table_s"] = timed(
+            lambda: answers_table(frames), cpu, "answers_table"
+        )
+        target = os.path.join(tmp, "export.xlsx")
+        if write_xlsx is not None:
+            figures["xlsx_with"] = "analysis.exports.write_xlsx"
+            _, figures["xlsx_s"] = timed(
+                lambda: write_xlsx(frames, target), cpu, "xlsx"
+            )
+        else:
+            figures["xlsx_with"] = "answers_table().to_excel (openpyxl)"
+            _, figures["xlsx_s"] = timed(
+                lambda: answers_table(frames).to_excel(target, engine="openpyxl"),
+                cpu,
+                "xlsx",
+            )
+        figures["xlsx_mb"] = round(os.path.getsize(target) / 1e6, 1)
+        figures["effective_n"] = round(
+            float(weights.sum() ** 2 / (weights**2).sum()), 1
+        )
         figures["peak_rss_mb"] = round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
         )
+        figures["cpu_s"] = cpu
+        figures["load_average"] = round(os.getloadavg()[0], 1)
         db.close()
     print(json.dumps(figures))
 
