@@ -8,10 +8,19 @@ import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 # Threads rather than processes alone: live workshop streams (SSE) hold a
-# connection open, and a thread waiting on the network costs little.
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# connection open, and a thread waiting on the network costs little. Each
+# open stream holds one thread for its whole life, so a 300-person workshop
+# needs 300+ threads in all (2 x 8 served 16 phones, the others hung).
+# bench/workshop.py on 2 cores, 300 phones, card post -> every other phone:
+# 2 workers x 200 threads gave p95 510-600 ms (every event wakes ~150 threads
+# fighting for one GIL); 4 x 100 gave p95 276 ms at the same CPU (~45 %).
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+threads = int(os.environ.get("GUNICORN_THREADS", "100"))
+# A worker stops accepting once it holds this many connections, so the
+# others take the next phones: streams must not queue behind busy threads.
+# The margin above `threads` is for idle keep-alive connections.
+worker_connections = threads + 25
 timeout = 60
 graceful_timeout = 10
 keepalive = 5

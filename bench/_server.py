@@ -1,0 +1,138 @@
+"""Start and stop the production server for a bench, exactly as `make serve`.
+
+`flask --app survey_app init` over a temp database, then
+`.venv/bin/gunicorn -c gunicorn.conf.py` with PORT set to a free port. The
+database and the secret key go through `FLASK_DATABASE` / `FLASK_SECRET_KEY`
+so that the developer's instance/app.db is never touched.
+"""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.dirname(sys.executable)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A gunicorn master and its workers over a fresh temp database."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.mkdtemp(prefix="bench-")
+        self.database = os.path.join(self.folder, "app.db")
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = os.path.join(self.folder, "server.log")
+        self.env = {
+            **os.environ,
+            "HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "FLASK_DATABASE": self.database,
+            "FLASK_SECRET_KEY": secrets.token_hex(16),
+        }
+        self.process: subprocess.Popen | None = None
+
+    def init(self) -> None:
+        subprocess.run(
+            [os.path.join(BIN, "flask"), "--app", "survey_app", "init"],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
+
+    def start(self, timeout: float = 30) -> None:
+        log = open(self.log_path, "wb")  # noqa: SIM115 (kept for the process)
+        self.process = subprocess.Popen(
+            [os.path.join(BIN, "gunicorn"), "-c", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("gunicorn stopped:\n" + self.log())
+            try:
+                urllib.request.urlopen(self.url + "/connexion", timeout=2).close()
+                return
+            except urllib.error.HTTPError:
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn does not answer:\n" + self.log())
+
+    def pids(self) -> list[int]:
+        """The master and its workers (children whose parent is the master)."""
+        assert self.process is not None
+        master = self.process.pid
+        found = [master]
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == master:
+                found.append(int(entry))
+        return found
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time used so far by the master and its workers."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.pids():
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
+    def log(self) -> str:
+        try:
+            with open(self.log_path, encoding="utf-8", errors="replace") as f:
+                return f.read()[-4000:]
+        except OSError:
+            return ""
+
+    def settings(self) -> dict:
+        """workers and threads as gunicorn.conf.py computes them here."""
+        values: dict = {}
+        saved = dict(os.environ)
+        os.environ.update(self.env)
+        try:
+            with open(os.path.join(ROOT, "gunicorn.conf.py")) as f:
+                exec(compile(f.read(), "gunicorn.conf.py", "exec"), values)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        return {key: values.get(key) for key in ("workers", "threads")}
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            # SIGINT = quick shutdown: open event streams would hold a
+            # graceful one for its whole timeout.
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
