@@ -152,12 +152,15 @@ def _votable_card(db, activity, card_id: int, participant, by_staff: bool):
         card = load_card(db, card_id)
     except WorkshopError:
         card = None
+    # A participant votes only for cards they can see (same rule as the
+    # snapshot: a source still in its private write phase shows only theirs).
+    source = get_activity(db, activity["vote_activity_id"])
     viewer = Viewer(participant_id=participant["id"], table_id=participant["table_id"])
     if (
         card is None
         or card["activity_id"] != activity["vote_activity_id"]
         or card["status"] != "visible"
-        or (not by_staff and not visible_to(card, _as_voted(db, activity), viewer))
+        or (not by_staff and not visible_to(card, source, viewer))
     ):
         raise WorkshopError("Cette carte n'existe pas ou a été retirée.", 404)
     if card["merged_into"]:
@@ -165,14 +168,6 @@ def _votable_card(db, activity, card_id: int, participant, by_staff: bool):
             "Cette carte a été regroupée avec une autre : votez pour celle-ci.", 409
         )
     return card
-
-
-def _as_voted(db, activity: dict[str, Any]) -> dict[str, Any]:
-    """The source activity as seen while voting (its private phase is over)."""
-    source = get_activity(db, activity["vote_activity_id"])
-    if source["phase"] == "write":
-        source = {**source, "phase": "vote"}
-    return source
 
 
 def _announce(db, workshop_id: int, activity, participant_id: int, result) -> None:

@@ -159,3 +159,20 @@ def test_concurrent_votes_never_exceed_the_budget(app, db, diagnostic):
     mine = [e for e in events_after(db, wid, 0) if e["type"] == "vote.mine"]
     assert len(mine) == 10
     assert [e["id"] for e in mine] == sorted(e["id"] for e in mine)
+
+
+def test_votes_follow_what_the_participant_can_see(db, diagnostic):
+    """A source still in its private write phase: only one's own cards."""
+    workshop = make_workshop(db, diagnostic, ("empathy", None))
+    wid, source = workshop["id"], workshop["activities"][0]
+    alice, bob = participant(db, wid), participant(db, wid)
+    hers = cards.post_card(db, source, "dit", "Alice", alice)["id"]
+    vote = boards.create_activity(
+        db, wid, "dots", config={"source_activity_id": source}
+    )
+    with pytest.raises(WorkshopError) as hidden:
+        votes.set_vote(db, vote, bob, hers, delta=1)
+    assert hidden.value.status == 404
+    assert votes.set_vote(db, vote, alice, hers, delta=1)["count"] == 1
+    boards.set_phase(db, source, "reveal")
+    assert votes.set_vote(db, vote, bob, hers, delta=1)["count"] == 1
