@@ -128,7 +128,12 @@ class AddActivityForm(FlaskForm, ActivityFields):
         validators=[Length(max=200)],
         description="Sinon, le nom du modèle.",
     )
-    source = SelectField("Pour un vote : sur les cartes de", coerce=int, choices=[])
+    source = SelectField(
+        "Pour un vote : sur les cartes de",
+        coerce=lambda value: int(value) if value not in (None, "") else 0,
+        choices=[],
+        default=0,
+    )
 
 
 class SettingsForm(FlaskForm, SettingsFields):
