@@ -243,3 +243,22 @@ def test_points_tab_is_registered(logged_in, db, survey):
     html = logged_in.get(f"/enquetes/{survey}/lieux").get_data(as_text=True)
     assert "Lieux de collecte et QR codes</a>" in html
     assert 'aria-current="page">Lieux de collecte et QR codes' in html
+
+
+def test_two_points_cannot_share_a_name(logged_in, db, survey):
+    assert add_point(logged_in, survey, name="Marché").status_code == 302
+    # A double tap on "Ajouter" does not create the place twice.
+    response = add_point(logged_in, survey, name=" marché ")
+    assert response.status_code == 400
+    assert "Un lieu de cette enquête porte déjà ce nom." in response.get_data(
+        as_text=True
+    )
+    school = model.create_point(db, survey, "École", "ecole")
+    url = f"/enquetes/{survey}/lieux/{school}/modifier"
+    response = post_form(logged_in, url, {"name": "MARCHÉ", "kind": "ecole"})
+    assert response.status_code == 400
+    assert [p["name"] for p in points_of(db, survey)] == ["Marché", "École"]
+    # Keeping its own name is fine.
+    response = post_form(logged_in, url, {"name": "École", "kind": "mairie"})
+    assert response.status_code == 302
+    assert points_of(db, survey)[1]["kind"] == "mairie"

@@ -27,6 +27,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optiona
 from ..access import login_required, member_survey
 from ..db import get_db, write_transaction
 from ..extensions import add_survey_tab
+from ..text import fold
 from . import model
 from .qr import qr_png, qr_svg
 from .territory_phrase import territory_phrase
@@ -67,6 +68,26 @@ class PointForm(FlaskForm):
         ],
         description="Combien de réponses espérez-vous recueillir dans ce lieu ?",
     )
+
+
+def name_is_free(form: PointForm, survey_id: int, point_id: int = 0) -> bool:
+    """False (with a French error on the form) if another point has this name.
+
+    Two points with one name could not be told apart on the dashboard, and
+    a double tap on "Ajouter" would otherwise create the same place twice.
+    """
+    rows = get_db().execute(
+        "SELECT name FROM collection_points WHERE survey_id = ? AND id != ?",
+        [survey_id, point_id],
+    )
+    # Folded: "Marché", " marche " and "MARCHÉ" are the same place.
+    taken = fold(form.name.data) in {fold(r[0]) for r in rows}
+    if taken:
+        form.name.errors = [
+            *form.name.errors,
+            "Un lieu de cette enquête porte déjà ce nom.",
+        ]
+    return not taken
 
 
 def public_url(code: str) -> str:
@@ -148,7 +169,7 @@ def index(survey_id: int):
     """List the points and add one."""
     survey = member_survey(survey_id)
     form = PointForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and name_is_free(form, survey_id):
         model.create_point(
             get_db(),
             survey_id,
@@ -175,7 +196,7 @@ def edit(survey_id: int, point_id: int):
     """Rename a point, change its kind or target (its code never changes)."""
     survey, point = survey_point(survey_id, point_id)
     form = PointForm(data=point)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and name_is_free(form, survey_id, point_id):
         with write_transaction(get_db()) as db:
             db.execute(
                 "UPDATE collection_points SET name = ?, kind = ?, target = ? "
