@@ -241,6 +241,32 @@ def suppress(
     return apply_mask(table, suppression_mask(table, min_count), marker)
 
 
+def suppress_summary(
+    summary, min_count: int = MIN_COUNT, marker: str = MARKER
+) -> pd.DataFrame:
+    """A summaries.Summary table safe to show to others.
+
+    Counts from 1 to min_count - 1 and every figure computed from them
+    (percent, interval, weighted figures) become the marker. For a single
+    choice, scale or commune question, whose counts add up to the number of
+    people who answered, one hidden row could be recomputed: the smallest
+    other row is hidden with it. The "Sans réponse" row is treated like
+    any other count.
+    """
+    table = summary.table
+    counts = table["count"].to_numpy(dtype=float)
+    hidden = (counts > 0) & (counts < min_count)
+    answers = ~table["no_answer"].to_numpy(dtype=bool)
+    if summary.type != "multiple" and (hidden & answers).sum() == 1:
+        others = np.flatnonzero(answers & ~hidden)
+        if len(others):
+            hidden[others[np.argmin(counts[others])]] = True
+    figures = [c for c in table.columns if c not in ("code", "label", "no_answer")]
+    mask = pd.DataFrame(False, index=table.index, columns=table.columns)
+    mask.loc[hidden, figures] = True
+    return apply_mask(table, mask, marker)
+
+
 def priority_publics(
     frames: SurveyFrames,
     groups: tuple[str, ...] = (

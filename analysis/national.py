@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .crosstabs import MIN_COUNT
 from .frames import SurveyFrames
 from .groups import GroupingError, group_series
 from .indicators import INDICATORS, evaluate, prune_rule
@@ -111,7 +112,9 @@ def compare_national(
     w_percent, w_ci_low, w_ci_high, n_effective (NaN unweighted), national,
     year, population, source, url, note, proxy (the local figure is the
     illectronisme proxy), difference (points, weighted if weighted),
-    verdict. Figures whose questions are absent are skipped.
+    verdict, suppressed (fewer than 5 people in or out of the situation:
+    not to be shown to others). Figures whose questions are absent are
+    skipped.
     """
     w = frames.wide["weight"] if weights is None else weights.reindex(frames.wide.index)
     weighted = is_weighted(w)
@@ -135,7 +138,7 @@ def compare_national(
         "id", "label", "grouping", "group", "group_label", "n", "count",
         "percent", "ci_low", "ci_high", "w_percent", "w_ci_low", "w_ci_high",
         "n_effective", "national", "year", "population", "source", "url",
-        "note", "proxy", "difference", "verdict",
+        "note", "proxy", "difference", "verdict", "suppressed",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
@@ -198,4 +201,6 @@ def _row(figure, hit, base, wv, weighted, national) -> dict[str, Any]:
         "proxy": figure.get("indicator") == "illectronisme_proxy",
         "difference": percent - national,
         "verdict": verdict(percent, low, high, national),
+        # Too few people on either side to be shown to others (crosstabs).
+        "suppressed": 0 < row["count"] < MIN_COUNT or 0 < n - row["count"] < MIN_COUNT,
     }

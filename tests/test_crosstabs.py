@@ -175,3 +175,29 @@ def test_priority_publics_ranked_with_intervals(frames):
     assert women["difference"] == pytest.approx(25 - 4 / 14 * 100)
     assert set(result["grouping"]) <= {"age", "genre", "situation", "diplome"}
     assert np.all(np.diff(smartphone["rank"]) >= 0)
+
+
+def test_summary_display_hides_small_counts_and_one_complement(frames):
+    from analysis.crosstabs import suppress_summary
+    from analysis.summaries import Summary, summarise
+
+    s = summarise(frames, "EQ_MOBILE")  # 10 smartphone, 1 simple, 3 aucun
+    shown = suppress_summary(s).set_index("label")
+    assert shown.loc["Oui, un téléphone simple (sans Internet)", "count"] == "< 5"
+    assert shown.loc["Oui, un téléphone simple (sans Internet)", "ci_low"] == "< 5"
+    assert shown.loc["Non, aucun téléphone portable", "percent"] == "< 5"
+    assert shown.loc["Oui, un smartphone", "count"] == 10
+    assert shown.loc["Sans réponse", "count"] == 0
+    # One small row only: the smallest other one is hidden with it.
+    table = pd.DataFrame(
+        {"code": ["a", "b", "c", None], "label": ["A", "B", "C", "Sans réponse"],
+         "count": [10.0, 7.0, 3.0, 0.0], "percent": [50.0, 35.0, 15.0, None],
+         "no_answer": [False, False, False, True]}
+    )  # fmt: skip
+    single = Summary("K", "single", "autre", "?", 20, 20, 0, table)
+    hidden = suppress_summary(single).set_index("label")["count"]
+    assert hidden.tolist() == [10.0, "< 5", "< 5", 0.0]
+    # Multiple choice: 6 email, 6 achats, 2 "aucune", 3 without an answer.
+    multi = suppress_summary(summarise(frames, "US_ACTIVITES")).set_index("code")
+    assert multi.loc["aucune", "percent"] == "< 5" and multi.loc["email", "count"] == 6
+    assert (multi["count"] == "< 5").sum() == 2
