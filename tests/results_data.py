@@ -53,7 +53,7 @@ TEXTS = [
 
 
 def make_results_survey(
-    app, diagnostic_id: int, n: int = 40, code: str = "abc234"
+    database: str, diagnostic_id: int, n: int = 40, code: str = "abc234"
 ) -> int:
     """A survey of `n` responses at two points; returns its id.
 
@@ -61,7 +61,7 @@ def make_results_survey(
     when i % 3 == 0; at the market when i is odd, else at the town hall;
     submitted on March (1 + i % 20), 2026.
     """
-    db = connect(app.config["DATABASE"])
+    db = connect(database)
     try:
         survey_id = create_survey(
             db, diagnostic_id, "Enquête « test » & co", QUESTIONS, code=code

@@ -35,7 +35,7 @@ SHEETS = [
 
 @pytest.fixture
 def frames(app, diagnostic):
-    survey_id = make_results_survey(app, diagnostic)
+    survey_id = make_results_survey(app.config["DATABASE"], diagnostic)
     db = connect(app.config["DATABASE"])
     yield load_survey(db, survey_id)
     db.close()
@@ -136,7 +136,9 @@ def test_xlsx_sheets_values_and_formulas(frames, tmp_path):
 
 
 def test_xlsx_crosstab_sheet_hides_small_cells(app, diagnostic, tmp_path):
-    survey_id = make_results_survey(app, diagnostic, n=16, code="pti234")
+    survey_id = make_results_survey(
+        app.config["DATABASE"], diagnostic, n=16, code="pti234"
+    )
     db = connect(app.config["DATABASE"])
     frames = load_survey(db, survey_id)
     db.close()
@@ -209,7 +211,7 @@ def test_json_export(frames):
 
 
 def test_cli_export_by_point_code_and_survey_code(app, runner, diagnostic, tmp_path):
-    make_results_survey(app, diagnostic, code="cli234")
+    make_results_survey(app.config["DATABASE"], diagnostic, code="cli234")
     result = runner.invoke(args=["export", "mcli234"])
     assert result.exit_code == 0, result.output
     assert "Réponse;Date;Lieu" in result.stdout

@@ -16,7 +16,7 @@ from survey_app.surveys.model import create_survey
 
 @pytest.fixture
 def survey_id(app, diagnostic):
-    return make_results_survey(app, diagnostic)
+    return make_results_survey(app.config["DATABASE"], diagnostic)
 
 
 def routes(survey_id: int) -> list[str]:
@@ -68,7 +68,7 @@ def test_empty_survey_says_so(app, logged_in, diagnostic):
 
 
 def test_question_nobody_answered_and_few_answers(app, logged_in, diagnostic):
-    survey = make_results_survey(app, diagnostic, n=6, code="pet234")
+    survey = make_results_survey(app.config["DATABASE"], diagnostic, n=6, code="pet234")
     db = connect(app.config["DATABASE"])
     from survey_app.surveys.model import current_version, save_questions
 
@@ -110,7 +110,9 @@ def test_filters_by_point_period_and_profile(logged_in, survey_id, app):
 
 
 def test_crosstab_hides_groups_under_five(app, logged_in, diagnostic):
-    survey = make_results_survey(app, diagnostic, n=16, code="cro234")
+    survey = make_results_survey(
+        app.config["DATABASE"], diagnostic, n=16, code="cro234"
+    )
     html = page(
         logged_in, f"/enquetes/{survey}/resultats?question=EQ_MOBILE&selon=PR_AGE"
     )

@@ -1,0 +1,86 @@
+"""Results page in Chromium: axe-core clean, CSP-clean, refreshes by itself."""
+
+import sys
+
+import pytest
+from playwright.sync_api import expect
+
+from survey_app.db import connect
+from survey_app.surveys.model import store_response
+
+from .conftest import ROOT, axe_violations, log_in
+
+sys.path.insert(0, f"{ROOT}/tests")
+from results_data import make_results_survey  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def signed_in(browser, live_server):
+    user = live_server.create_user()
+    diagnostic = live_server.create_diagnostic(user["id"], "Diagnostic résultats")
+    code = f"r{user['id']:05d}"
+    survey_id = make_results_survey(live_server.database, diagnostic, code=code)
+    context = browser.new_context(base_url=live_server.url)
+    page = log_in(context, live_server, user)
+    yield page, survey_id, code, user
+    context.close()
+
+
+URL = "/enquetes/{}/resultats?question=EQ_MOBILE&selon=PR_AGE"
+
+
+def test_results_page_obeys_the_csp(signed_in):
+    page, survey_id, _code, _user = signed_in
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(URL.format(survey_id))
+    assert page.locator("svg[role=img]").count() >= 3, page.content()[-3000:]
+    assert page.locator(".quotes li").count() >= 1
+    assert not errors, errors
+
+
+def test_results_page_is_accessible_at_360_and_1280(browser, live_server, signed_in):
+    _page, survey_id, _code, user = signed_in
+    # CSP bypassed only so that axe-core can be evaluated in the page.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    try:
+        page = log_in(context, live_server, user)
+        for width in (1280, 360):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(URL.format(survey_id))
+            assert axe_violations(page) == [], width
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            wide = page.evaluate(
+                "[...document.querySelectorAll('main *')].filter(e => "
+                "e.getBoundingClientRect().right > window.innerWidth + 1)"
+                ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + "
+                "(e.id || '') + ' ' + Math.round(e.getBoundingClientRect().right))"
+            )
+            assert scroll <= width + 1, f"horizontal scroll at {width}px: {wide}"
+    finally:
+        context.close()
+
+
+def test_results_refresh_without_reload(signed_in, live_server):
+    page, survey_id, code, _user = signed_in
+    page.clock.install()
+    page.goto(f"/enquetes/{survey_id}/resultats")
+    assert page.locator(".lead strong").inner_text() == "40"
+    db = connect(live_server.database)
+    version = db.execute(
+        "SELECT id FROM survey_versions WHERE survey_id = ?", [survey_id]
+    ).fetchone()[0]
+    store_response(
+        db,
+        survey_id=survey_id,
+        version_id=version,
+        point_id=None,
+        idempotency_key=f"{code}-nouvelle",
+        answers={"EQ_MOBILE": "aucun"},
+    )
+    db.close()
+    page.clock.fast_forward(31_000)
+    expect(page.locator(".lead strong")).to_have_text("41", timeout=15_000)
+    expect(page.locator("#actualisation")).to_contain_text("mis à jour")
