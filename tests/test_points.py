@@ -262,3 +262,13 @@ def test_two_points_cannot_share_a_name(logged_in, db, survey):
     response = post_form(logged_in, url, {"name": "École", "kind": "mairie"})
     assert response.status_code == 302
     assert points_of(db, survey)[1]["kind"] == "mairie"
+
+
+def test_localhost_addresses_are_flagged_before_printing(app, logged_in, db, survey):
+    point_id = model.create_point(db, survey, "Marché", "marche")
+    urls = [f"/enquetes/{survey}/lieux", f"/enquetes/{survey}/lieux/{point_id}/affiche"]
+    for url in urls:
+        assert "PUBLIC_BASE_URL" in logged_in.get(url).get_data(as_text=True)
+    app.config["PUBLIC_BASE_URL"] = "https://enquete.mairie.fr"
+    for url in urls:
+        assert "PUBLIC_BASE_URL" not in logged_in.get(url).get_data(as_text=True)

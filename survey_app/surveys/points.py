@@ -6,6 +6,7 @@ and deletes points, and prints one A4 poster per point.
 """
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -102,6 +103,11 @@ def public_url(code: str) -> str:
     return url_for("public.start", code=code, _external=True)
 
 
+def only_reachable_here(url: str) -> bool:
+    """True for localhost URLs: residents' phones cannot open them."""
+    return urlsplit(url).hostname in ("localhost", "127.0.0.1", "::1")
+
+
 def display_url(url: str) -> str:
     """The URL as people type it: no scheme, no trailing slash."""
     return url.split("://", 1)[-1].rstrip("/")
@@ -186,6 +192,7 @@ def index(survey_id: int):
         diagnostic=g.diagnostic,
         points=survey_points(survey_id),
         survey_url=public_url(survey["code"]),
+        local_only=only_reachable_here(public_url(survey["code"])),
         form=form,
     ), status
 
@@ -285,6 +292,7 @@ def poster(survey_id: int, point_id: int):
         territory=territory_phrase(db, g.diagnostic["id"]),
         url=url,
         short_url=display_url(url),
+        local_only=only_reachable_here(url),
         # Our own SVG (a path and a rect, no user text): safe to inline.
         qr=qr_svg(url),
         duration=duration_label(len(questions)),
