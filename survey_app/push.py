@@ -148,20 +148,25 @@ def delete_subscription(db: sqlite_utils.Database, user_id: int, endpoint: str) 
 
 
 def _queue(db: sqlite_utils.Database, **row: Any) -> None:
+    """Add a message to the outbox, unless nobody it is for has subscribed."""
     with write_transaction(db):
-        db.execute(
+        queued = db.execute(
             "INSERT INTO push_outbox (kind, user_id, diagnostic_id, title, body, "
-            "url, created_at) VALUES ('message', ?, ?, ?, ?, ?, ?)",
-            [
-                row.get("user_id"),
-                row.get("diagnostic_id"),
-                row["title"][:200],
-                row["body"][:500],
-                row["url"],
-                now(),
-            ],
-        )
-    wake_up.set()
+            "url, created_at) SELECT 'message', :user, :diagnostic, :title, :body, "
+            ":url, :now WHERE EXISTS (SELECT 1 FROM push_subscriptions WHERE "
+            "user_id = :user OR user_id IN (SELECT user_id FROM "
+            "diagnostic_members WHERE diagnostic_id = :diagnostic))",
+            {
+                "user": row.get("user_id"),
+                "diagnostic": row.get("diagnostic_id"),
+                "title": row["title"][:200],
+                "body": row["body"][:500],
+                "url": row["url"],
+                "now": now(),
+            },
+        ).rowcount
+    if queued:
+        wake_up.set()
 
 
 def notify_user(

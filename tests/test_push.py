@@ -173,6 +173,8 @@ def test_failed_send_keeps_subscription(app, logged_in, diagnostic, db, service)
 def test_no_queue_without_subscribers(app, diagnostic, db):
     survey_id, point_id = open_survey(app, diagnostic)
     add_responses(db, survey_id, point_id, 100)
+    push.notify_diagnostic(diagnostic, "Carte à valider", "…", "/", db=db)
+    push.notify_user(1, "Export prêt", "…", "/", db=db)
     assert db.execute("SELECT count(*) FROM push_outbox").fetchone()[0] == 0
 
 
