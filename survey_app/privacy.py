@@ -79,7 +79,10 @@ def field_section(diagnostic_id: int) -> dict[str, Any]:
     subscribed = db.execute(
         "SELECT count(*) FROM push_subscriptions WHERE user_id = ?", [g.user["id"]]
     ).fetchone()[0]
+    # Only the day: the counts cover every diagnostic, not only this one.
+    purge = db.execute("SELECT last_run FROM maintenance WHERE name = 'purge'")
     return {
+        "last_purge": (purge.fetchone() or [""])[0],
         "alerts": alerts,
         "vapid_key": push.public_key(current_app.instance_path),
         "subscribed": subscribed,

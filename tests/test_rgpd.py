@@ -151,6 +151,9 @@ def test_first_request_starts_the_background_purge(app, client, diagnostic, db):
         thread.join(5)
     assert not thread.is_alive()
     assert db.execute("SELECT count(*) FROM responses").fetchone()[0] == 0
+    login(client)
+    page = client.get(f"/diagnostics/{diagnostic}").get_data(as_text=True)
+    assert f"Dernière vérification : le {row['last_run']}" in page
 
 
 def test_public_privacy_page(app, client, diagnostic, db):
