@@ -92,7 +92,8 @@
       return;
     }
     var labels = phaseLabels();
-    body.appendChild(el("h3", { text: activity.title + " (" + activity.template_label + ")" }));
+    var label = activity.title === activity.template_label ? "" : " (" + activity.template_label + ")";
+    body.appendChild(el("h3", { text: activity.title + label }));
     var steps = el("ol", { cls: "phases", attrs: { "aria-label": "Étapes" } });
     activity.phases.forEach(function (phase) {
       var current = phase === activity.phase;

@@ -132,6 +132,7 @@ def live_server(template_db, tmp_path_factory):
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, see teardown
         )
     server.process = process
     server.url = f"http://127.0.0.1:{port}"
@@ -141,14 +142,18 @@ def live_server(template_db, tmp_path_factory):
         process.kill()
         pytest.fail(f"{error}\n{server.log()}")
     yield server
-    # SIGINT = gunicorn's quick shutdown: open event streams would hold a
-    # graceful (SIGTERM) shutdown for its whole timeout.
+    # SIGINT = gunicorn's quick shutdown; workers still holding open event
+    # streams would wait for graceful_timeout, so the group is killed after 3 s.
     process.send_signal(signal.SIGINT)
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=3)
     except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # the master and any worker left
+    except ProcessLookupError:
+        pass
+    process.wait()
 
 
 @pytest.fixture(scope="session")
