@@ -137,6 +137,20 @@ def scope_of_request() -> str | None:
     return None
 
 
+def client_of(address: str) -> str:
+    """The unit counted: an IPv4 address, or an IPv6 /64 (one subscriber's
+    network: a phone may change the rest of its address at will)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
 def exempt(address: str) -> bool:
     if not current_app.config.get("RATELIMIT_EXEMPT_LOOPBACK", True):
         return False
@@ -154,7 +168,7 @@ def check_rate_limit():
     if scope is None or not config.get("RATELIMIT_ENABLED", True) or exempt(address):
         return None
     limits = parse_limits(config["RATELIMIT_" + scope.upper()])
-    retry_after = hit(get_db(), config["SECRET_KEY"], scope, address, limits)
+    retry_after = hit(get_db(), config["SECRET_KEY"], scope, client_of(address), limits)
     if not retry_after:
         return None
     if request.is_json:  # the workshop JSON API's error format

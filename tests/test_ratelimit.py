@@ -60,6 +60,22 @@ def test_no_address_is_stored(app, client, diagnostic, db):
     assert all("203" not in key for key in keys)
 
 
+def test_ipv6_counted_per_64_network(app, client):
+    app.config["RATELIMIT_WORKSHOP"] = "2/minute"
+    codes = [
+        client.post(
+            "/a/ABCDEF/votes", json={}, environ_base={"REMOTE_ADDR": f"2001:db8::{i}"}
+        ).status_code
+        for i in range(1, 4)
+    ]
+    assert codes[-1] == 429  # three addresses of one phone's network
+    other = client.post(
+        "/a/ABCDEF/votes", json={}, environ_base={"REMOTE_ADDR": "2001:db8:0:1::1"}
+    )
+    assert other.status_code != 429
+    assert ratelimit.client_of("::ffff:192.0.2.1") == "192.0.2.1"
+
+
 def test_keys_rotate_daily_and_rows_expire(db):
     one = counter_key("s", "public", 60, "203.0.113.5", day="2026-01-01")
     two = counter_key("s", "public", 60, "203.0.113.5", day="2026-01-02")
