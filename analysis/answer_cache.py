@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import sqlite_utils
+from pandas.api.types import infer_dtype
 
 from survey_app.db import now, write_transaction
 
@@ -79,35 +80,43 @@ def parse_rows(rows: Iterable[tuple[Any, ...]]) -> pd.DataFrame:
 
 
 def _typed(key: str, values: pd.Series) -> dict[str, pd.Series]:
-    """One answer key's raw values as typed column(s)."""
+    """One answer key's raw values as typed column(s).
+
+    infer_dtype runs in C: the per-value Python check for lists is only
+    paid for columns that are not plainly strings or numbers.
+    """
     present = values.dropna()
     if present.empty:
         return {key: pd.Series(pd.NA, index=values.index, dtype="object")}
-    is_list = present.map(lambda v: isinstance(v, list))
-    if is_list.any():
-        return _multiple(key, values, is_list)
-    kinds = set(present.map(type))
-    if kinds <= {int, float}:
+    kind = infer_dtype(present, skipna=True)
+    if kind in ("integer", "floating", "mixed-integer-float"):
         return {key: values.astype("float64")}
-    if kinds == {str} and present.nunique() <= max(50, len(present) // 20):
-        return {key: values.astype("category")}
+    if kind == "string":
+        if present.nunique() <= max(50, len(present) // 20):
+            return {key: values.astype("category")}
+        return {key: values.astype("object")}
+    if present.map(type).eq(list).any():
+        return _multiple(key, values)
     return {key: values.astype("object")}
 
 
-def _multiple(key: str, values: pd.Series, is_list: pd.Series) -> dict[str, Any]:
+def _multiple(key: str, values: pd.Series) -> dict[str, Any]:
+    """A count column and one nullable boolean column per code chosen.
+
+    A scalar where a list was expected (older version) is a one-code list;
+    explode() leaves it as it is.
+    """
     answered = values.notna().to_numpy()
-    # A scalar where a list was expected (older version) is a one-code list.
-    present = values[answered]
-    lists = present.where(is_list, present.map(lambda v: [v]))
-    counts = pd.Series(pd.NA, index=values.index, dtype="Int16")
-    counts[answered] = lists.map(len).to_numpy()
-    columns: dict[str, Any] = {key: counts}
-    rows = np.repeat(np.flatnonzero(answered), lists.map(len).to_numpy())
+    positions = np.arange(len(values))
+    exploded = pd.Series(values.to_numpy(dtype=object), index=positions)[answered]
+    exploded = exploded.explode().dropna()
+    rows = exploded.index.to_numpy(dtype=np.int64)
+    chosen = np.bincount(rows, minlength=len(values))
+    counts = pd.arrays.IntegerArray(chosen.astype("int16"), ~answered)
+    columns: dict[str, Any] = {key: pd.Series(counts, index=values.index)}
     if not len(rows):
         return columns
-    codes, uniques = pd.factorize(
-        pd.Series([str(c) for chosen in lists for c in chosen], dtype="object")
-    )
+    codes, uniques = pd.factorize(exploded.astype(str).to_numpy())
     flags = np.zeros((len(values), len(uniques)), dtype=bool)
     flags[rows, codes] = True
     for position, code in enumerate(uniques):
