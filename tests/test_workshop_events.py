@@ -192,3 +192,54 @@ def test_http_stream_and_poll_resume_after_last_id(app, logged_in, db, diagnosti
     boards.set_phase(db, activity, "reveal")
     resync = phone.get(f"evenements?after={polled['last_id']}").json["events"]
     assert resync[-1]["type"] == "activity.phase" and resync[-1]["data"]["resync"]
+
+
+def test_many_streams_share_one_watcher(app, db, diagnostic, monkeypatch):
+    """50 streams wait on one hub: a new card reaches all of them, and none
+    of them queries the database for it (the hub read it once)."""
+    import facilitation.events as events_module
+
+    workshop = make_workshop(db, diagnostic, ("brainstorm", None))
+    wid, activity = workshop["id"], workshop["activities"][0]
+    people = [participant(db, wid) for _ in range(50)]
+    hub = Hub(app.config["DATABASE"], poll=0.05)
+    hub.subscribe()
+    deadline = time.monotonic() + 5
+    while hub.floor is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    queries = []
+    real = events_module.events_after
+    monkeypatch.setattr(
+        events_module,
+        "events_after",
+        lambda *a, **k: queries.append(a) or real(*a, **k),
+    )
+    start = latest_event_id(db, wid)
+    arrived: list[float] = []
+    ready = threading.Barrier(51)
+
+    def phone(person):
+        viewer = Viewer(participant_id=person["id"])
+        stream = sse_stream(hub, wid, viewer, start, keepalive=5, lifetime=10)
+        next(stream)
+        ready.wait()
+        for chunk in stream:
+            if "card.upsert" in chunk:
+                arrived.append(time.monotonic())
+                break
+        stream.close()
+
+    threads = [threading.Thread(target=phone, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    ready.wait()
+    time.sleep(0.1)
+    sent = time.monotonic()
+    cards.post_card(db, activity, "idees", "Pour tous", people[0])
+    hub.poke()
+    for thread in threads:
+        thread.join(10)
+    hub.unsubscribe()
+    assert len(arrived) == 50
+    assert max(arrived) - sent < 2.0  # generous: CI machines are shared
+    assert queries == []
