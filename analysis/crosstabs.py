@@ -6,6 +6,7 @@
     ct.percent    # row percentages (of the group's people who answered)
     ct.table      # long: group, code, count, n, percent, ci_low, ci_high...
     shown = ct.display()  # counts and percent with small cells as "< 5"
+    priority_publics(frames)  # priority.py, re-exported here
 
 Anything shown to others (results page, workshop, export) must go through
 `suppress` / `CrossTab.display`: a count from 1 to `min_count - 1` is
@@ -15,18 +16,15 @@ subtraction from a shown total (see `suppression_mask`).
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .frames import SurveyFrames
 from .groups import group_series
-from .indicators import available_indicators, evaluate
-from .stats import effective_sample_size, is_weighted
+from .stats import MIN_COUNT, effective_sample_size, is_weighted
 from .summaries import proportions
 
-MIN_COUNT = 5
 MARKER = "< 5"
 TOTAL = "Total"
 
@@ -267,90 +265,5 @@ def suppress_summary(
     return apply_mask(table, mask, marker)
 
 
-def priority_publics(
-    frames: SurveyFrames,
-    groups: tuple[str, ...] = (
-        "age",
-        "genre",
-        "situation",
-        "diplome",
-        "menage",
-        "commune",
-    ),
-    weights: pd.Series | None = None,
-    min_count: int = MIN_COUNT,
-) -> pd.DataFrame:
-    """Which groups are most affected, for every indicator the survey allows.
-
-    One row per (indicator, grouping, group): n (people of the group for
-    whom the indicator is known), count, percent, ci_low, ci_high (and w_*
-    if weighted), overall_percent (everyone), difference (points above the
-    overall figure), rank (1 = most affected group of that indicator; ties
-    share a rank, the larger group listed first) and
-    `suppressed`: True when the count or the rest of the group is under
-    `min_count` (its figures must not be shown). Groupings the survey does
-    not ask are skipped. Sorted by indicator, then rank.
-    """
-    from .groups import GroupingError
-
-    w = frames.wide["weight"] if weights is None else weights.reindex(frames.wide.index)
-    weighted = is_weighted(w)
-    wv = w.fillna(0).to_numpy(dtype=float)
-    resolved = []
-    for by in groups:
-        try:
-            resolved.append(group_series(frames, by))
-        except GroupingError:
-            continue
-    rows: list[dict[str, Any]] = []
-    for indicator in available_indicators(frames):
-        values = evaluate(frames, indicator["rule"])
-        known = values.notna().to_numpy()
-        hit = values.to_numpy(dtype=bool, na_value=False)
-        overall = hit[known].mean() * 100 if known.any() else np.nan
-        for grouping in resolved:
-            codes = grouping.codes.cat.codes.to_numpy()
-            for i, name in enumerate(grouping.codes.cat.categories):
-                members = known & (codes == i)
-                n = int(members.sum())
-                if n == 0:
-                    continue
-                count = int((hit & members).sum())
-                figures = proportions(
-                    [count],
-                    n,
-                    [wv[hit & members].sum()] if weighted else None,
-                    wv[members].sum(),
-                    effective_sample_size(wv[members]),
-                )
-                row = {k: float(v[0]) for k, v in figures.items()}
-                rows.append(
-                    {
-                        "indicator": indicator["id"],
-                        "indicator_label": indicator["label"],
-                        "grouping": grouping.by,
-                        "grouping_label": grouping.title,
-                        "group": name,
-                        "group_label": grouping.labels.get(name, name),
-                        "n": n,
-                        **row,
-                        "overall_percent": overall,
-                        "difference": row["percent"] - overall,
-                        "suppressed": 0 < count < min_count
-                        or 0 < n - count < min_count,
-                    }
-                )
-    result = pd.DataFrame(rows)
-    if result.empty:
-        return result
-    key = "w_percent" if weighted else "percent"
-    result["rank"] = (
-        result.groupby("indicator")[key].rank(ascending=False, method="min").astype(int)
-    )
-    order = {ind["id"]: i for i, ind in enumerate(available_indicators(frames))}
-    result["_order"] = result["indicator"].map(order)
-    # Ties (say 100 % of 1 and of 2 people): the larger group first.
-    result = result.sort_values(
-        ["_order", "rank", "n"], ascending=[True, True, False], kind="stable"
-    ).drop(columns="_order")
-    return result.reset_index(drop=True)
+# Defined in its own module (it is long); part of this module's API.
+from .priority import priority_publics  # noqa: E402, F401

@@ -27,11 +27,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .crosstabs import MIN_COUNT
 from .frames import SurveyFrames
 from .groups import GroupingError, group_series
 from .indicators import INDICATORS, evaluate, prune_rule
-from .stats import effective_sample_size, is_weighted
+from .stats import MIN_COUNT, effective_sample_size, is_weighted
 from .summaries import proportions
 
 FIGURES_PATH = Path(__file__).with_name("data") / "national_figures.yaml"

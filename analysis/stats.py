@@ -8,6 +8,8 @@ import pandas as pd
 
 Z95 = 1.959963984540054  # two-sided 95 % quantile of the normal law
 SMALL_SAMPLE = 30
+# Fewer people than this in a cell: never shown to others (crosstabs.py).
+MIN_COUNT = 5
 SMALL_SAMPLE_WARNING = (
     "Moins de 30 réponses : ces pourcentages sont très incertains, "
     "à lire avec prudence."
