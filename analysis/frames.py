@@ -36,6 +36,7 @@ answer cache (answer_cache.py) is warm; the first load after a large import
 parses everything (several seconds) and fills the cache.
 """
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -164,8 +165,6 @@ def load_survey(
 
 
 def _json(text: str) -> list[dict[str, Any]]:
-    import json
-
     value = json.loads(text)
     return value if isinstance(value, list) else []
 

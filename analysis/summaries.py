@@ -31,6 +31,7 @@ import pandas as pd
 
 from .frames import NO_ANSWER, SurveyFrames
 from .stats import (
+    Z95,
     effective_sample_size,
     is_weighted,
     warning_for,
@@ -242,7 +243,7 @@ def _numbers(frames, key, w) -> dict[str, Any]:
         return {"n": 0}
     q1, median, q3 = np.quantile(v, [0.25, 0.5, 0.75])
     sd = float(np.std(v, ddof=1)) if len(v) > 1 else float("nan")
-    half = 1.959963984540054 * sd / np.sqrt(len(v)) if len(v) > 1 else float("nan")
+    half = Z95 * sd / np.sqrt(len(v)) if len(v) > 1 else float("nan")
     mean = float(v.mean())
     stats = {
         "n": int(len(v)),
