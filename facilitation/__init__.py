@@ -1,7 +1,5 @@
 """Live workshops: empathy maps, vision boards, brainstorming, dot voting."""
 
-import os
-
 from flask import Flask
 
 # The diagnostic page lists the workshops with this template (pages side).
@@ -19,7 +17,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(staff_api.create_bp)
     app.register_blueprint(downloads.bp)
     app.register_blueprint(views.bp)  # the HTML pages
-    here = os.path.dirname(__file__)
-    # Until the pages' template exists, the diagnostic page must not break.
-    if os.path.exists(os.path.join(here, "templates", DIAGNOSTIC_SECTION)):
-        add_diagnostic_section(app, DIAGNOSTIC_SECTION, 40)
+    add_diagnostic_section(app, DIAGNOSTIC_SECTION, 40)
