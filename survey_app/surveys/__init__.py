@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from .. import field
     from . import builder, dashboard, points, public
 
     app.register_blueprint(builder.bp)
@@ -13,3 +14,4 @@ def register(app: Flask) -> None:
     points.init_app(app)
     app.register_blueprint(dashboard.bp)
     dashboard.init_app(app)
+    field.register(app)  # kiosk, paper entry, offline sync (survey_app/field)

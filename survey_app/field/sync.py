@@ -1,0 +1,274 @@
+"""Answers queued on a device while offline, sent in batches, stored once.
+
+POST /s/<code>/envoi with JSON
+    {"token": "<device token>", "items": [
+        {"key": "...", "version_id": 3, "answers": {...}, "mode": "kiosk",
+         "answered_at": "2026-11-28T09:12:00Z"}, ...]}
+answers 200 with one result per item, in order:
+    {"results": [{"key": "...", "status": "stored" | "duplicate" | "invalid",
+                  "message": "...", "errors": {question key: message}}],
+     "today": <answers collected today at this point in this mode>}
+
+A device retries a batch until it gets this answer, so every item is
+idempotent on its key: the same batch sent twice stores nothing twice. An
+item refused as invalid is answered with French reasons; the device keeps it
+(flagged) and never drops it. Answers are validated by
+`answers.parse_answers`, exactly like the forms.
+
+:raise 400: the body is not such a JSON object.
+:raise 403: missing, forged, or other survey's device token.
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, jsonify, make_response, request
+from werkzeug.exceptions import HTTPException
+
+from .. import csrf
+from ..db import get_db, now
+from ..geo import search_communes
+from ..surveys import answers as rules
+from ..surveys import model
+from ..surveys.questionnaire import commune_exists, valid_key
+from . import device
+
+bp = Blueprint("field_sync", __name__, url_prefix="/s")
+
+MAX_ITEMS = 100
+PARIS = ZoneInfo("Europe/Paris")
+STAMP = "%Y-%m-%dT%H:%M:%SZ"
+# An answer dated by the device is believed within these bounds (a tablet's
+# clock may be wrong: then the arrival time is used).
+OLDEST = timedelta(days=366)
+AHEAD = timedelta(minutes=10)
+MESSAGES = {
+    "key": "Identifiant de réponse illisible : cette réponse ne peut pas être "
+    "enregistrée.",
+    "version": "Cette réponse vient d'une version du questionnaire inconnue.",
+    "mode": "Mode de collecte non autorisé pour cet appareil.",
+    "answers": "Les réponses sont illisibles.",
+    "invalid": "Réponse refusée : certaines réponses sont à corriger.",
+    "forbidden": "Cet appareil n'est pas autorisé à envoyer des réponses à "
+    "cette enquête. Rouvrez le mode kiosque depuis votre compte.",
+    "body": "Envoi illisible : un objet JSON avec « token » et « items » est attendu.",
+    "too_many": f"Trop de réponses dans un seul envoi ({MAX_ITEMS} au plus).",
+}
+
+
+def today_start_utc() -> str:
+    """Midnight in France today, as a stored UTC stamp."""
+    midnight = datetime.now(PARIS).replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.astimezone(UTC).strftime(STAMP)
+
+
+def collected_today(survey_id: int, point_id: int | None, mode: str) -> int:
+    """Answers stored today (French day) for this survey, point and mode."""
+    row = (
+        get_db()
+        .execute(
+            "SELECT count(*) FROM responses WHERE survey_id = ? "
+            "AND point_id IS ? AND mode = ? AND submitted_at >= ?",
+            [survey_id, point_id, mode, today_start_utc()],
+        )
+        .fetchone()
+    )
+    return row[0]
+
+
+def answered_at(value: Any) -> str:
+    """The device's timestamp if it is plausible, else now."""
+    arrival = datetime.now(UTC)
+    try:
+        given = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return arrival.strftime(STAMP)
+    if given.tzinfo is None or not arrival - OLDEST <= given <= arrival + AHEAD:
+        return arrival.strftime(STAMP)
+    return given.astimezone(UTC).strftime(STAMP)
+
+
+def as_form(answers: Any) -> dict[str, str | list[str]] | None:
+    """A device's answers as the mapping `parse_answers` reads, or None."""
+    if not isinstance(answers, dict):
+        return None
+    form: dict[str, str | list[str]] = {}
+    for name, value in answers.items():
+        if isinstance(value, list):
+            form[str(name)] = [str(v) for v in value if isinstance(v, str | int)]
+        elif isinstance(value, str | int | float) and not isinstance(value, bool):
+            form[str(name)] = str(value)
+        elif value is not None:
+            return None
+    return form
+
+
+def resolve_communes(questions: list[dict], form: dict) -> dict[str, str]:
+    """Turn a commune typed offline (name or postcode) into its INSEE code.
+
+    Offline, the device cannot search the 35,000 communes: it keeps what the
+    resident typed ("Crest", "26400"). Here a name or postcode matching
+    exactly one commune is replaced by its code. Returns {question key:
+    French message} for what matches none or several communes, so that the
+    conseiller sees why the answer was refused.
+    """
+    errors = {}
+    for question in questions:
+        key = question["key"]
+        value = form.get(key)
+        if question["type"] != "commune" or not isinstance(value, str):
+            continue
+        typed = rules.clean_text(value)[:100]
+        if not typed:
+            continue
+        found = search_communes(get_db(), typed, 2)
+        if len(found) == 1:
+            form[key] = found[0]["code"]
+        elif found:
+            errors[key] = f"Plusieurs communes correspondent à « {typed} »."
+        else:
+            errors[key] = f"Aucune commune trouvée pour « {typed} »."
+    return errors
+
+
+def error_list(questions: list[dict], errors: dict[str, str]) -> str:
+    texts = {q["key"]: q["text"] for q in questions}
+    return " ".join(f"« {texts.get(k, k)} » : {m}" for k, m in errors.items())
+
+
+def check_item(
+    survey: dict, versions: dict[int, list[dict]], item: Any, modes: set[str]
+) -> tuple[dict[str, Any], dict | None]:
+    """Validate one queued item: (result without status, parsed) or refusal.
+
+    Returns ({"key", "message", "errors"}, None) when the item is refused,
+    ({"key"}, {"version_id", "answers", "mode", "submitted_at"}) otherwise.
+    """
+    item = item if isinstance(item, dict) else {}
+    key = item.get("key")
+    result: dict[str, Any] = {"key": key if isinstance(key, str) else None}
+    if not valid_key(key):
+        return {**result, "message": MESSAGES["key"]}, None
+    version_id = item.get("version_id")
+    if not isinstance(version_id, int) or version_id not in versions:
+        return {**result, "message": MESSAGES["version"]}, None
+    mode = item.get("mode")
+    if mode not in modes:
+        return {**result, "message": MESSAGES["mode"]}, None
+    form = as_form(item.get("answers"))
+    if form is None:
+        return {**result, "message": MESSAGES["answers"]}, None
+    questions = versions[version_id]
+    unresolved = resolve_communes(questions, form)
+    parsed, errors = rules.parse_answers(questions, form, commune_exists)
+    shown = {q["key"] for q in rules.visible_questions(questions, parsed)}
+    errors.update({k: m for k, m in unresolved.items() if k in shown})
+    if errors:
+        message = MESSAGES["invalid"] + " " + error_list(questions, errors)
+        return {**result, "message": message, "errors": errors}, None
+    return result, {
+        "version_id": version_id,
+        "answers": parsed,
+        "mode": mode,
+        "submitted_at": answered_at(item.get("answered_at")),
+    }
+
+
+def store_batch(survey: dict, point_id: int | None, items: list, modes: set[str]):
+    """Validate and store each item on its own; one result per item."""
+    db = get_db()
+    versions = {v["id"]: v["questions"] for v in model.all_versions(db, survey["id"])}
+    results = []
+    for item in items:
+        result, parsed = check_item(survey, versions, item, modes)
+        if parsed is None:
+            key = result["key"]
+            # Already stored (an earlier send whose answer was lost): a
+            # duplicate, even if the questionnaire changed since.
+            if valid_key(key) and _stored(key):
+                results.append({"key": key, "status": "duplicate", "message": ""})
+            else:
+                results.append({"status": "invalid", "errors": {}, **result})
+            continue
+        _id, created = model.store_response(
+            db,
+            survey_id=survey["id"],
+            point_id=point_id,
+            idempotency_key=result["key"],
+            **parsed,
+        )
+        status = "stored" if created else "duplicate"
+        message = "Réponse enregistrée." if created else "Réponse déjà enregistrée."
+        results.append({**result, "status": status, "message": message})
+    return results
+
+
+def _stored(key: str) -> bool:
+    row = (
+        get_db()
+        .execute("SELECT 1 FROM responses WHERE idempotency_key = ?", [key])
+        .fetchone()
+    )
+    return row is not None
+
+
+def _point_still_there(survey_id: int, point_id: Any) -> int | None:
+    """The token's point, or None if it was deleted since (answers are kept)."""
+    if not isinstance(point_id, int):
+        return None
+    row = (
+        get_db()
+        .execute(
+            "SELECT 1 FROM collection_points WHERE id = ? AND survey_id = ?",
+            [point_id, survey_id],
+        )
+        .fetchone()
+    )
+    return point_id if row else None
+
+
+def _refuse(status: int, message: str):
+    abort(make_response(jsonify(error=message, status=status), status))
+
+
+def _survey_for(code: str, survey_id: int) -> dict:
+    """The token's survey if `code` is its code or one of its points' codes."""
+    db = get_db()
+    code = code.strip().lower()
+    row = db.execute(
+        "SELECT s.* FROM surveys s WHERE s.id = ? AND (lower(s.code) = ? OR "
+        "EXISTS (SELECT 1 FROM collection_points p WHERE p.survey_id = s.id "
+        "AND p.code = ?))",
+        [survey_id, code, code],
+    ).fetchone()
+    if row is None:
+        _refuse(403, MESSAGES["forbidden"])
+    return dict(row)
+
+
+@bp.post("/<code>/envoi")
+@csrf.exempt  # authorised by the device token in the body, see device.py
+def receive(code: str):
+    """Store a batch of queued answers; see the module docstring."""
+    try:
+        body = request.get_json(force=True, silent=True)
+    except HTTPException:
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+        _refuse(400, MESSAGES["body"])
+    token = device.read(body.get("token"))
+    if token is None:
+        _refuse(403, MESSAGES["forbidden"])
+    survey = _survey_for(code, token["s"])
+    if len(body["items"]) > MAX_ITEMS:
+        _refuse(413, MESSAGES["too_many"])
+    point_id = _point_still_there(survey["id"], token.get("p"))
+    results = store_batch(survey, point_id, body["items"], {token["m"]})
+    response = jsonify(
+        results=results,
+        today=collected_today(survey["id"], point_id, token["m"]),
+        at=now(),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
