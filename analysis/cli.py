@@ -15,6 +15,7 @@ from survey_app.surveys.model import point_by_code
 
 from .exports import FORMATS, export
 from .frames import load_survey
+from .weighted import with_population_weights
 
 
 def survey_id_for_code(code: str) -> int | None:
@@ -49,7 +50,11 @@ def export_command(code: str, fmt: str, output: str | None) -> None:
     survey_id = survey_id_for_code(code)
     if survey_id is None:
         raise click.ClickException(f"Aucune enquête ni lieu avec le code « {code} ».")
-    frames = load_survey(get_db(), survey_id)
+    frames, weighting = with_population_weights(
+        get_db(), load_survey(get_db(), survey_id)
+    )
+    if weighting.error:
+        click.echo(f"Résultats non redressés : {weighting.error}", err=True)
     if output:
         export(frames, fmt, output)
         click.echo(

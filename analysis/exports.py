@@ -20,7 +20,7 @@ import pandas as pd
 from survey_app.db import now
 from survey_app.surveys.model import QUESTION_TYPES, THEMES
 
-from . import tables
+from . import sheets
 from .cells import safe_frame
 from .frames import SurveyFrames, answers_table
 from .ods import write_sheets_ods
@@ -67,9 +67,9 @@ def workbook_sheets(frames: SurveyFrames) -> list[tuple[str, pd.DataFrame]]:
     """The five sheets of a workbook export, in order."""
     return [
         ("Réponses", answers_table(frames)),
-        ("Synthèse", tables.summary_sheet(frames)),
-        ("Tableaux croisés", tables.crosstab_sheet(frames)),
-        ("Comparaison nationale", tables.national_sheet(frames)),
+        ("Synthèse", sheets.summary_sheet(frames)),
+        ("Tableaux croisés", sheets.crosstab_sheet(frames)),
+        ("Comparaison nationale", sheets.national_sheet(frames)),
         ("Dictionnaire des codes", codebook_sheet(frames)),
     ]
 

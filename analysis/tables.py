@@ -1,25 +1,33 @@
-"""What the results page and the workbooks show, as display-ready blocks.
+"""What the results page shows, as display-ready blocks.
 
-This module turns the statistics (summaries, cross-tabs, national
-comparison) into rows of formatted French figures, SVG charts and export
-sheets, so that the page and the files always show the same numbers.
+The statistics come from the core modules (summaries, crosstabs, national);
+this module only formats them in French, draws their charts and picks what
+may be shown (cross-tab cells under 5 people hidden, `crosstabs.display`).
 """
 
-import math
 from dataclasses import dataclass, field
-from typing import Any
 
+import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
 from survey_app.surveys.model import CHOICE_TYPES, THEMES
 
-from .charts import Bar, Group, bar_chart, fr_number, fr_pct, stacked_chart
-from .filters import profile_keys
+from .charts import (
+    Bar,
+    Group,
+    bar_chart,
+    fr_number,
+    fr_pct,
+    paired_chart,
+    stacked_chart,
+)
+from .crosstabs import MARKER, crosstab, priority_publics
 from .frames import SurveyFrames
+from .groups import GROUPINGS, GroupingError, group_series
+from .national import compare_national
+from .summaries import Summary, summarise
 from .wordclouds import TextSummary, summarise_texts
-
-SMALL_CELL = 5  # fewer people than this: the figure is not shown
 
 
 @dataclass
@@ -52,6 +60,7 @@ class Block:
     theme_changed: bool = False
     multiple: bool = False
     weighted: bool = False
+    warning: str | None = None
     rows: list[Row] = field(default_factory=list)
     svg: Markup | None = None
     stats: list[tuple[str, str]] = field(default_factory=list)
@@ -65,131 +74,79 @@ class Section:
     message: str = ""
     svg: Markup | None = None
     table: Table | None = None
-    weighting: str = ""
 
 
-def wilson(k: float, n: float, z: float = 1.96) -> tuple[float, float]:
-    """Wilson score interval of k successes out of n, in percent."""
-    if n <= 0:
-        return (math.nan, math.nan)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return (100 * max(0.0, centre - half), 100 * min(1.0, centre + half))
+def _pct(value: object) -> str:
+    return "—" if value is None or pd.isna(value) else fr_pct(float(value))
 
 
-def is_weighted(frames: SurveyFrames) -> bool:
-    weights = frames.wide["weight"]
-    return bool(len(weights)) and not (weights == 1.0).all()
+def _ci(low: object, high: object) -> str:
+    if pd.isna(low) or pd.isna(high):
+        return "—"
+    return f"{fr_number(float(low))} – {fr_number(float(high))}\u00a0%"
 
 
-def choice_stats(frames: SurveyFrames, key: str) -> pd.DataFrame:
-    """Per choice: code, label, n, pct, low, high, weighted_pct (percent)."""
-    wide = frames.wide
-    answered = frames.answered(key)
-    n = int(answered.sum())
-    weights = wide["weight"]
-    total_weight = float(weights[answered].sum())
-    rows = []
-    for code in frames.codes(key):
-        if frames.questions.at[key, "type"] == "multiple":
-            column = f"{key}:{code}"
-            chosen = (
-                wide[column].fillna(False).to_numpy(bool) if column in wide else None
-            )
-        else:
-            chosen = (wide[key].astype("object") == code).fillna(False).to_numpy(bool)
-        if chosen is None:
-            continue
-        k = int(chosen.sum())
-        low, high = wilson(k, n)
-        rows.append(
-            {
-                "code": code,
-                "label": frames.label(key, code),
-                "n": k,
-                "pct": 100 * k / n if n else math.nan,
-                "low": low,
-                "high": high,
-                "weighted_pct": 100 * float(weights[chosen].sum()) / total_weight
-                if total_weight
-                else math.nan,
-            }
+def _number(value: object, digits: int = 1) -> str:
+    return "—" if value is None or pd.isna(value) else fr_number(float(value), digits)
+
+
+def _choices_block(block: Block, summary: Summary) -> None:
+    table = summary.table[~summary.table["no_answer"].astype(bool)]
+    if summary.type == "commune":
+        table = table[table["count"] > 0].head(15)
+    block.rows = [
+        Row(
+            r.label,
+            str(int(r.count)),
+            _pct(r.percent),
+            _ci(r.ci_low, r.ci_high),
+            _pct(getattr(r, "w_percent", None)),
         )
-    columns = ["code", "label", "n", "pct", "low", "high", "weighted_pct"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def _pct(value: float) -> str:
-    return "—" if value is None or pd.isna(value) else fr_pct(value)
-
-
-def _block(frames: SurveyFrames, key: str, position: int) -> Block:
-    q = frames.question(key)
-    answered = int(frames.answered(key).sum())
-    kind = q["type"]
-    block = Block(
-        key=key,
-        ident=f"{position}-{key}".lower(),
-        text=q["text"],
-        kind="choices"
-        if kind in CHOICE_TYPES or kind == "commune"
-        else ("number" if kind == "number" else "text"),
-        answered=answered,
-        theme_label=THEMES.get(q["theme"], q["theme"]),
-        multiple=kind == "multiple",
-        weighted=is_weighted(frames),
+        for r in table.itertuples()
+    ]
+    prefix = "w_" if summary.weighted else ""
+    bars = [
+        Bar(
+            r["label"],
+            r[f"{prefix}percent"],
+            r[f"{prefix}ci_low"],
+            r[f"{prefix}ci_high"],
+            str(int(r["count"])),
+        )
+        for _, r in table.iterrows()
+    ]
+    kind = "redressés " if summary.weighted else ""
+    block.svg = Markup(
+        bar_chart(
+            bars,
+            title=summary.text,
+            desc=f"Pourcentages {kind}sur {summary.n} réponses. "
+            + " ; ".join(f"{b.label} : {_pct(b.value)}" for b in bars),
+            ident=f"graph-{block.ident}",
+        )
     )
-    if not answered:
-        return block
-    if block.kind == "choices":
-        stats = choice_stats(frames, key)
-        if kind == "commune":
-            stats = stats[stats["n"] > 0].sort_values("n", ascending=False).head(15)
-        block.rows = [
-            Row(
-                r.label,
-                str(r.n),
-                _pct(r.pct),
-                f"{fr_number(r.low)} – {fr_number(r.high)}{chr(160)}%",
-                _pct(r.weighted_pct),
-            )
-            for r in stats.itertuples()
-        ]
-        block.svg = Markup(
-            bar_chart(
-                [
-                    Bar(r.label, r.pct, r.low, r.high, f"{r.n}")
-                    for r in stats.itertuples()
-                ],
-                title=q["text"],
-                desc=f"{answered} réponses. "
-                + " ; ".join(f"{r.label} : {_pct(r.pct)}" for r in stats.itertuples()),
-                ident=f"graph-{block.ident}",
-            )
-        )
-    elif block.kind == "number":
-        values = frames.wide[key].dropna()
-        block.stats = [
-            ("Réponses", str(len(values))),
-            ("Moyenne", fr_number(values.mean(), 1)),
-            ("Médiane", fr_number(values.median(), 1)),
-            ("Minimum", fr_number(values.min(), 1)),
-            ("Maximum", fr_number(values.max(), 1)),
-        ]
-    else:
-        texts = frames.wide[key].dropna().astype(str).tolist()
-        block.texts = summarise_texts(
-            texts, ident=f"nuage-{block.ident}", title=f"Mots employés : {q['text']}"
-        )
-        if block.texts.svg:
-            block.texts = TextSummary(
-                block.texts.answered,
-                block.texts.terms,
-                Markup(block.texts.svg),
-                block.texts.quotes,
-            )
-    return block
+
+
+def _number_block(block: Block, summary: Summary) -> None:
+    s = summary.stats
+    block.stats = [
+        ("Réponses", str(s.get("n", 0))),
+        ("Moyenne", _number(s.get("mean"))),
+        ("Médiane", _number(s.get("median"))),
+        ("Minimum", _number(s.get("min"))),
+        ("Maximum", _number(s.get("max"))),
+    ]
+    if "w_mean" in s:
+        block.stats.append(("Moyenne redressée", _number(s["w_mean"])))
+
+
+def _text_block(block: Block, frames: SurveyFrames) -> None:
+    texts = frames.wide[block.key].dropna().astype(str).tolist()
+    summary = summarise_texts(
+        texts, ident=f"nuage-{block.ident}", title=f"Mots employés : {block.text}"
+    )
+    svg = Markup(summary.svg) if summary.svg else None
+    block.texts = TextSummary(summary.answered, summary.terms, svg, summary.quotes)
 
 
 def question_blocks(frames: SurveyFrames) -> list[Block]:
@@ -197,170 +154,261 @@ def question_blocks(frames: SurveyFrames) -> list[Block]:
     blocks = []
     theme = None
     for position, key in enumerate(frames.keys()):
-        block = _block(frames, key, position)
+        summary = summarise(frames, key)
+        kind = summary.type
+        block = Block(
+            key=key,
+            ident=f"{position}-{key}".lower(),
+            text=summary.text,
+            kind="choices"
+            if kind in CHOICE_TYPES or kind == "commune"
+            else ("number" if kind == "number" else "text"),
+            answered=summary.n,
+            theme_label=THEMES.get(summary.theme, summary.theme),
+            multiple=kind == "multiple",
+            weighted=summary.weighted,
+            warning=summary.warning,
+        )
         block.theme_changed = block.theme_label != theme
         theme = block.theme_label
+        if summary.n:
+            if block.kind == "choices":
+                _choices_block(block, summary)
+            elif block.kind == "number":
+                _number_block(block, summary)
+            else:
+                _text_block(block, frames)
         blocks.append(block)
     return blocks
 
 
+def groupings(frames: SurveyFrames) -> list[tuple[str, str]]:
+    """(by, title) of every profile grouping this survey allows."""
+    found = []
+    sources = set()
+    for by, (title, source) in GROUPINGS.items():
+        try:
+            group_series(frames, by)
+        except GroupingError:
+            continue
+        found.append((by, title))
+        sources.add(source)
+    for key in frames.keys("single", "scale"):
+        if frames.questions.at[key, "theme"] == "profil" and key not in sources:
+            found.append((key, frames.questions.at[key, "text"]))
+    return found
+
+
 def crosstab_options(frames: SurveyFrames) -> dict[str, list[tuple[str, str]]]:
-    """Questions that can be crossed, and the profile questions to cross by."""
+    """Questions that can be crossed, and the groupings to cross them by."""
     return {
         "questions": [
-            (k, frames.questions.at[k, "text"]) for k in frames.keys(*CHOICE_TYPES)
+            (k, frames.questions.at[k, "text"])
+            for k in frames.keys(*CHOICE_TYPES, "commune")
         ],
-        "profiles": [(k, frames.questions.at[k, "text"]) for k in profile_keys(frames)],
+        "profiles": groupings(frames),
     }
 
 
-def crosstab_table(frames: SurveyFrames, key: str, by: str) -> pd.DataFrame:
-    """Rows = groups of `by`, columns = answers of `key`: counts and percents.
-
-    Columns: group, n (group size), then per answer code `n:code` and
-    `pct:code`; groups under SMALL_CELL people and cells under SMALL_CELL
-    are set to NA so no one can be singled out.
-    """
-    rows = []
-    group_codes = frames.codes(by)
-    for group in group_codes:
-        in_group = (
-            (frames.wide[by].astype("object") == group).fillna(False).to_numpy(bool)
-        )
-        sub = frames.wide[in_group]
-        import dataclasses
-
-        part = choice_stats(dataclasses.replace(frames, wide=sub), key)
-        n = int(frames.answered(key)[in_group].sum())
-        row: dict[str, Any] = {"group": frames.label(by, group), "n": n}
-        for r in part.itertuples():
-            hide = n < SMALL_CELL or r.n < SMALL_CELL
-            row[f"n:{r.code}"] = pd.NA if hide else r.n
-            row[f"pct:{r.code}"] = pd.NA if hide else r.pct
-        if n < SMALL_CELL:
-            row["n"] = pd.NA
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
-    """The chosen cross-tab as a stacked chart and a table (small cells hidden)."""
+    """The chosen cross-tab as a chart and a table, small cells hidden."""
     options = crosstab_options(frames)
     if key not in dict(options["questions"]) or by not in dict(options["profiles"]):
         return Section(message="Choisissez une question et un profil dans les listes.")
-    if key == by:
-        return Section(message="Choisissez deux questions différentes.")
-    table = crosstab_table(frames, key, by)
-    codes = frames.codes(key)
-    labels = [frames.label(key, c) for c in codes]
-    if table.empty or table["n"].isna().all():
-        return Section(
-            message="Pas assez de réponses pour ce croisement "
-            "(moins de 5 personnes par groupe)."
-        )
-    groups = [
-        Group(
-            row["group"],
-            [None if pd.isna(row.get(f"pct:{c}")) else row[f"pct:{c}"] for c in codes],
-            "" if pd.isna(row["n"]) else f"{row['n']} pers.",
-        )
-        for _, row in table.iterrows()
-    ]
+    try:
+        ct = crosstab(frames, key, by)
+    except (GroupingError, ValueError) as error:
+        return Section(message=str(error))
+    shown = ct.display()
+    counts, percent = shown["counts"], shown["percent"]
+    codes = [c for c in ct.percent.columns]
+    groups_ = [g for g in counts.index if g != "Total"]
+    if not groups_ or float(ct.counts.loc["Total", "Total"]) == 0:
+        return Section(message="Personne n'a répondu aux deux questions.")
+    labels = [ct.labels[c] for c in codes]
+    multiple = frames.questions.at[key, "type"] == "multiple"
     q_text = frames.questions.at[key, "text"]
-    by_text = frames.questions.at[by, "text"]
-    svg = Markup(
-        stacked_chart(
-            groups,
-            labels,
-            title=f"{q_text} — selon : {by_text}",
-            desc="Répartition des réponses par groupe ; les groupes de moins de "
-            "5 personnes ne sont pas affichés.",
+    title = f"{q_text} — selon : {ct.title}"
+    rows, chart_groups = [], []
+    for g in [*groups_, "Total"]:
+        name = "Ensemble" if g == "Total" else ct.group_labels.get(g, g)
+        values = [percent.at[g, c] for c in codes]
+        cells = [name, str(counts.at[g, "Total"]).removesuffix(".0")]
+        cells += [
+            _shown_pct(v, counts.at[g, c]) for v, c in zip(values, codes, strict=True)
+        ]
+        rows.append(cells)
+        if g != "Total":
+            numeric = [None if v == MARKER or pd.isna(v) else float(v) for v in values]
+            chart_groups.append(Group(name, numeric, f"{cells[1]} pers."))
+    desc = (
+        "Part de chaque réponse dans chaque groupe ; les effectifs de moins de "
+        "5 personnes sont masqués."
+    )
+    if multiple:  # shares add up to more than 100: one bar per answer and group
+        svg = paired_chart(
+            [
+                Group(label, [g.values[i] for g in chart_groups])
+                for i, label in enumerate(labels)
+            ],
+            [g.label for g in chart_groups],
+            title=title,
+            desc=desc,
             ident="croisement",
         )
-    )
-    rows = []
-    for _, row in table.iterrows():
-        cells = [row["group"], "moins de 5" if pd.isna(row["n"]) else str(row["n"])]
-        for c in codes:
-            value = row.get(f"pct:{c}")
-            cells.append("masqué" if pd.isna(value) else fr_pct(value))
-        rows.append(cells)
+    else:
+        svg = stacked_chart(
+            chart_groups, labels, title=title, desc=desc, ident="croisement"
+        )
+    notes = [
+        "« < 5 » : moins de 5 personnes (ou chiffre qui permettrait de le "
+        "retrouver), masqué pour que personne ne puisse être reconnu."
+    ]
+    if ct.without_group:
+        notes.append(
+            f"{ct.without_group} personne(s) sans réponse à « {ct.title} » "
+            "ne sont pas comptées."
+        )
     return Section(
-        svg=svg,
+        svg=Markup(svg),
         table=Table(
-            caption=f"{q_text} — selon : {by_text} (en % du groupe)",
+            caption=f"{title} (en % du groupe)",
             columns=["Groupe", "Personnes", *labels],
             rows=rows,
-            notes=[
-                "« masqué » : moins de 5 personnes, pour que personne ne puisse "
-                "être reconnu."
-            ],
+            notes=notes,
         ),
     )
 
 
-def priority_block(frames: SurveyFrames) -> Section:
-    return Section(message="Le calcul des publics prioritaires arrive bientôt.")
+def _shown_pct(value: object, count: object) -> str:
+    if value == MARKER or count == MARKER:
+        return MARKER
+    if pd.isna(value):
+        return "—"
+    return f"{fr_pct(float(value))} ({int(float(count))})"
+
+
+def priority_block(frames: SurveyFrames, top: int = 3) -> Section:
+    """For each exclusion indicator, the most affected groups (never < 5)."""
+    table = priority_publics(frames)
+    if table.empty:
+        return Section(
+            message="Ajoutez au questionnaire des questions de profil (âge, genre…) "
+            "et d'équipement ou de compétences pour repérer les publics prioritaires."
+        )
+    shown = table[~table["suppressed"].astype(bool)]
+    shown = shown[shown["rank"] <= top]
+    if shown.empty:
+        return Section(
+            message="Pas encore assez de réponses par groupe (5 au minimum)."
+        )
+    weighted = "w_percent" in shown.columns and shown["w_percent"].notna().any()
+    prefix = "w_" if weighted else ""
+    rows, bars = [], []
+    for r in shown.itertuples():
+        percent = getattr(r, f"{prefix}percent")
+        rows.append(
+            [
+                f"{r.indicator_label} — {r.grouping_label} : {r.group_label}",
+                str(int(r.n)),
+                _pct(percent),
+                _ci(getattr(r, f"{prefix}ci_low"), getattr(r, f"{prefix}ci_high")),
+                _pct(r.overall_percent),
+                f"{'+' if r.difference >= 0 else ''}{fr_number(r.difference)} pts",
+            ]
+        )
+        if r.rank == 1:
+            bars.append(
+                Bar(
+                    f"{r.indicator_label} — {r.group_label}",
+                    percent,
+                    getattr(r, f"{prefix}ci_low"),
+                    getattr(r, f"{prefix}ci_high"),
+                    f"{int(r.n)} pers.",
+                )
+            )
+    svg = bar_chart(
+        bars,
+        title="Groupe le plus concerné, pour chaque indicateur",
+        desc=" ; ".join(f"{b.label} : {_pct(b.value)}" for b in bars),
+        ident="publics",
+    )
+    return Section(
+        svg=Markup(svg),
+        table=Table(
+            caption=f"Les {top} groupes les plus concernés par indicateur",
+            columns=["Indicateur et groupe", "Personnes", "Part", "Marge",
+                     "Ensemble", "Écart"],
+            rows=rows,
+            notes=["Les groupes de moins de 5 personnes concernées (ou non "
+                   "concernées) ne sont pas affichés."],
+        ),
+    )  # fmt: skip
 
 
 def national_block(frames: SurveyFrames) -> Section:
-    return Section(message="La comparaison nationale arrive bientôt.")
-
-
-def summary_sheet(frames: SurveyFrames) -> pd.DataFrame:
-    """Synthèse sheet: one row per (question, answer) with n, % and CI."""
-    parts = []
-    for key in frames.keys(*CHOICE_TYPES):
-        stats = choice_stats(frames, key)
-        stats.insert(0, "Question", key)
-        stats.insert(1, "Intitulé", frames.questions.at[key, "text"])
-        stats.insert(2, "Répondants", int(frames.answered(key).sum()))
-        parts.append(stats)
-    columns = {
-        "code": "Code",
-        "label": "Réponse",
-        "n": "Personnes",
-        "pct": "Part (%)",
-        "low": "IC 95 % bas",
-        "high": "IC 95 % haut",
-        "weighted_pct": "Part redressée (%)",
-    }
-    if not parts:
-        return pd.DataFrame(
-            columns=["Question", "Intitulé", "Répondants", *columns.values()]
+    """Local figures (raw and re-weighted) next to the national ones."""
+    table = compare_national(frames)
+    if table.empty:
+        return Section(
+            message="Aucune question de ce questionnaire n'a d'équivalent national "
+            "(questions de la banque : équipement, usages, démarches…)."
         )
-    return pd.concat(parts, ignore_index=True).rename(columns=columns).round(1)
+    table = table[~table["suppressed"].astype(bool)]
+    if table.empty:
+        return Section(
+            message="Pas encore assez de réponses pour comparer (5 au minimum)."
+        )
+    weighted = table["w_percent"].notna().any()
+    series = ["Territoire (brut)"] + (["Territoire (redressé)"] if weighted else [])
+    series.append("France")
+    groups_, rows = [], []
+    for r in table.itertuples():
+        label = r.label + (
+            f" — {r.group_label}" if isinstance(r.group_label, str) else ""
+        )
+        values = [r.percent] + ([r.w_percent] if weighted else []) + [r.national]
+        groups_.append(Group(label, [None if pd.isna(v) else v for v in values]))
+        source = f"{r.source} ({r.year})"
+        rows.append(
+            [label, str(int(r.n))] + [_pct(v) for v in values] + [r.verdict, source]
+        )
+    svg = paired_chart(
+        groups_,
+        series,
+        title="Votre territoire et la France",
+        desc=" ; ".join(
+            f"{g.label} : "
+            + ", ".join(f"{s} {_pct(v)}" for s, v in zip(series, g.values, strict=True))
+            for g in groups_
+        ),
+        ident="national",
+    )
+    notes = [
+        "Le verdict tient compte de la marge d'incertitude"
+        + (" du chiffre redressé." if weighted else ".")
+    ]
+    if table["proxy"].any():
+        notes.append(
+            "« Illectronisme » est ici estimé à partir des réponses déclarées "
+            "(indicateur approché), pas avec la méthode de l'INSEE."
+        )
+    return Section(
+        svg=Markup(svg),
+        table=Table(
+            caption="Comparaison avec les chiffres nationaux",
+            columns=["Indicateur", "Personnes", *series, "Verdict", "Source"],
+            rows=rows,
+            notes=notes,
+        ),
+    )
 
 
-def crosstab_sheet(frames: SurveyFrames) -> pd.DataFrame:
-    """Every choice question by every profile question, small cells hidden."""
-    parts = []
-    profiles = profile_keys(frames)
-    for by in profiles:
-        for key in frames.keys(*CHOICE_TYPES):
-            if key == by:
-                continue
-            table = crosstab_table(frames, key, by)
-            for _, row in table.iterrows():
-                for code in frames.codes(key):
-                    parts.append(
-                        {
-                            "Selon": by,
-                            "Groupe": row["group"],
-                            "Question": key,
-                            "Réponse": frames.label(key, code),
-                            "Personnes du groupe": row["n"],
-                            "Personnes": row.get(f"n:{code}", pd.NA),
-                            "Part (%)": row.get(f"pct:{code}", pd.NA),
-                        }
-                    )
-    columns = ["Selon", "Groupe", "Question", "Réponse", "Personnes du groupe"]
-    frame = pd.DataFrame(parts, columns=[*columns, "Personnes", "Part (%)"])
-    frame["Part (%)"] = pd.to_numeric(frame["Part (%)"]).round(1)
-    return frame
-
-
-def national_sheet(frames: SurveyFrames) -> pd.DataFrame:
-    return pd.DataFrame(
-        columns=["Indicateur", "Territoire (%)", "France (%)", "Source"]
+def effective_size_text(n: int, n_effective: float | None) -> str:
+    if n_effective is None or np.isnan(n_effective):
+        return ""
+    return (
+        "Taille d'échantillon effective après redressement : "
+        f"{fr_number(n_effective)} (sur {n} réponses). Plus elle est faible, "
+        "plus les marges d'erreur s'élargissent."
     )

@@ -9,6 +9,7 @@ refreshes it every 30 s while answers arrive; without JavaScript the
 files (exports.py), filtered like the page when filters are given.
 """
 
+from dataclasses import dataclass
 from io import BytesIO
 
 from flask import (
@@ -30,9 +31,16 @@ from survey_app.surveys.model import POINT_KINDS
 
 from . import cli, tables
 from .exports import FORMAT_LABELS, FORMATS, export, export_filename
-from .filters import apply_filters, parse_filters, profile_keys
+from .filters import Filters, apply_filters, parse_filters, profile_keys
 from .frames import SurveyFrames, load_survey
-from .margins_csv import clear_margins, parse_margins, store_margins, stored_margins
+from .margins import (
+    CATEGORIES,
+    MarginsError,
+    load_margins,
+    read_margins_csv,
+    save_margins,
+)
+from .weighted import Weighting, with_population_weights
 
 bp = Blueprint(
     "results",
@@ -57,12 +65,24 @@ def _points(survey_id: int) -> list[dict]:
     ]
 
 
-def _filtered(survey_id: int) -> tuple[SurveyFrames, SurveyFrames, object, list, list]:
-    """All frames, filtered frames, filters, filter errors and points."""
-    frames = load_survey(get_db(), survey_id)
+@dataclass
+class Loaded:
+    frames: SurveyFrames  # every response (weighted if margins exist)
+    shown: SurveyFrames  # the responses matching the filters
+    filters: Filters
+    errors: list[str]
+    points: list[dict]
+    weighting: Weighting
+
+
+def _load(survey_id: int) -> Loaded:
+    """The survey's frames, re-weighted, then filtered by the query string."""
+    db = get_db()
+    frames, weighting = with_population_weights(db, load_survey(db, survey_id))
     points = _points(survey_id)
     filters, errors = parse_filters(request.args, frames, {p["id"] for p in points})
-    return frames, apply_filters(frames, filters), filters, errors, points
+    shown = apply_filters(frames, filters)
+    return Loaded(frames, shown, filters, errors, points, weighting)
 
 
 @bp.get("/enquetes/<int:survey_id>/resultats")
@@ -70,14 +90,20 @@ def _filtered(survey_id: int) -> tuple[SurveyFrames, SurveyFrames, object, list,
 def show(survey_id: int):
     """The results page. :raise 403: not a member. :raise 404: no such survey."""
     survey = member_survey(survey_id)
-    frames, shown, filters, errors, points = _filtered(survey_id)
+    data = _load(survey_id)
+    frames, shown, filters = data.frames, data.shown, data.filters
     cross_key = request.args.get("question", "")
     cross_by = request.args.get("selon", "")
+    has_answers = bool(len(shown.wide))
     context = {
         "survey": survey,
-        "points": points,
+        "points": data.points,
         "filters": filters,
-        "filter_errors": errors,
+        "filter_errors": data.errors,
+        "weighting": data.weighting,
+        "effective_size": tables.effective_size_text(
+            data.weighting.n, data.weighting.n_effective
+        ),
         "profile_filters": [
             {
                 "key": key,
@@ -91,15 +117,15 @@ def show(survey_id: int):
         "last_answer": frames.wide["submitted_at"].max() if len(frames.wide) else None,
         "few_answers": FEW_ANSWERS,
         "refresh_seconds": REFRESH_SECONDS,
-        "blocks": tables.question_blocks(shown) if len(shown.wide) else [],
+        "blocks": tables.question_blocks(shown) if has_answers else [],
         "cross_options": tables.crosstab_options(frames),
         "cross_key": cross_key,
         "cross_by": cross_by,
         "crosstab": tables.crosstab_block(shown, cross_key, cross_by)
-        if cross_key and cross_by
+        if cross_key and cross_by and has_answers
         else None,
-        "priority": tables.priority_block(shown) if len(shown.wide) else None,
-        "national": tables.national_block(shown) if len(shown.wide) else None,
+        "priority": tables.priority_block(shown) if has_answers else None,
+        "national": tables.national_block(shown) if has_answers else None,
         "formats": [(fmt, FORMAT_LABELS[fmt]) for fmt in FORMATS],
         "query": filters.query(),
     }
@@ -113,9 +139,8 @@ def export_file(survey_id: int, fmt: str):
     survey = member_survey(survey_id)
     if fmt not in FORMATS:
         abort(404)
-    _frames, shown, _filters, _errors, _points = _filtered(survey_id)
     buffer = BytesIO()
-    export(shown, fmt, buffer)
+    export(_load(survey_id).shown, fmt, buffer)
     buffer.seek(0)
     response = send_file(
         buffer,
@@ -129,65 +154,79 @@ def export_file(survey_id: int, fmt: str):
     return response
 
 
-def init_app(app: Flask) -> None:
-    """Register the results blueprint, its survey tab and the export command."""
-    app.register_blueprint(bp)
-    add_survey_tab(app, "results.show", "Résultats", 40)
-    cli.init_app(app)
-
-
 @bp.route("/enquetes/<int:survey_id>/resultats/marges", methods=["GET", "POST"])
 @login_required
 def margins(survey_id: int):
     """Enter or import population margins used to re-weight the results.
 
+    Margins belong to the diagnostic (every survey of it is re-weighted).
+    Nothing is stored unless the whole file is valid.
     :raise 403: not a member. :raise 404: no such survey.
     """
     survey = member_survey(survey_id)
     db = get_db()
-    frames = load_survey(db, survey_id)
-    variables = profile_keys(frames)
-    errors: list[str] = []
-    pasted = ""
+    diagnostic_id = survey["diagnostic_id"]
+    error, pasted, status = "", "", 200
     if request.method == "POST":
         if request.form.get("action") == "effacer":
-            clear_margins(db, survey["diagnostic_id"])
-            flash(
-                "Les données de population ont été effacées : résultats non redressés.",
-                "success",
-            )
+            save_margins(db, diagnostic_id, load_margins(db, diagnostic_id).head(0))
+            flash("Les données de population sont effacées : résultats non redressés.",
+                  "success")  # fmt: skip
             return redirect(url_for("results.margins", survey_id=survey_id))
         upload = request.files.get("fichier")
         pasted = request.form.get("donnees", "")
         data = upload.read() if upload and upload.filename else pasted.encode()
         source = (request.form.get("source") or "").strip()[:200]
-        if not variables:
-            errors.append("Cette enquête n'a pas de question de profil (âge, genre…).")
+        try:
+            found = read_margins_csv(data, communes=_communes(diagnostic_id) or None)
+            save_margins(db, diagnostic_id, found, source)
+        except MarginsError as exc:
+            error, status = str(exc), 400
         else:
-            found, errors = parse_margins(data, frames, variables)
-            if not errors:
-                store_margins(db, survey["diagnostic_id"], found, source)
-                flash(
-                    f"{len(found)} chiffre(s) de population enregistré(s) : "
-                    "les résultats sont maintenant aussi donnés redressés.",
-                    "success",
+            _frames, weighting = with_population_weights(db, load_survey(db, survey_id))
+            if weighting.error:
+                message = (
+                    "Chiffres enregistrés, mais le redressement est impossible : "
+                    + weighting.error
                 )
-                return redirect(
-                    url_for("results.show", survey_id=survey_id) + "#national"
+                flash(message, "error")
+            else:
+                message = (
+                    f"{len(found)} chiffre(s) de population enregistré(s) : les "
+                    "résultats sont maintenant aussi donnés redressés."
                 )
+                flash(message, "success")
+            return redirect(url_for("results.show", survey_id=survey_id) + "#national")
+    stored = load_margins(db, diagnostic_id)
     return render_template(
         "results/margins.html",
         survey=survey,
-        variables=[
+        stored=[
             {
-                "key": key,
-                "text": frames.questions.at[key, "text"],
-                "choices": [(c, frames.label(key, c)) for c in frames.codes(key)],
+                **row,
+                "label": CATEGORIES.get(row["variable"], {}).get(
+                    row["category"], row["category"]
+                ),
             }
-            for key in variables
+            for row in stored.to_dict("records")
         ],
-        stored=stored_margins(db, survey["diagnostic_id"]),
-        labels=frames.label,
-        errors=errors,
+        categories=CATEGORIES,
+        error=error,
         pasted=pasted,
-    ), (400 if errors else 200)
+    ), status
+
+
+def _communes(diagnostic_id: int) -> set[str]:
+    """INSEE codes of the diagnostic's territory (to pick POP1B lines)."""
+    rows = get_db().execute(
+        "SELECT commune_code FROM diagnostic_communes WHERE diagnostic_id = ?",
+        [diagnostic_id],
+    )
+    return {r[0] for r in rows}
+
+
+def init_app(app: Flask) -> None:
+    """Register the results blueprint, its survey tab and the export command."""
+    app.register_blueprint(bp)
+    add_survey_tab(app, "results.show", "Résultats", 40)
+    cli.init_app(app)

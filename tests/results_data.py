@@ -37,8 +37,8 @@ QUESTIONS = [
         "theme": "profil",
         "text": "Quel est votre âge ?",
         "choices": [
-            {"code": "moins_60", "label": "Moins de 60 ans"},
-            {"code": "plus_60", "label": "60 ans ou plus"},
+            {"code": "25_39", "label": "25 à 39 ans"},
+            {"code": "75_plus", "label": "75 ans ou plus"},
         ],
     },
 ]
@@ -57,9 +57,9 @@ def make_results_survey(
 ) -> int:
     """A survey of `n` responses at two points; returns its id.
 
-    Response i: phone cycles smartphone, smartphone, simple, aucun; under 60
-    when i % 3 == 0; at the market when i is odd, else at the town hall;
-    submitted on March (1 + i % 20), 2026.
+    Response i: phone cycles smartphone, smartphone, simple, aucun; aged
+    25-39 when i % 3 == 0 (else 75 or more); at the market when i is odd,
+    else at the town hall; submitted on March (1 + i % 20), 2026.
     """
     db = connect(database)
     try:
@@ -79,7 +79,7 @@ def make_results_survey(
                 "EQ_MOBILE": next(phones),
                 "BE_SUJETS": ["demarches", "mails"] if i % 2 else ["autre"],
                 "PR_MENAGE": 1 + i % 4,
-                "PR_AGE": "plus_60" if i % 3 else "moins_60",
+                "PR_AGE": "75_plus" if i % 3 else "25_39",
             }
             if i % 2 == 0:
                 answers["BE_SUJETS.autre"] = "=1+1 impôts"

@@ -99,7 +99,7 @@ def test_filters_by_point_period_and_profile(logged_in, survey_id, app):
     assert "<strong>20</strong> réponses" in html and "sur 40 au total" in html
     html = page(logged_in, f"{url}?du=2026-03-01&au=02/03/2026")
     assert "<strong>4</strong> réponses" in html
-    html = page(logged_in, f"{url}?profil_PR_AGE=moins_60")
+    html = page(logged_in, f"{url}?profil_PR_AGE=25_39")
     assert "<strong>14</strong> réponses" in html
     html = page(logged_in, f"{url}?lieu=999&du=demain&profil_PR_AGE=xx")
     assert "Ce lieu de collecte n&#39;existe pas" in html
@@ -113,13 +113,12 @@ def test_crosstab_hides_groups_under_five(app, logged_in, diagnostic):
     survey = make_results_survey(
         app.config["DATABASE"], diagnostic, n=16, code="cro234"
     )
-    html = page(
-        logged_in, f"/enquetes/{survey}/resultats?question=EQ_MOBILE&selon=PR_AGE"
-    )
+    html = page(logged_in, f"/enquetes/{survey}/resultats?question=EQ_MOBILE&selon=age")
     section = html[html.index('id="croisements"') : html.index('id="publics"')]
-    # 6 people under 60 (i % 3 == 0): shown; their "simple" and "aucun"
-    # answers (fewer than 5) are masked.
-    assert "Moins de 60 ans" in section and "masqué" in section
+    # 6 people aged 25-39 (i % 3 == 0): shown, but their answers (fewer
+    # than 5 each) are masked, and so are the cells that would give them away.
+    assert "25 à 39 ans" in section and "&lt; 5" in section
+    assert "<svg" in section
     html = page(
         logged_in, f"/enquetes/{survey}/resultats?question=EQ_MOBILE&selon=NOPE"
     )
@@ -163,7 +162,7 @@ def test_other_exports(logged_in, survey_id, fmt, mimetype, magic):
 
 
 def test_export_follows_filters_and_unknown_format_is_404(logged_in, survey_id):
-    response = logged_in.get(f"/enquetes/{survey_id}/export.csv?profil_PR_AGE=moins_60")
+    response = logged_in.get(f"/enquetes/{survey_id}/export.csv?profil_PR_AGE=25_39")
     assert len(response.data.decode("utf-8-sig").strip().splitlines()) == 15
     assert logged_in.get(f"/enquetes/{survey_id}/export.pdf").status_code == 404
 
@@ -201,20 +200,20 @@ def test_margins_import_stores_and_errors_are_french(app, logged_in, survey_id):
     bad = margins_post(
         logged_in,
         survey_id,
-        donnees="variable;modalite;effectif\nPR_AGE;Moins de 60 ans;abc\nPR_XX;a;1\n",
+        donnees="variable;modalite;effectif\nage;25 à 39 ans;abc\n",
     )
     assert bad.status_code == 400
     html = bad.get_data(as_text=True)
-    assert "Ligne 2" in html and "n&#39;est pas un nombre positif" in html
-    assert "Ligne 3" in html
+    assert "Rien n&#39;a été enregistré" in html or "Rien n'a été enregistré" in html
+    assert "Ligne 2" in html and "n&#39;est pas un nombre" in html
     good = margins_post(
         logged_in,
         survey_id,
         donnees="variable;modalite;effectif\n"
-        "PR_AGE;Moins de 60 ans;1 840\nQuel est votre âge ?;plus_60;1160,5\n",
+        "age;25 à 39 ans;1 840\nâge;75 ans ou plus;1160,5\n",
         source="INSEE <RP 2021>",
     )
-    assert good.status_code == 302
+    assert good.status_code == 302, good.get_data(as_text=True)
     db = connect(app.config["DATABASE"])
     rows = db.execute(
         "SELECT variable, category, target, source FROM analysis_margins "
@@ -222,17 +221,19 @@ def test_margins_import_stores_and_errors_are_french(app, logged_in, survey_id):
     ).fetchall()
     db.close()
     assert [tuple(r) for r in rows] == [
-        ("PR_AGE", "moins_60", 1840.0, "INSEE <RP 2021>"),
-        ("PR_AGE", "plus_60", 1160.5, "INSEE <RP 2021>"),
+        ("PR_AGE", "25_39", 1840.0, "INSEE <RP 2021>"),
+        ("PR_AGE", "75_plus", 1160.5, "INSEE <RP 2021>"),
     ]
     html = page(logged_in, f"/enquetes/{survey_id}/resultats/marges")
-    assert "INSEE &lt;RP 2021&gt;" in html and "1 840" in html
+    assert "INSEE &lt;RP 2021&gt;" in html and "1\u202f840" in html
+    # The results are now re-weighted: 14 of 40 are 25-39 but weigh 61 %.
+    html = page(logged_in, f"/enquetes/{survey_id}/resultats")
+    assert "Résultats redressés selon : âge" in html
+    assert "Part redressée" in html and "Taille d&#39;échantillon effective" in html
 
 
 def test_margins_file_upload(app, logged_in, survey_id):
-    data = "variable,modalite,effectif\r\nPR_AGE,60 ans ou plus,900\r\n".encode(
-        "cp1252"
-    )
+    data = "variable,modalite,effectif\r\nâge,75 ans ou plus,900\r\n".encode("cp1252")
     url = f"/enquetes/{survey_id}/resultats/marges"
     token = csrf_from(page(logged_in, url))
     response = logged_in.post(
@@ -240,7 +241,7 @@ def test_margins_file_upload(app, logged_in, survey_id):
         data={"csrf_token": token, "fichier": (io.BytesIO(data), "marges.csv")},
         content_type="multipart/form-data",
     )
-    assert response.status_code == 302
+    assert response.status_code == 302, response.get_data(as_text=True)
 
 
 def test_margins_post_without_csrf_is_refused(logged_in, survey_id):
