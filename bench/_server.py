@@ -54,10 +54,17 @@ class Server:
             capture_output=True,
         )
 
-    def start(self, timeout: float = 30) -> None:
+    def start(
+        self,
+        timeout: float = 30,
+        app: str | None = None,
+        ready_path: str = "/connexion",
+    ) -> None:
+        """Start gunicorn; `app` replaces the application (for a floor)."""
         log = open(self.log_path, "wb")  # noqa: SIM115 (kept for the process)
         self.process = subprocess.Popen(
-            [os.path.join(BIN, "gunicorn"), "-c", "gunicorn.conf.py"],
+            [os.path.join(BIN, "gunicorn"), "-c", "gunicorn.conf.py"]
+            + ([app] if app else []),
             cwd=ROOT,
             env=self.env,
             stdout=log,
@@ -68,7 +75,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError("gunicorn stopped:\n" + self.log())
             try:
-                urllib.request.urlopen(self.url + "/connexion", timeout=2).close()
+                urllib.request.urlopen(self.url + ready_path, timeout=2).close()
                 return
             except urllib.error.HTTPError:
                 return

@@ -36,6 +36,7 @@ from typing import Any
 import sqlite_utils
 
 from ..db import now, write_transaction
+from ..group_commit import run_write
 from ..text import fold, random_code
 
 QUESTION_TYPES = {
@@ -216,28 +217,34 @@ def store_response(
     A second submission with the same idempotency key (double tap, browser
     retry, offline queue resent) returns the first response untouched.
     """
-    with write_transaction(db):
+    row = [
+        survey_id,
+        version_id,
+        point_id,
+        idempotency_key,
+        mode,
+        submitted_at or now(),
+        json.dumps(answers, ensure_ascii=False),
+    ]
+
+    def insert(db: sqlite_utils.Database) -> tuple[int, bool]:
         cursor = db.execute(
             "INSERT INTO responses (survey_id, version_id, point_id, "
             "idempotency_key, mode, submitted_at, answers) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (idempotency_key) DO NOTHING",
-            [
-                survey_id,
-                version_id,
-                point_id,
-                idempotency_key,
-                mode,
-                submitted_at or now(),
-                json.dumps(answers, ensure_ascii=False),
-            ],
+            row,
         )
         if cursor.rowcount == 1:
             return cursor.lastrowid, True
-        row = db.execute(
+        found = db.execute(
             "SELECT id FROM responses WHERE idempotency_key = ?", [idempotency_key]
         ).fetchone()
-        return row[0], False
+        return found[0], False
+
+    # Committed together with the answers of other residents sent at the same
+    # moment: one flush to disk for all (see group_commit.py).
+    return run_write(db, insert)
 
 
 def point_by_code(db: sqlite_utils.Database, code: str) -> dict[str, Any] | None:
