@@ -1,0 +1,189 @@
+"""Kiosk mode in Chromium: answers given offline survive a reload and arrive once.
+
+Runs against the production server (gunicorn) with its real CSP; the page is
+served by the kiosk's service worker while the browser is offline.
+"""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from survey_app.db import connect, write_transaction
+from survey_app.surveys import model
+
+from .conftest import axe_violations, log_in
+
+pytestmark = pytest.mark.browser
+
+QUESTIONS = [
+    {"key": "AGE", "type": "number", "theme": "profil", "required": True,
+     "text": "Quel âge avez-vous ?", "min": 0, "max": 120},
+    {"key": "MOBILE", "type": "single", "theme": "equipement", "required": True,
+     "text": "Quel téléphone utilisez-vous ?", "other": True,
+     "choices": [{"code": "smartphone", "label": "Un smartphone"},
+                 {"code": "simple", "label": "Un téléphone simple"}]},
+    {"key": "AIDE", "type": "short_text", "theme": "besoins", "required": False,
+     "text": "De quelle aide auriez-vous besoin ?",
+     "show_if": {"question": "MOBILE", "values": ["simple"]}},
+]  # fmt: skip
+
+
+def make_kiosk_survey(live_server, user_id: int) -> tuple[int, int]:
+    diagnostic = live_server.create_diagnostic(user_id, "Diagnostic du Diois")
+    db = connect(live_server.database)
+    try:
+        survey_id = model.create_survey(
+            db, diagnostic, "Le numérique et vous", QUESTIONS
+        )
+        with write_transaction(db):
+            db.execute("UPDATE surveys SET status = 'open' WHERE id = ?", [survey_id])
+        point_id = model.create_point(db, survey_id, "Marché de Die", "marche")
+    finally:
+        db.close()
+    return survey_id, point_id
+
+
+def stored(live_server, survey_id: int) -> list[dict]:
+    db = connect(live_server.database)
+    try:
+        rows = db.execute(
+            "SELECT mode, point_id, answers FROM responses WHERE survey_id = ?",
+            [survey_id],
+        ).fetchall()
+        return [{**dict(r), "answers": json.loads(r["answers"])} for r in rows]
+    finally:
+        db.close()
+
+
+def rename(live_server, survey_id: int, title: str) -> None:
+    db = connect(live_server.database)
+    try:
+        with write_transaction(db):
+            db.execute("UPDATE surveys SET title = ? WHERE id = ?", [title, survey_id])
+    finally:
+        db.close()
+
+
+def fits_360(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def wait_until_kept_offline(page) -> None:
+    """The service worker controls the page and the page is in its cache."""
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    for _ in range(100):
+        if page.evaluate(
+            "caches.open('kiosque-v1').then(c => c.match(location.pathname))"
+            ".then(r => !!r)"
+        ):
+            return
+        page.wait_for_timeout(100)
+    pytest.fail("la page du kiosque n'a pas été gardée pour le mode hors ligne")
+
+
+def answer(page, age: str, simple: bool) -> None:
+    page.fill("#q-AGE", age)
+    page.click("button[value=next]")
+    page.check("#q-MOBILE-2" if simple else "#q-MOBILE-1")
+    page.click("button[value=next]")
+    if simple:
+        page.fill("#q-AIDE", "Prendre un rendez-vous <b>médecin</b>")
+        page.click("button[value=next]")
+    expect(page.locator("#kiosk-thanks")).to_be_visible()
+    expect(page.locator("#q-AGE")).to_have_value("")  # ready for the next person
+
+
+def test_offline_answers_survive_a_reload_and_are_stored_once(browser, live_server):
+    user = live_server.create_user()
+    survey_id, point_id = make_kiosk_survey(live_server, user["id"])
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 360, "height": 740}
+    )
+    dialogs = []
+
+    def accept(dialog):
+        dialogs.append(dialog.type)
+        dialog.accept()
+
+    try:
+        page = log_in(context, live_server, user)
+        page.on("dialog", accept)
+        page.goto(f"/enquetes/{survey_id}/sur-place")
+        page.click("text=Ouvrir en mode kiosque")
+        assert page.url.endswith(f"/enquetes/{survey_id}/kiosque/{point_id}")
+        expect(page.locator("#kiosk-queue")).to_have_text(
+            "Aucune réponse en attente d'envoi."
+        )
+        assert axe_violations(page) == []
+        assert fits_360(page)
+        wait_until_kept_offline(page)
+
+        # Validation happens on the tablet too, in French.
+        page.click("button[value=next]")
+        expect(page.locator("#kiosk-app .error-summary")).to_contain_text(
+            "Indiquez un nombre."
+        )
+        assert axe_violations(page) == []
+
+        context.set_offline(True)
+        answer(page, "71", simple=True)
+        answer(page, "34", simple=False)
+        answer(page, "58", simple=False)
+        expect(page.locator("#kiosk-queue")).to_contain_text(
+            "3 réponses en attente d'envoi"
+        )
+        expect(page.locator("#kiosk-today")).to_contain_text("3 réponses aujourd'hui")
+        assert axe_violations(page) == []
+
+        # A title changed on the server meanwhile proves the page comes from the
+        # tablet's copy, not from the network.
+        rename(live_server, survey_id, "Titre changé sur le serveur")
+        response = page.reload()  # still offline: the service worker serves it
+        assert response.from_service_worker
+        expect(page.locator("h1")).to_have_text("Le numérique et vous")
+        expect(page.locator("#kiosk-queue")).to_contain_text(
+            "3 réponses en attente d'envoi"
+        )
+        assert "beforeunload" in dialogs  # warned before leaving with a queue
+        assert stored(live_server, survey_id) == []
+
+        context.set_offline(False)  # the "online" event sends the queue
+        expect(page.locator("#kiosk-queue")).to_have_text(
+            "Aucune réponse en attente d'envoi.", timeout=15000
+        )
+        expect(page.locator("#kiosk-today")).to_contain_text("3 réponses aujourd'hui")
+        page.reload()
+        page.wait_for_timeout(500)  # a second sync finds nothing to send
+    finally:
+        context.close()
+    responses = stored(live_server, survey_id)
+    assert len(responses) == 3
+    assert {(r["mode"], r["point_id"]) for r in responses} == {("kiosk", point_id)}
+    assert sorted(r["answers"]["AGE"] for r in responses) == [34, 58, 71]
+    assert {
+        "AGE": 71,
+        "MOBILE": "simple",
+        "AIDE": "Prendre un rendez-vous <b>médecin</b>",
+    } in [r["answers"] for r in responses]
+
+
+def test_kiosk_cannot_reach_admin_pages_and_leaving_needs_the_password(
+    browser, live_server
+):
+    user = live_server.create_user()
+    survey_id, point_id = make_kiosk_survey(live_server, user["id"])
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        page = log_in(context, live_server, user)
+        page.goto(f"/enquetes/{survey_id}/sur-place")
+        page.click("text=Ouvrir en mode kiosque")
+        page.goto(f"/enquetes/{survey_id}")
+        assert "/connexion" in page.url
+        page.goto(f"/enquetes/{survey_id}/kiosque/{point_id}/quitter")
+        assert axe_violations(page) == []
+        page.fill("#password", user["password"])
+        page.click("button[type=submit]")
+        expect(page.locator("h2")).to_contain_text("Saisie sur place")
+    finally:
+        context.close()
