@@ -188,6 +188,14 @@ def columns_of(kind: str, config: dict[str, Any]) -> list[dict[str, Any]]:
     return []
 
 
+def default_title(kind: str, config: dict[str, Any]) -> str:
+    """The template's name; a vision names its years ("Vision 2031 / 2036")."""
+    if kind == "vision":
+        years = " / ".join(str(config["base_year"] + h) for h in config["horizons"])
+        return f"Vision {years}"
+    return TEMPLATES[kind]["label"]
+
+
 def activity_dict(row: Any) -> dict[str, Any]:
     """An activity row with its config decoded and what the phase allows."""
     activity = dict(row)
@@ -238,7 +246,7 @@ def create_activity(
     """
     with write_transaction(db):
         clean = normalise_config(db, workshop_id, kind, config)
-        title = " ".join((title or "").split()) or TEMPLATES[kind]["label"]
+        title = " ".join((title or "").split()) or default_title(kind, clean)
         if len(title) > 200:
             raise WorkshopError("Le titre de l'activité est trop long.")
         position = db.execute(

@@ -35,6 +35,7 @@ def test_templates_give_their_columns(db, diagnostic):
         "theme": "acces",
     }
     assert vision["columns"][-1]["label"] == "Partenariats — dans 10 ans (2035)"
+    assert vision["title"] == "Vision 2030 / 2035"
     # Duplicate names get distinct keys; brainstorming is public by default.
     assert [c["key"] for c in brainstorm["columns"]] == ["lieux", "outils", "lieux-2"]
     assert brainstorm["config"]["private"] is False
