@@ -11,8 +11,10 @@ The cache is checked on every read, so it is never stale:
 - a deleted response changes the number of rows with id <= the cached
   maximum; a re-used maximum id changes the idempotency key stored with
   it: either way the cache is rebuilt from scratch.
-Responses are never edited in place (model.py: stored once). Code that ever
-updates `responses.answers` must call `invalidate(db, survey_id)`.
+Besides, triggers (migrations.py) delete a survey's cache as soon as one of
+its responses is deleted or its answers updated, so that an erased answer
+does not linger in the cache. `invalidate(db, survey_id)` does the same by
+hand. The cache is a pickle: it is only ever read from our own database.
 
 The parsed frame depends only on the stored answers, never on the question
 definitions, so editing a survey does not invalidate it. Its layout: index

@@ -42,3 +42,23 @@ def m001_cache_and_margins(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m002_cache_forgets_deleted_answers(db: Database) -> None:
+    # A deleted or edited response must not survive in the cache (right to
+    # erasure): drop the survey's cache at once, it is rebuilt on next load.
+    db.executescript(
+        """
+        CREATE TRIGGER analysis_cache_response_deleted
+        AFTER DELETE ON responses
+        BEGIN
+            DELETE FROM analysis_cache WHERE survey_id = OLD.survey_id;
+        END;
+        CREATE TRIGGER analysis_cache_response_updated
+        AFTER UPDATE OF answers, survey_id ON responses
+        BEGIN
+            DELETE FROM analysis_cache WHERE survey_id = OLD.survey_id;
+        END;
+        """
+    )

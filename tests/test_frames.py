@@ -177,6 +177,23 @@ def test_cache_rebuilt_when_last_response_id_is_reused(db, diagnostic, monkeypat
     assert load_survey(db, survey_id).wide.at[new, "EQ_MOBILE"] == "smartphone"
 
 
+def test_cache_forgets_a_deleted_or_edited_response_at_once(
+    db, diagnostic, monkeypatch
+):
+    monkeypatch.setattr(answer_cache, "CACHE_MIN_RESPONSES", 1)
+    survey_id = make_survey(db, diagnostic, ANSWERS)
+    load_survey(db, survey_id)
+    count = "SELECT count(*) FROM analysis_cache"
+    assert db.execute(count).fetchone()[0] == 1
+    db.execute("DELETE FROM responses WHERE answers LIKE '%Jeux%'")
+    db.conn.commit()
+    assert db.execute(count).fetchone()[0] == 0  # the text is gone everywhere
+    load_survey(db, survey_id)
+    db.execute("UPDATE responses SET answers = '{}'")
+    db.conn.commit()
+    assert db.execute(count).fetchone()[0] == 0
+
+
 def test_cache_is_deleted_with_the_survey(db, diagnostic, monkeypatch):
     monkeypatch.setattr(answer_cache, "CACHE_MIN_RESPONSES", 1)
     survey_id = make_survey(db, diagnostic, ANSWERS)
