@@ -1,4 +1,4 @@
-"""What the results page shows, as display-ready blocks.
+"""What the results page shows, as display-ready blocks (see also sections.py).
 
 The statistics come from the core modules (summaries, crosstabs, national);
 this module only formats them in French, draws their charts and picks what
@@ -7,7 +7,6 @@ may be shown (cross-tab cells under 5 people hidden, `crosstabs.display`).
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
@@ -22,10 +21,9 @@ from .charts import (
     paired_chart,
     stacked_chart,
 )
-from .crosstabs import MARKER, crosstab, priority_publics
+from .crosstabs import MARKER, crosstab
 from .frames import SurveyFrames
 from .groups import GROUPINGS, GroupingError, group_series
-from .national import compare_national
 from .summaries import Summary, summarise
 from .wordclouds import TextSummary, summarise_texts
 
@@ -76,11 +74,11 @@ class Section:
     table: Table | None = None
 
 
-def _pct(value: object) -> str:
+def pct_text(value: object) -> str:
     return "—" if value is None or pd.isna(value) else fr_pct(float(value))
 
 
-def _ci(low: object, high: object) -> str:
+def ci_text(low: object, high: object) -> str:
     if pd.isna(low) or pd.isna(high):
         return "—"
     return f"{fr_number(float(low))} – {fr_number(float(high))}\u00a0%"
@@ -98,9 +96,9 @@ def _choices_block(block: Block, summary: Summary) -> None:
         Row(
             r.label,
             str(int(r.count)),
-            _pct(r.percent),
-            _ci(r.ci_low, r.ci_high),
-            _pct(getattr(r, "w_percent", None)),
+            pct_text(r.percent),
+            ci_text(r.ci_low, r.ci_high),
+            pct_text(getattr(r, "w_percent", None)),
         )
         for r in table.itertuples()
     ]
@@ -121,7 +119,7 @@ def _choices_block(block: Block, summary: Summary) -> None:
             bars,
             title=summary.text,
             desc=f"Pourcentages {kind}sur {summary.n} réponses. "
-            + " ; ".join(f"{b.label} : {_pct(b.value)}" for b in bars),
+            + " ; ".join(f"{b.label} : {pct_text(b.value)}" for b in bars),
             ident=f"graph-{block.ident}",
         )
     )
@@ -235,7 +233,8 @@ def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
         values = [percent.at[g, c] for c in codes]
         cells = [name, str(counts.at[g, "Total"]).removesuffix(".0")]
         cells += [
-            _shown_pct(v, counts.at[g, c]) for v, c in zip(values, codes, strict=True)
+            _shownpct_text(v, counts.at[g, c])
+            for v, c in zip(values, codes, strict=True)
         ]
         rows.append(cells)
         if g != "Total":
@@ -280,135 +279,9 @@ def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
     )
 
 
-def _shown_pct(value: object, count: object) -> str:
+def _shownpct_text(value: object, count: object) -> str:
     if value == MARKER or count == MARKER:
         return MARKER
     if pd.isna(value):
         return "—"
     return f"{fr_pct(float(value))} ({int(float(count))})"
-
-
-def priority_block(frames: SurveyFrames, top: int = 3) -> Section:
-    """For each exclusion indicator, the most affected groups (never < 5)."""
-    table = priority_publics(frames)
-    if table.empty:
-        return Section(
-            message="Ajoutez au questionnaire des questions de profil (âge, genre…) "
-            "et d'équipement ou de compétences pour repérer les publics prioritaires."
-        )
-    shown = table[~table["suppressed"].astype(bool)]
-    shown = shown[shown["rank"] <= top]
-    if shown.empty:
-        return Section(
-            message="Pas encore assez de réponses par groupe (5 au minimum)."
-        )
-    weighted = "w_percent" in shown.columns and shown["w_percent"].notna().any()
-    prefix = "w_" if weighted else ""
-    rows, bars = [], []
-    for r in shown.itertuples():
-        percent = getattr(r, f"{prefix}percent")
-        rows.append(
-            [
-                f"{r.indicator_label} — {r.grouping_label} : {r.group_label}",
-                str(int(r.n)),
-                _pct(percent),
-                _ci(getattr(r, f"{prefix}ci_low"), getattr(r, f"{prefix}ci_high")),
-                _pct(r.overall_percent),
-                f"{'+' if r.difference >= 0 else ''}{fr_number(r.difference)} pts",
-            ]
-        )
-        if r.rank == 1:
-            bars.append(
-                Bar(
-                    f"{r.indicator_label} — {r.group_label}",
-                    percent,
-                    getattr(r, f"{prefix}ci_low"),
-                    getattr(r, f"{prefix}ci_high"),
-                    f"{int(r.n)} pers.",
-                )
-            )
-    svg = bar_chart(
-        bars,
-        title="Groupe le plus concerné, pour chaque indicateur",
-        desc=" ; ".join(f"{b.label} : {_pct(b.value)}" for b in bars),
-        ident="publics",
-    )
-    return Section(
-        svg=Markup(svg),
-        table=Table(
-            caption=f"Les {top} groupes les plus concernés par indicateur",
-            columns=["Indicateur et groupe", "Personnes", "Part", "Marge",
-                     "Ensemble", "Écart"],
-            rows=rows,
-            notes=["Les groupes de moins de 5 personnes concernées (ou non "
-                   "concernées) ne sont pas affichés."],
-        ),
-    )  # fmt: skip
-
-
-def national_block(frames: SurveyFrames) -> Section:
-    """Local figures (raw and re-weighted) next to the national ones."""
-    table = compare_national(frames)
-    if table.empty:
-        return Section(
-            message="Aucune question de ce questionnaire n'a d'équivalent national "
-            "(questions de la banque : équipement, usages, démarches…)."
-        )
-    table = table[~table["suppressed"].astype(bool)]
-    if table.empty:
-        return Section(
-            message="Pas encore assez de réponses pour comparer (5 au minimum)."
-        )
-    weighted = table["w_percent"].notna().any()
-    series = ["Territoire (brut)"] + (["Territoire (redressé)"] if weighted else [])
-    series.append("France")
-    groups_, rows = [], []
-    for r in table.itertuples():
-        label = r.label + (
-            f" — {r.group_label}" if isinstance(r.group_label, str) else ""
-        )
-        values = [r.percent] + ([r.w_percent] if weighted else []) + [r.national]
-        groups_.append(Group(label, [None if pd.isna(v) else v for v in values]))
-        source = f"{r.source} ({r.year})"
-        rows.append(
-            [label, str(int(r.n))] + [_pct(v) for v in values] + [r.verdict, source]
-        )
-    svg = paired_chart(
-        groups_,
-        series,
-        title="Votre territoire et la France",
-        desc=" ; ".join(
-            f"{g.label} : "
-            + ", ".join(f"{s} {_pct(v)}" for s, v in zip(series, g.values, strict=True))
-            for g in groups_
-        ),
-        ident="national",
-    )
-    notes = [
-        "Le verdict tient compte de la marge d'incertitude"
-        + (" du chiffre redressé." if weighted else ".")
-    ]
-    if table["proxy"].any():
-        notes.append(
-            "« Illectronisme » est ici estimé à partir des réponses déclarées "
-            "(indicateur approché), pas avec la méthode de l'INSEE."
-        )
-    return Section(
-        svg=Markup(svg),
-        table=Table(
-            caption="Comparaison avec les chiffres nationaux",
-            columns=["Indicateur", "Personnes", *series, "Verdict", "Source"],
-            rows=rows,
-            notes=notes,
-        ),
-    )
-
-
-def effective_size_text(n: int, n_effective: float | None) -> str:
-    if n_effective is None or np.isnan(n_effective):
-        return ""
-    return (
-        "Taille d'échantillon effective après redressement : "
-        f"{fr_number(n_effective)} (sur {n} réponses). Plus elle est faible, "
-        "plus les marges d'erreur s'élargissent."
-    )

@@ -29,7 +29,7 @@ from survey_app.db import get_db
 from survey_app.extensions import add_survey_tab
 from survey_app.surveys.model import POINT_KINDS
 
-from . import cli, tables
+from . import cli, sections, tables
 from .exports import FORMAT_LABELS, FORMATS, export, export_filename
 from .filters import Filters, apply_filters, parse_filters, profile_keys
 from .frames import SurveyFrames, load_survey
@@ -101,7 +101,7 @@ def show(survey_id: int):
         "filters": filters,
         "filter_errors": data.errors,
         "weighting": data.weighting,
-        "effective_size": tables.effective_size_text(
+        "effective_size": sections.effective_size_text(
             data.weighting.n, data.weighting.n_effective
         ),
         "profile_filters": [
@@ -124,8 +124,8 @@ def show(survey_id: int):
         "crosstab": tables.crosstab_block(shown, cross_key, cross_by)
         if cross_key and cross_by and has_answers
         else None,
-        "priority": tables.priority_block(shown) if has_answers else None,
-        "national": tables.national_block(shown) if has_answers else None,
+        "priority": sections.priority_block(shown) if has_answers else None,
+        "national": sections.national_block(shown) if has_answers else None,
         "formats": [(fmt, FORMAT_LABELS[fmt]) for fmt in FORMATS],
         "query": filters.query(),
     }

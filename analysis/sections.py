@@ -1,0 +1,139 @@
+"""Priority publics and national comparison blocks of the results page."""
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from .charts import Bar, Group, bar_chart, fr_number, paired_chart
+from .crosstabs import priority_publics
+from .frames import SurveyFrames
+from .national import compare_national
+from .tables import Section, Table, ci_text, pct_text
+
+
+def priority_block(frames: SurveyFrames, top: int = 3) -> Section:
+    """For each exclusion indicator, the most affected groups (never < 5)."""
+    table = priority_publics(frames)
+    if table.empty:
+        return Section(
+            message="Ajoutez au questionnaire des questions de profil (âge, genre…) "
+            "et d'équipement ou de compétences pour repérer les publics prioritaires."
+        )
+    shown = table[~table["suppressed"].astype(bool)]
+    shown = shown[shown["rank"] <= top]
+    if shown.empty:
+        return Section(
+            message="Pas encore assez de réponses par groupe (5 au minimum)."
+        )
+    weighted = "w_percent" in shown.columns and shown["w_percent"].notna().any()
+    prefix = "w_" if weighted else ""
+    rows, bars = [], []
+    for r in shown.itertuples():
+        percent = getattr(r, f"{prefix}percent")
+        rows.append(
+            [
+                f"{r.indicator_label} — {r.grouping_label} : {r.group_label}",
+                str(int(r.n)),
+                pct_text(percent),
+                ci_text(getattr(r, f"{prefix}ci_low"), getattr(r, f"{prefix}ci_high")),
+                pct_text(r.overall_percent),
+                f"{'+' if r.difference >= 0 else ''}{fr_number(r.difference)} pts",
+            ]
+        )
+        if r.rank == 1:
+            bars.append(
+                Bar(
+                    f"{r.indicator_label} — {r.group_label}",
+                    percent,
+                    getattr(r, f"{prefix}ci_low"),
+                    getattr(r, f"{prefix}ci_high"),
+                    f"{int(r.n)} pers.",
+                )
+            )
+    svg = bar_chart(
+        bars,
+        title="Groupe le plus concerné, pour chaque indicateur",
+        desc=" ; ".join(f"{b.label} : {pct_text(b.value)}" for b in bars),
+        ident="publics",
+    )
+    return Section(
+        svg=Markup(svg),
+        table=Table(
+            caption=f"Les {top} groupes les plus concernés par indicateur",
+            columns=["Indicateur et groupe", "Personnes", "Part", "Marge",
+                     "Ensemble", "Écart"],
+            rows=rows,
+            notes=["Les groupes de moins de 5 personnes concernées (ou non "
+                   "concernées) ne sont pas affichés."],
+        ),
+    )  # fmt: skip
+
+
+def national_block(frames: SurveyFrames) -> Section:
+    """Local figures (raw and re-weighted) next to the national ones."""
+    table = compare_national(frames)
+    if table.empty:
+        return Section(
+            message="Aucune question de ce questionnaire n'a d'équivalent national "
+            "(questions de la banque : équipement, usages, démarches…)."
+        )
+    table = table[~table["suppressed"].astype(bool)]
+    if table.empty:
+        return Section(
+            message="Pas encore assez de réponses pour comparer (5 au minimum)."
+        )
+    weighted = table["w_percent"].notna().any()
+    series = ["Territoire (brut)"] + (["Territoire (redressé)"] if weighted else [])
+    series.append("France")
+    groups_, rows = [], []
+    for r in table.itertuples():
+        label = r.label + (
+            f" — {r.group_label}" if isinstance(r.group_label, str) else ""
+        )
+        values = [r.percent] + ([r.w_percent] if weighted else []) + [r.national]
+        groups_.append(Group(label, [None if pd.isna(v) else v for v in values]))
+        source = f"{r.source} ({r.year})"
+        rows.append(
+            [label, str(int(r.n))] + [pct_text(v) for v in values] + [r.verdict, source]
+        )
+    svg = paired_chart(
+        groups_,
+        series,
+        title="Votre territoire et la France",
+        desc=" ; ".join(
+            f"{g.label} : "
+            + ", ".join(
+                f"{s} {pct_text(v)}" for s, v in zip(series, g.values, strict=True)
+            )
+            for g in groups_
+        ),
+        ident="national",
+    )
+    notes = [
+        "Le verdict tient compte de la marge d'incertitude"
+        + (" du chiffre redressé." if weighted else ".")
+    ]
+    if table["proxy"].any():
+        notes.append(
+            "« Illectronisme » est ici estimé à partir des réponses déclarées "
+            "(indicateur approché), pas avec la méthode de l'INSEE."
+        )
+    return Section(
+        svg=Markup(svg),
+        table=Table(
+            caption="Comparaison avec les chiffres nationaux",
+            columns=["Indicateur", "Personnes", *series, "Verdict", "Source"],
+            rows=rows,
+            notes=notes,
+        ),
+    )
+
+
+def effective_size_text(n: int, n_effective: float | None) -> str:
+    if n_effective is None or np.isnan(n_effective):
+        return ""
+    return (
+        "Taille d'échantillon effective après redressement : "
+        f"{fr_number(n_effective)} (sur {n} réponses). Plus elle est faible, "
+        "plus les marges d'erreur s'élargissent."
+    )
