@@ -201,3 +201,19 @@ def test_summary_display_hides_small_counts_and_one_complement(frames):
     multi = suppress_summary(summarise(frames, "US_ACTIVITES")).set_index("code")
     assert multi.loc["aucune", "percent"] == "< 5" and multi.loc["email", "count"] == 6
     assert (multi["count"] == "< 5").sum() == 2
+
+
+def test_household_size_bands(db, diagnostic):
+    answers = [{"PR_MENAGE": n, "EQ_MOBILE": "aucun"} for n in (1, 1, 2, 3, 7)]
+    answers.append({"EQ_MOBILE": "aucun"})
+    survey = make_survey(db, diagnostic, answers, questions=preset("complet"))
+    groups = group_series(load_survey(db, survey), "menage")
+    assert groups.codes.astype(object).where(groups.codes.notna(), None).tolist() == [
+        "seul",
+        "seul",
+        "deux",
+        "trois_plus",
+        "trois_plus",
+        None,
+    ]
+    assert groups.labels["seul"] == "Vit seul"
