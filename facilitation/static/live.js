@@ -228,6 +228,7 @@
   var CHECK_MS = 20000;      // compare the stream with a poll (stuck proxies)
   var OPEN_TIMEOUT_MS = 8000;
   var SSE_RETRY_MS = 120000; // in polling mode, try streaming again
+  var RELOAD_ON = { "activity.locked": true, "workshop.locked": true, "workshop.status": true };
 
   /* options: base (URL prefix of etat/flux/evenements), onState(state),
    * onStatus("online" | "offline" | "connecting"), onFatal(message). */
@@ -324,7 +325,9 @@
     this.recent.push(event);
     if (this.recent.length > 500) this.recent.splice(0, 250);
     if (this.state) Live.applyEvent(this.state, event);
-    if (event.data && event.data.resync) this.resync().catch(function () {});
+    // What participants may do (`blocked`) is decided by the server: reload.
+    var reload = event.data && event.data.resync || RELOAD_ON[event.type];
+    if (reload) this.resync().catch(function () {});
     if (this.options.onEvent) this.options.onEvent(event);
     this.render();
   };

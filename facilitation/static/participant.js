@@ -132,10 +132,19 @@
     return count;
   }
 
+  /* Why the participant cannot act now (the server says so too). */
+  function blockedReason(activity) {
+    if (activity.blocked) return activity.blocked;
+    if (activity.config.lock_at_time_up && Live.remaining(activity.timer_ends_at) === 0) {
+      return "Le temps est écoulé.";
+    }
+    return null;
+  }
+
   function render() {
     var activity = Live.current(state);
     var closed = state.workshop.status !== "open";
-    var key = activity ? [activity.id, activity.phase, activity.blocked, closed,
+    var key = activity ? [activity.id, activity.phase, blockedReason(activity), closed,
                           JSON.stringify(activity.columns)].join("|") : "none|" + closed;
     if (key !== frameKey) {
       buildFrame(activity, closed);
@@ -200,10 +209,11 @@
     ]));
     parts.timer = el("p", { cls: "timer", attrs: { hidden: true } });
     view.appendChild(parts.timer);
-    if (activity.blocked) {
-      view.appendChild(el("p", { cls: "notice", text: activity.blocked }));
+    var blocked = blockedReason(activity);
+    if (blocked) {
+      view.appendChild(el("p", { cls: "notice", text: blocked }));
     }
-    if (activity.phase === "write" && activity.kind !== "dots" && !activity.blocked) {
+    if (activity.phase === "write" && activity.kind !== "dots" && !blocked) {
       view.appendChild(cardForm(activity));
     }
     if (activity.phase === "write") {
@@ -343,8 +353,9 @@
         var left = budgetOf(activity) - usedVotes(activity);
         var add = node.querySelector(".vote-add");
         var single = activity.config.multiple_dots === false && mine >= 1;
-        add.disabled = left <= 0 || single || !!activity.blocked;
-        node.querySelector(".vote-remove").disabled = mine <= 0 || !!activity.blocked;
+        var blocked = !!blockedReason(activity);
+        add.disabled = left <= 0 || single || blocked;
+        node.querySelector(".vote-remove").disabled = mine <= 0 || blocked;
       }
     }
   }
@@ -376,6 +387,7 @@
     if (state) {
       var activity = Live.current(state);
       if (activity) updateTimer(activity);
+      if (activity && activity.config.lock_at_time_up) render();
     }
   });
 

@@ -194,3 +194,89 @@ def test_live_workshop(browser, live_server, workshop):
     assert csp_problems == []
     for context in (phone1_context, phone2_context, facilitator):
         context.close()
+
+
+def test_facilitator_moderates_times_and_splits_tables(browser, live_server):
+    from facilitation import workshops
+    from survey_app.db import get_db
+
+    user = live_server.create_user()
+    diagnostic_id = live_server.create_diagnostic(user["id"])
+    with live_server.app().app_context():
+        workshop_id = workshops.create_workshop(
+            get_db(),
+            diagnostic_id,
+            "Atelier modéré",
+            user["id"],
+            [{"kind": "brainstorm", "config": {"categories": ["Idées"]}}],
+            {"approval": True},
+        )
+        code = workshops.get_workshop(get_db(), workshop_id)["code"]
+    facilitator = browser.new_context(base_url=live_server.url)
+    console = log_in(facilitator, live_server, user)
+    console.goto(f"/ateliers/{workshop_id}")
+    console.wait_for_selector("#console .status-online")
+    screen = facilitator.new_page()
+    screen.goto(f"/ateliers/{workshop_id}/ecran")
+    screen.wait_for_selector(".status-online")
+    phone_context, phone = join(browser, live_server, code, "Léa")
+
+    # Approval queue: the card waits, then everyone sees it once accepted.
+    post_card(phone, "Former les aidants")
+    phone.wait_for_selector("text=en attente de validation")
+    queued = console.locator("#file li", has_text="Former les aidants")
+    queued.wait_for(timeout=LIVE_DELAY_MS)
+    assert card_locator(screen, "Former les aidants").count() == 0
+    queued.get_by_role("button", name="Accepter").click()
+    card_locator(screen, "Former les aidants").wait_for(timeout=LIVE_DELAY_MS)
+
+    # A card for someone without a phone.
+    console.fill("#proxy-nom", "Marcel")
+    console.get_by_role("button", name="Ajouter la personne").click()
+    console.wait_for_selector(
+        "#proxy-auteur option:has-text('Marcel')", state="attached"
+    )
+    console.select_option("#proxy-auteur", label="Marcel (sans téléphone)")
+    console.fill("#proxy-texte", "Un numéro de téléphone unique")
+    console.locator("form.proxy-card button[type=submit]").click()
+    card_locator(phone, "Un numéro de téléphone unique").wait_for(timeout=LIVE_DELAY_MS)
+    assert "Marcel" in phone.locator("li.card", has_text="Un numéro").inner_text()
+
+    # Hide, then undo: nothing is lost.
+    card = console.locator("#colonnes li").filter(
+        has=console.locator(".text", has_text="Former les aidants")
+    )
+    card.get_by_role("button", name="Masquer").click()
+    card_locator(phone, "Former les aidants").wait_for(state="detached")
+    console.get_by_role("button", name="Annuler ce changement").click()
+    card_locator(phone, "Former les aidants").wait_for(timeout=LIVE_DELAY_MS)
+
+    # Server-synchronised countdown, then lock and unlock.
+    console.get_by_role("button", name="3 min", exact=True).click()
+    phone.wait_for_selector("text=/Temps restant : [23]:[0-9]{2}/")
+    screen.wait_for_selector("#minuteur:not([hidden])")
+    console.get_by_role("button", name="Verrouiller cette activité").click()
+    phone.wait_for_selector("text=Le tableau est verrouillé par l'animateur.")
+    assert phone.locator("#texte").count() == 0
+    console.get_by_role("button", name="Déverrouiller cette activité").click()
+    phone.wait_for_selector("#texte")
+
+    # Tables side by side on the projector, then merged again.
+    console.fill("#nb-tables", "2")
+    console.get_by_role("button", name="tables", exact=True).click()
+    console.get_by_role("button", name="Chaque table a son propre tableau").click()
+    screen.wait_for_selector(".table-board >> nth=1")
+    assert screen.locator(".table-board").count() == 2
+    console.get_by_role("button", name="Réunir les tables").click()
+    screen.wait_for_selector(".board")
+
+    # An accidental step forward is undone from the obvious back button.
+    console.once("dialog", lambda dialog: dialog.accept())
+    console.get_by_role("button", name="Étape suivante : « Révélation » →").click()
+    phone.wait_for_selector("#texte", state="detached")
+    console.get_by_role("button", name="← Revenir à « Écriture »").click()
+    phone.wait_for_selector("#texte")
+    assert axe_violations(phone) == []
+
+    phone_context.close()
+    facilitator.close()
