@@ -1,8 +1,6 @@
-"""Activity templates and the phase state machine (with step back).
+"""Activities of a workshop and the phase state machine (with step back).
 
-Templates: `empathy` (Carte d'empathie), `vision` (Vision 2030 / 2035),
-`brainstorm` (free cards in named categories) and `dots` (Vote par
-gommettes on the cards of an earlier activity).
+The templates themselves (columns, configuration) are in `kinds.py`.
 
 Card activities go through write → reveal → group → vote → results; a dot
 vote through vote → results. The facilitator may jump to any phase, forward
@@ -18,182 +16,23 @@ from typing import Any
 import sqlite_utils
 
 from survey_app.db import now, write_transaction
-from survey_app.text import fold
 
 from .errors import WorkshopError
 from .events import append_event
+from .kinds import (  # noqa: F401 - re-exported for the pages
+    CARD_PHASES,
+    EMPATHY_COLUMNS,
+    PHASE_LABELS,
+    TEMPLATES,
+    VISION_HORIZONS,
+    VISION_THEMES,
+    VOTE_PHASES,
+    columns_of,
+    default_title,
+    normalise_config,
+)
 
-CARD_PHASES = ("write", "reveal", "group", "vote", "results")
-VOTE_PHASES = ("vote", "results")
-PHASE_LABELS = {
-    "write": "Écriture",
-    "reveal": "Révélation",
-    "group": "Regroupement",
-    "vote": "Vote",
-    "results": "Résultats",
-}
-TEMPLATES: dict[str, dict[str, Any]] = {
-    "empathy": {"label": "Carte d'empathie", "phases": CARD_PHASES},
-    "vision": {"label": "Vision 2030 / 2035", "phases": CARD_PHASES},
-    "brainstorm": {"label": "Brainstorming", "phases": CARD_PHASES},
-    "dots": {"label": "Vote par gommettes", "phases": VOTE_PHASES},
-}
-EMPATHY_COLUMNS = (
-    ("qui", "Qui ?"),
-    ("dit", "Dit"),
-    ("pense", "Pense"),
-    ("fait", "Fait"),
-    ("ressent", "Ressent"),
-    ("peines", "Peines"),
-    ("gains", "Gains"),
-)
-VISION_THEMES = (
-    ("acces", "Accès"),
-    ("competences", "Compétences"),
-    ("accompagnement", "Accompagnement"),
-    ("partenariats", "Partenariats"),
-)
-VISION_HORIZONS = (5, 10)
 MAX_TIMER_SECONDS = 3 * 3600
-
-
-def _year() -> int:
-    return datetime.now(UTC).year
-
-
-def _labels(raw: Any, what: str, default: tuple[tuple[str, str], ...]) -> list:
-    """[{"key", "label"}] from strings or dicts; keys stay stable on rename."""
-    if raw is None:
-        return [{"key": k, "label": label} for k, label in default]
-    if not isinstance(raw, list) or not 1 <= len(raw) <= 12:
-        raise WorkshopError(f"Indiquez de 1 à 12 {what}.")
-    items, keys = [], set()
-    for entry in raw:
-        if isinstance(entry, dict):
-            label, key = str(entry.get("label", "")), entry.get("key")
-        else:
-            label, key = str(entry), None
-        label = " ".join(label.split())
-        if not label or len(label) > 60:
-            raise WorkshopError(f"Chaque nom de {what} doit compter 1 à 60 caractères.")
-        key = str(key) if key else (fold(label).replace(" ", "-")[:40] or "x")
-        while key in keys:
-            key += "-2"
-        keys.add(key)
-        items.append({"key": key, "label": label})
-    return items
-
-
-def _bool(raw: dict[str, Any], key: str, default: bool) -> bool:
-    return bool(raw.get(key, default))
-
-
-def _bounded(raw: dict, key: str, default: int, low: int, high: int, msg: str) -> int:
-    try:
-        value = int(raw.get(key, default))
-    except (TypeError, ValueError):
-        raise WorkshopError(msg) from None
-    if not low <= value <= high:
-        raise WorkshopError(msg)
-    return value
-
-
-def normalise_config(
-    db: sqlite_utils.Database,
-    workshop_id: int,
-    kind: str,
-    raw: dict[str, Any] | None,
-    activity_id: int | None = None,
-) -> dict[str, Any]:
-    """Checked configuration of an activity, defaults filled in.
-
-    :raise WorkshopError: unknown template, bad list, budget out of 1–20,
-        missing or foreign source activity for a dot vote.
-    """
-    if kind not in TEMPLATES:
-        raise WorkshopError("Choisissez un modèle d'activité.")
-    raw = raw or {}
-    if not isinstance(raw, dict):
-        raise WorkshopError("Configuration illisible.")
-    config: dict[str, Any] = {
-        "private": _bool(raw, "private", kind != "brainstorm"),
-        "budget": _bounded(
-            raw, "budget", 5, 1, 20, "Le nombre de gommettes doit être entre 1 et 20."
-        ),
-        "multiple_dots": _bool(raw, "multiple_dots", True),
-        "lock_at_time_up": _bool(raw, "lock_at_time_up", False),
-        "by_table": _bool(raw, "by_table", False),
-        "tables_merged": _bool(raw, "tables_merged", False),
-    }
-    if kind == "empathy":
-        target = " ".join(str(raw.get("target", "")).split())
-        if len(target) > 200:
-            raise WorkshopError("Le public cible est trop long (200 caractères).")
-        config["target"] = target
-    elif kind == "vision":
-        horizons = raw.get("horizons", list(VISION_HORIZONS))
-        try:
-            horizons = sorted({int(h) for h in horizons})
-        except (TypeError, ValueError):
-            horizons = []
-        if not 1 <= len(horizons) <= 4 or not all(1 <= h <= 30 for h in horizons):
-            raise WorkshopError("Indiquez 1 à 4 horizons, de 1 à 30 ans.")
-        config["horizons"] = horizons
-        config["base_year"] = _bounded(
-            raw, "base_year", _year(), 2000, 2100, "Année de départ incorrecte."
-        )
-        config["themes"] = _labels(raw.get("themes"), "thèmes", VISION_THEMES)
-    elif kind == "brainstorm":
-        config["categories"] = _labels(
-            raw.get("categories"), "catégories", (("idees", "Idées"),)
-        )
-    else:
-        config["source_activity_id"] = _source(
-            db, workshop_id, raw.get("source_activity_id"), activity_id
-        )
-    return config
-
-
-def _source(db, workshop_id: int, source: Any, activity_id: int | None) -> int:
-    try:
-        source = int(source)
-    except (TypeError, ValueError):
-        raise WorkshopError("Choisissez l'activité dont on vote les cartes.") from None
-    row = db.execute(
-        "SELECT kind FROM workshop_activities WHERE id = ? AND workshop_id = ?",
-        [source, workshop_id],
-    ).fetchone()
-    if row is None or row["kind"] == "dots" or source == activity_id:
-        raise WorkshopError("Choisissez une activité de cet atelier qui a des cartes.")
-    return source
-
-
-def columns_of(kind: str, config: dict[str, Any]) -> list[dict[str, Any]]:
-    """The places a card can go: [{"key", "label"}] (+ horizon/theme for vision)."""
-    if kind == "empathy":
-        return [{"key": k, "label": label} for k, label in EMPATHY_COLUMNS]
-    if kind == "vision":
-        return [
-            {
-                "key": f"{h}:{theme['key']}",
-                "label": f"{theme['label']} — dans {h} ans ({config['base_year'] + h})",
-                "horizon": h,
-                "theme": theme["key"],
-            }
-            for h in config["horizons"]
-            for theme in config["themes"]
-        ]
-    if kind == "brainstorm":
-        return list(config["categories"])
-    return []
-
-
-def default_title(kind: str, config: dict[str, Any]) -> str:
-    """The template's name; a vision names its years ("Vision 2031 / 2036")."""
-    if kind == "vision":
-        years = " / ".join(str(config["base_year"] + h) for h in config["horizons"])
-        return f"Vision {years}"
-    return TEMPLATES[kind]["label"]
 
 
 def activity_dict(row: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, g, redirect, request, url_for
 from survey_app.db import get_db
 from survey_app.errors import render_error
 
-from . import exports
+from . import exports, images
 from .errors import WorkshopError
 from .staff_api import authorise_workshop
 
@@ -93,9 +93,9 @@ def board(activity_id: int, fmt: str):
     db, wid = get_db(), g.workshop["id"]
     download = bool(request.args.get("telecharger"))
     if fmt == "svg":
-        content: Any = exports.board_svg(db, wid, activity_id)
+        content: Any = images.board_svg(db, wid, activity_id)
     elif fmt == "png":
-        content = exports.board_png(db, wid, activity_id)
+        content = images.board_png(db, wid, activity_id)
     else:
         abort(404)
     return _file(content, fmt, f"tableau-{activity_id}", download)
@@ -107,7 +107,7 @@ def cloud(fmt: str):
     if fmt not in ("svg", "png"):
         abort(404)
     activity = request.args.get("activite", type=int)
-    content = exports.wordcloud(get_db(), g.workshop["id"], fmt, activity)
+    content = images.wordcloud(get_db(), g.workshop["id"], fmt, activity)
     if content is None:
         abort(404, "Pas encore assez de mots sur les cartes pour faire un nuage.")
     return _file(content, fmt, "nuage", attachment=False)
