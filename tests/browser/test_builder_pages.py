@@ -111,3 +111,28 @@ def test_builder_pages_pass_axe_at_360_px(browser, live_server):
             assert width <= PHONE["width"], f"{url} : défilement horizontal"
     finally:
         context.close()
+
+
+def test_question_form_shows_only_the_settings_of_the_chosen_type(browser, live_server):
+    user = live_server.create_user()
+    diagnostic = live_server.create_diagnostic(user["id"])
+    db = connect(live_server.database)
+    try:
+        survey_id = model.create_survey(db, diagnostic, "Enquête", [])
+    finally:
+        db.close()
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
+    try:
+        page = log_in(context, live_server, user)
+        page.goto(f"/enquetes/{survey_id}/questions/nouvelle")
+        assert page.is_visible("textarea[name=choices]")
+        assert not page.is_visible("input[name=min]")
+        page.select_option("select[name=type]", "number")
+        assert page.is_visible("input[name=min]")
+        assert not page.is_visible("textarea[name=choices]")
+        page.select_option("select[name=type]", "multiple")
+        assert page.is_visible("input[name=other]")
+        page.select_option("select[name=type]", "scale")
+        assert not page.is_visible("input[name=other]")
+    finally:
+        context.close()
