@@ -187,3 +187,42 @@ def test_kiosk_cannot_reach_admin_pages_and_leaving_needs_the_password(
         expect(page.locator("h2")).to_contain_text("Saisie sur place")
     finally:
         context.close()
+
+
+def test_paper_entry_by_keyboard_alone(browser, live_server):
+    user = live_server.create_user()
+    survey_id, point_id = make_kiosk_survey(live_server, user["id"])
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        page = log_in(context, live_server, user)
+        page.goto(f"/enquetes/{survey_id}/sur-place")
+        assert axe_violations(page) == []
+        page.click("text=Saisir des questionnaires papier : Marché de Die")
+        assert axe_violations(page) == []
+        expect(page.locator("#q-AGE")).to_be_focused()  # ready to type
+        for age in ("67", "45"):
+            page.keyboard.type(age)
+            page.keyboard.press("Enter")  # next question, not a save
+            expect(page.locator("#q-MOBILE-1")).to_be_focused()
+            page.keyboard.press("2")  # the second answer: "Un téléphone simple"
+            expect(page.locator("#q-MOBILE-2")).to_be_checked()
+            page.keyboard.press("u")  # first letter: "Un smartphone"
+            expect(page.locator("#q-MOBILE-1")).to_be_checked()
+            page.keyboard.press("Enter")  # past "Autre, précisez": next question
+            expect(page.locator("#q-AIDE")).to_be_focused()
+            with page.expect_navigation():
+                page.keyboard.press("Enter")  # last question: saves
+            expect(page.locator("#q-AGE")).to_be_focused()
+            expect(page.locator("#q-AGE")).to_have_value("")
+        expect(page.locator("#paper-saved")).to_have_text(
+            "Questionnaire n°2 enregistré."
+        )
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+    responses = stored(live_server, survey_id)
+    assert [(r["mode"], r["point_id"]) for r in responses] == [("paper", point_id)] * 2
+    assert [r["answers"] for r in responses] == [
+        {"AGE": 67, "MOBILE": "smartphone"},
+        {"AGE": 45, "MOBILE": "smartphone"},
+    ]
