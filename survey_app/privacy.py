@@ -14,7 +14,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     url_for,
@@ -51,7 +50,8 @@ class SurveyFieldForm(FlaskForm):
         "Alerte au-delà de … réponses par minute dans un même lieu",
         validators=[
             InputRequired("Indiquez un nombre."),
-            NumberRange(1, 10000, "Indiquez un nombre entre 1 et 10 000."),
+            # The burst trigger counts up to 1,000 (field_migrations).
+            NumberRange(1, 999, "Indiquez un nombre entre 1 et 999."),
         ],
         description="Les réponses sont toujours gardées ; vous êtes seulement "
         "averti·e pour vérifier qu'il ne s'agit pas d'envois automatiques.",
@@ -76,16 +76,12 @@ def field_section(diagnostic_id: int) -> dict[str, Any]:
         "WHERE s.diagnostic_id = ? AND a.dismissed = 0 ORDER BY a.last_at DESC",
         [diagnostic_id],
     ).fetchall()
-    subscribed = db.execute(
-        "SELECT count(*) FROM push_subscriptions WHERE user_id = ?", [g.user["id"]]
-    ).fetchone()[0]
     # Only the day: the counts cover every diagnostic, not only this one.
     purge = db.execute("SELECT last_run FROM maintenance WHERE name = 'purge'")
     return {
         "last_purge": (purge.fetchone() or [""])[0],
         "alerts": alerts,
         "vapid_key": push.public_key(current_app.instance_path),
-        "subscribed": subscribed,
     }
 
 

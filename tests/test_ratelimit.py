@@ -194,7 +194,7 @@ def test_alert_threshold_is_set_per_survey(app, logged_in, diagnostic, db):
 
     response = save("0")
     assert response.status_code == 400
-    assert "entre 1 et 10 000" in response.get_data(as_text=True)
+    assert "entre 1 et 999" in response.get_data(as_text=True)
     assert save("5").status_code == 302
     add_responses(db, survey_id, point_id, 6)
     assert db.execute("SELECT peak FROM point_alerts").fetchone()[0] == 6
