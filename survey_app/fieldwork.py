@@ -4,6 +4,7 @@ Security headers, rate limits, web push, privacy pages, background jobs,
 backup and restore; the VAPID key pair is created by `flask init`.
 """
 
+import click
 from flask import Flask, current_app
 
 from . import backup, maintenance, privacy, push, push_views, ratelimit, security
@@ -11,8 +12,7 @@ from .extensions import add_diagnostic_section, add_init_hook
 
 
 def create_vapid_keys() -> None:
-    import click
-
+    """`flask init` hook: the key pair push services know this server by."""
     if push.ensure_vapid_keys(current_app.instance_path):
         click.echo("Clés de notification (VAPID) créées dans instance/.")
 
