@@ -11,11 +11,11 @@ import pandas as pd
 
 from .crosstabs import crosstab
 from .frames import SurveyFrames
-from .groups import GroupingError
+from .groups import GROUPINGS, GroupingError
 from .national import compare_national
 from .summaries import summaries_table, summarise_all
-from .tables import groupings
 
+SHEET_GROUPINGS = ("age", "genre", "situation", "diplome", "lieu")
 SUMMARY_COLUMNS = {
     "key": "Question",
     "question": "Intitulé",
@@ -58,36 +58,49 @@ def summary_sheet(frames: SurveyFrames) -> pd.DataFrame:
     return table.rename(columns=SUMMARY_COLUMNS)
 
 
-def crosstab_sheet(frames: SurveyFrames) -> pd.DataFrame:
-    """Long table: grouping, group, question, answer, people, share (%)."""
+def crosstab_sheet(
+    frames: SurveyFrames, groupings: tuple[str, ...] = SHEET_GROUPINGS
+) -> pd.DataFrame:
+    """Long table: grouping, group, question, answer, people, share (%).
+
+    Every choice question by each of `groupings` the survey allows (the
+    profile variables of the priority publics plus the collection point:
+    the detailed ones stay on the results page, where they are computed on
+    demand, so that a 100,000-response export stays fast).
+    """
     rows = []
-    for by, title in groupings(frames):
+    for by in groupings:
         for key in frames.keys("single", "scale", "multiple"):
-            if key == by:
-                continue
+            if GROUPINGS.get(by, ("", by))[1] == key:
+                continue  # a question crossed by itself
             try:
                 ct = crosstab(frames, key, by)
             except (GroupingError, ValueError):
-                continue
+                break  # the survey does not allow this grouping at all
             shown = ct.display()
             counts, percent = shown["counts"], shown["percent"]
-            for group in counts.index:
-                label = (
+            count_values = counts.to_numpy(dtype=object)
+            percent_values = percent.to_numpy(dtype=object)
+            total = list(counts.columns).index("Total")
+            positions = [list(counts.columns).index(c) for c in percent.columns]
+            labels = [ct.labels[c] for c in percent.columns]
+            for i, group in enumerate(counts.index):
+                name = (
                     "Ensemble"
                     if group == "Total"
                     else ct.group_labels.get(group, group)
                 )
-                for code in percent.columns:
+                for j, label in enumerate(labels):
                     rows.append(
-                        {
-                            "Selon": title,
-                            "Groupe": label,
-                            "Question": key,
-                            "Réponse": ct.labels[code],
-                            "Personnes du groupe": counts.at[group, "Total"],
-                            "Personnes": counts.at[group, code],
-                            "Part du groupe (%)": percent.at[group, code],
-                        }
+                        (
+                            ct.title,
+                            name,
+                            key,
+                            label,
+                            count_values[i, total],
+                            count_values[i, positions[j]],
+                            percent_values[i, j],
+                        )
                     )
     columns = ["Selon", "Groupe", "Question", "Réponse", "Personnes du groupe"]
     return pd.DataFrame(rows, columns=[*columns, "Personnes", "Part du groupe (%)"])
