@@ -13,6 +13,7 @@ from survey_app.db import connect, write_transaction
 from survey_app.surveys import model
 
 from .conftest import axe_violations, log_in
+from .test_public_questionnaire import tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -94,6 +95,21 @@ def answer(page, age: str, simple: bool) -> None:
     expect(page.locator("#q-AGE")).to_have_value("")  # ready for the next person
 
 
+def answer_by_keyboard(page) -> None:
+    """Tab, type, arrows and Enter only: a "simple" phone, needing help."""
+    tab_to(page, "#q-AGE")
+    page.keyboard.type("71")
+    page.keyboard.press("Enter")
+    tab_to(page, "#q-MOBILE-1")
+    page.keyboard.press("ArrowDown")  # radios: arrows move and select
+    expect(page.locator("#q-MOBILE-2")).to_be_checked()
+    page.keyboard.press("Enter")
+    tab_to(page, "#q-AIDE")
+    page.keyboard.type("Prendre un rendez-vous <b>médecin</b>")
+    page.keyboard.press("Enter")
+    expect(page.locator("#kiosk-thanks")).to_be_visible()
+
+
 def test_offline_answers_survive_a_reload_and_are_stored_once(browser, live_server):
     user = live_server.create_user()
     survey_id, point_id = make_kiosk_survey(live_server, user["id"])
@@ -127,7 +143,7 @@ def test_offline_answers_survive_a_reload_and_are_stored_once(browser, live_serv
         assert axe_violations(page) == []
 
         context.set_offline(True)
-        answer(page, "71", simple=True)
+        answer_by_keyboard(page)
         answer(page, "34", simple=False)
         answer(page, "58", simple=False)
         expect(page.locator("#kiosk-queue")).to_contain_text(
