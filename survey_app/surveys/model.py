@@ -91,21 +91,31 @@ def choice_code(label: str, taken: set[str]) -> str:
 
 
 def freeze_choice_codes(
-    old: list[dict[str, Any]], new: list[dict[str, Any]]
+    old: list[dict[str, Any]],
+    new: list[dict[str, Any]],
+    history: list[list[dict[str, Any]]] = (),
 ) -> list[dict[str, Any]]:
-    """Give every new or re-labelled choice a code never used in `old`.
+    """Give every new or re-labelled choice a code never used before.
 
     Choices whose label is unchanged keep their code, so answers given under
-    the old version still count with the new one.
+    the old version still count with the new one. `history` holds the
+    question lists of older versions: a code one of them used for another
+    label is never given again (analysis merges versions by code).
     """
-    old_by_key = {q["key"]: q for q in old}
+    versions = [*history, old]
     frozen = []
     for question in new:
         question = dict(question)
-        before = old_by_key.get(question["key"])
-        if question.get("choices") and before and before.get("choices"):
-            by_label = {c["label"]: c["code"] for c in before["choices"]}
-            used = {c["code"] for c in before["choices"]} | {"autre"}
+        earlier = [
+            c
+            for questions in versions
+            for q in questions
+            if q["key"] == question["key"]
+            for c in q.get("choices") or []
+        ]
+        if question.get("choices") and earlier:
+            by_label = {c["label"]: c["code"] for c in earlier}  # latest wins
+            used = {c["code"] for c in earlier} | {"autre"}
             choices = []
             for choice in question["choices"]:
                 code = by_label.get(choice["label"])
@@ -184,7 +194,8 @@ def save_questions(
         answered = db.execute(
             "SELECT 1 FROM responses WHERE version_id = ? LIMIT 1", [version["id"]]
         ).fetchone()
-        questions = freeze_choice_codes(version["questions"], questions)
+        history = [v["questions"] for v in all_versions(db, survey_id)[:-1]]
+        questions = freeze_choice_codes(version["questions"], questions, history)
         payload = json.dumps(questions, ensure_ascii=False)
         if answered:
             db.execute(
