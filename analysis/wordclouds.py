@@ -44,6 +44,12 @@ WORD_RE = re.compile(r"[^\W\d_]+")
 MAX_CHARS = 20_000
 
 
+# Words repeat a lot across answers: fold each distinct one once.
+fold_word = functools.lru_cache(maxsize=200_000)(fold)
+# Quotes are looked for in the first answers only (enough to find some).
+QUOTE_SEARCH = 5_000
+
+
 @functools.cache
 def stopwords() -> frozenset[str]:
     """The French stop words, folded (no accents, lower case)."""
@@ -122,7 +128,7 @@ def word_frequencies(texts: Iterable[str | None], top: int = 30) -> pd.DataFrame
     for value in _clean(texts):
         seen = set()
         for word in WORD_RE.findall(value):
-            key = fold(word)
+            key = fold_word(word)
             if len(key) < 2 or key in stop:
                 continue
             occurrences[key] += 1
@@ -153,10 +159,17 @@ def word_frequencies(texts: Iterable[str | None], top: int = 30) -> pd.DataFrame
 
 
 def _layout(
-    texts: Iterable[str | None], width: int, height: int, top: int
+    texts: Iterable[str | None],
+    width: int,
+    height: int,
+    top: int,
+    freqs: pd.DataFrame | None = None,
 ) -> tuple[object, str] | None:
-    """Lay the words out with `wordcloud`; None when there is nothing to draw."""
-    freqs = word_frequencies(texts, top=top)
+    """Lay the words out with `wordcloud`; None when there is nothing to draw.
+
+    `freqs` (from word_frequencies) saves counting the texts again.
+    """
+    freqs = word_frequencies(texts, top=top) if freqs is None else freqs.head(top)
     font = font_path()
     if freqs.empty or font is None:
         return None
@@ -216,6 +229,7 @@ def wordcloud_svg(
     top: int = 60,
     title: str = "Nuage des mots les plus employés",
     ident: str = "nuage",
+    freqs: pd.DataFrame | None = None,
 ) -> str | None:
     """The cloud as inline-safe SVG text, or None when no word is left.
 
@@ -224,7 +238,7 @@ def wordcloud_svg(
     keeps each word in the box computed with DejaVu even if the browser
     draws it with another font.
     """
-    laid = _layout(texts, width, height, top)
+    laid = _layout(texts, width, height, top, freqs)
     if laid is None:
         return None
     cloud, font = laid
@@ -269,7 +283,7 @@ def verbatims(
     """
     cleaned = _clean(texts)
     chosen: list[str] = []
-    folded = [(t, f" {fold(t)} ") for t in cleaned]
+    folded = [(t, f" {fold(t[:2000])} ") for t in cleaned[:QUOTE_SEARCH]]
     for term in terms:
         needle = f" {fold(term)}"
         for original, haystack in folded:
@@ -310,10 +324,14 @@ def summarise_texts(
 ) -> TextSummary:
     """Everything to show for a set of open answers (empty input is fine)."""
     cleaned = _clean(texts)
-    terms = word_frequencies(cleaned, top=top)
+    cloud_words = max(top, 40)
+    freqs = word_frequencies(cleaned, top=cloud_words)
+    terms = freqs.head(top)
     return TextSummary(
         answered=len(cleaned),
         terms=terms,
-        svg=wordcloud_svg(cleaned, top=max(top, 40), ident=ident, title=title),
+        svg=wordcloud_svg(
+            cleaned, top=cloud_words, ident=ident, title=title, freqs=freqs
+        ),
         quotes=verbatims(cleaned, terms["term"].tolist()),
     )
