@@ -81,6 +81,18 @@ def join(browser, live_server, code: str, name: str = "", problems=None):
     return context, page
 
 
+def open_screen(browser, live_server, user: dict, workshop_id: int, problems: list):
+    """The projector in its own window (a background tab would not repaint)."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1600, "height": 900}
+    )
+    watch_csp(context, problems)
+    screen = log_in(context, live_server, user)
+    screen.goto(f"/ateliers/{workshop_id}/ecran")
+    screen.wait_for_selector(".status-online")
+    return context, screen
+
+
 def post_card(page, text: str) -> float:
     page.fill("#texte", text)
     started = time.monotonic()
@@ -99,9 +111,9 @@ def test_live_workshop(browser, live_server, workshop):
     console = log_in(facilitator, live_server, workshop["user"])
     console.goto(f"/ateliers/{workshop['id']}")
     console.wait_for_selector("#console .status-online")
-    screen = facilitator.new_page()
-    screen.goto(f"/ateliers/{workshop['id']}/ecran")
-    screen.wait_for_selector(".status-online")
+    projector, screen = open_screen(
+        browser, live_server, workshop["user"], workshop["id"], csp_problems
+    )
     assert (
         screen.locator(".join-code").inner_text().replace(" ", "").lower()
         == (workshop["code"])
@@ -192,7 +204,7 @@ def test_live_workshop(browser, live_server, workshop):
     assert axe_violations(phone2) == [], "page des résultats"
 
     assert csp_problems == []
-    for context in (phone1_context, phone2_context, facilitator):
+    for context in (phone1_context, phone2_context, facilitator, projector):
         context.close()
 
 
@@ -216,9 +228,7 @@ def test_facilitator_moderates_times_and_splits_tables(browser, live_server):
     console = log_in(facilitator, live_server, user)
     console.goto(f"/ateliers/{workshop_id}")
     console.wait_for_selector("#console .status-online")
-    screen = facilitator.new_page()
-    screen.goto(f"/ateliers/{workshop_id}/ecran")
-    screen.wait_for_selector(".status-online")
+    projector, screen = open_screen(browser, live_server, user, workshop_id, [])
     phone_context, phone = join(browser, live_server, code, "Léa")
 
     # Approval queue: the card waits, then everyone sees it once accepted.
@@ -280,3 +290,4 @@ def test_facilitator_moderates_times_and_splits_tables(browser, live_server):
 
     phone_context.close()
     facilitator.close()
+    projector.close()
