@@ -1,7 +1,7 @@
 """Offline queue sync: POST /s/<code>/envoi stores each queued answer once."""
 
 import pytest
-from conftest import login, make_user
+from conftest import login, make_user, post_form
 from field_helpers import item, make_survey, responses, version_id
 
 from survey_app.field import device
@@ -134,6 +134,8 @@ def test_another_conseillers_kiosk_page_is_forbidden(app, client, kiosk):
     assert client.get(f"/enquetes/{survey}/kiosque/{point}").status_code == 403
     assert client.get(f"/enquetes/{survey}/sur-place").status_code == 403
     assert client.get(f"/enquetes/{survey}/saisie").status_code == 403
+    url = f"/enquetes/{survey}/kiosque/{point}/ouvrir"
+    assert post_form(client, url, {}, page="/").status_code == 403
 
 
 def test_malformed_bodies_get_a_french_400(client, kiosk):

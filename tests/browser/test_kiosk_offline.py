@@ -242,3 +242,57 @@ def test_paper_entry_by_keyboard_alone(browser, live_server):
         {"AGE": 67, "MOBILE": "smartphone"},
         {"AGE": 45, "MOBILE": "smartphone"},
     ]
+
+
+SPOIL_QUEUED_ANSWER = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open("kiosque", 1);
+  open.onsuccess = () => {
+    const store = open.result.transaction("answers", "readwrite")
+      .objectStore("answers");
+    const all = store.getAll();
+    all.onsuccess = () => {
+      const record = all.result.find(r => r.status === "pending");
+      record.answers.AGE = "500";  // as if the device had let it through
+      store.put(record).onsuccess = () => resolve(record.key);
+    };
+  };
+  open.onerror = reject;
+})"""
+QUEUED = """key => new Promise(resolve => {
+  indexedDB.open("kiosque", 1).onsuccess = e => {
+    const get = e.target.result.transaction("answers").objectStore("answers")
+      .get(key);
+    get.onsuccess = () => resolve(get.result && get.result.status);
+  };
+})"""
+
+
+def test_answer_refused_by_the_server_stays_on_the_device_with_its_reason(
+    browser, live_server
+):
+    user = live_server.create_user()
+    survey_id, _point_id = make_kiosk_survey(live_server, user["id"])
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        page = log_in(context, live_server, user)
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.goto(f"/enquetes/{survey_id}/sur-place")
+        page.click("text=Ouvrir en mode kiosque")
+        expect(page.locator("#kiosk-queue")).to_be_visible()
+        context.set_offline(True)
+        answer(page, "40", simple=False)
+        key = page.evaluate(SPOIL_QUEUED_ANSWER)
+        context.set_offline(False)
+        refused = page.locator("#kiosk-refused")
+        expect(refused).to_be_visible(timeout=15000)
+        expect(refused).to_contain_text("Indiquez un nombre entre 0 et 120.")
+        expect(page.locator("#kiosk-queue")).to_have_text(
+            "Aucune réponse en attente d'envoi."
+        )
+        assert page.evaluate(QUEUED, key) == "invalid"  # kept, flagged
+        assert axe_violations(page) == []
+        page.reload()  # still listed after a reload
+        expect(refused).to_contain_text("entre 0 et 120")
+    finally:
+        context.close()
+    assert stored(live_server, survey_id) == []
