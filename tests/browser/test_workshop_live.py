@@ -291,3 +291,23 @@ def test_facilitator_moderates_times_and_splits_tables(browser, live_server):
     phone_context.close()
     facilitator.close()
     projector.close()
+
+
+def test_phone_falls_back_to_polling_when_streams_are_blocked(
+    browser, live_server, workshop
+):
+    """A proxy or firewall that cuts event streams (Parabol #1440)."""
+    blocked = browser.new_context(base_url=live_server.url, **PHONE)
+    blocked.route("**/flux*", lambda route: route.abort())
+    page = blocked.new_page()
+    page.goto(f"/a/{workshop['code']}")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".status-online", timeout=20000)  # by polling
+    other_context, other = join(browser, live_server, workshop["code"], "Paul")
+    post_card(other, "Une salle avec du wifi")
+    card_locator(page, "Une salle avec du wifi").wait_for(timeout=5000)
+    post_card(page, "Des tablettes à prêter")
+    card_locator(other, "Des tablettes à prêter").wait_for(timeout=LIVE_DELAY_MS)
+    assert count_cards(live_server, "Des tablettes à prêter") == 1
+    blocked.close()
+    other_context.close()
