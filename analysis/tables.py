@@ -138,8 +138,11 @@ def _number_block(block: Block, summary: Summary) -> None:
         block.stats.append(("Moyenne redressée", _number(s["w_mean"])))
 
 
-def _text_block(block: Block, frames: SurveyFrames) -> None:
-    texts = frames.wide[block.key].dropna().astype(str).tolist()
+def _text_block(block: Block, frames: SurveyFrames, column: str) -> None:
+    """Word cloud, terms and quotes of a text column (answers or "Autre")."""
+    texts = frames.wide[column].dropna().astype(str).tolist()
+    if not texts:
+        return
     summary = summarise_texts(
         texts, ident=f"nuage-{block.ident}", title=f"Mots employés : {block.text}"
     )
@@ -172,10 +175,12 @@ def question_blocks(frames: SurveyFrames) -> list[Block]:
         if summary.n:
             if block.kind == "choices":
                 _choices_block(block, summary)
+                if f"{key}.autre" in frames.wide.columns:  # "Autre, précisez"
+                    _text_block(block, frames, f"{key}.autre")
             elif block.kind == "number":
                 _number_block(block, summary)
             else:
-                _text_block(block, frames)
+                _text_block(block, frames, key)
         blocks.append(block)
     return blocks
 

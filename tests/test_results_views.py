@@ -249,3 +249,10 @@ def test_margins_post_without_csrf_is_refused(logged_in, survey_id):
         f"/enquetes/{survey_id}/resultats/marges", data={"donnees": "x"}
     )
     assert response.status_code == 400
+
+
+def test_other_texts_are_shown_escaped(logged_in, survey_id):
+    html = page(logged_in, f"/enquetes/{survey_id}/resultats")
+    assert "Autre, précisez" in html
+    section = html[html.index('id="q-1-be_sujets"') : html.index('id="q-2-pr_menage"')]
+    assert "impôts" in section and "=1+1 impôts" in section
