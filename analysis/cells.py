@@ -77,17 +77,19 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         if pd.api.types.is_datetime64_any_dtype(column):
             continue
-        safe[name] = column.astype("object").map(cell_value, na_action="ignore")
+        safe[name] = pd.Series(
+            column_fragments(column, cell_value), index=column.index, dtype="object"
+        )
     return safe
 
 
-def column_fragments(column: pd.Series, render: Callable[[Any], str]) -> list[str]:
+def column_fragments(column: pd.Series, render: Callable[[Any], Any]) -> list[Any]:
     """`render(value)` for every cell, computed once per distinct text.
 
     Answers repeat a lot (a few labels per question), which makes large
     exports fast. Only str values are cached: 1, 1.0 and True are equal keys.
     """
-    cache: dict[str, str] = {}
+    cache: dict[str, Any] = {}
     fragments = []
     for value in column.astype("object").tolist():
         if type(value) is str:
