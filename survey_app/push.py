@@ -27,7 +27,6 @@ import sqlite_utils
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
-from pywebpush import WebPushException, webpush
 
 from .db import get_db, now, write_transaction
 
@@ -237,6 +236,10 @@ def send(
     subscription: sqlite3.Row, message: dict[str, str], config: dict[str, Any]
 ) -> str:
     """Send one message to one subscription: "sent", "gone" (404/410), "failed"."""
+    # Imported here: pywebpush pulls in aiohttp (0.3 s), which a worker only
+    # needs once someone has subscribed.
+    from pywebpush import WebPushException, webpush
+
     try:
         webpush(
             {
