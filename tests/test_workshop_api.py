@@ -362,3 +362,19 @@ def test_other_member_of_the_same_diagnostic_is_allowed(app, db, board):
     client = app.test_client()
     login(client, "collegue@example.fr")
     assert Staff(client, board["wid"]).get("etat").status_code == 200
+
+
+def test_api_md_lists_every_json_endpoint(app):
+    """facilitation/API.md stays true (Datasette's test_docs habit)."""
+    import pathlib
+
+    doc = (pathlib.Path(__file__).parent.parent / "facilitation" / "API.md").read_text()
+    doc = re.sub(r"<\w+>", "<>", doc)
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("workshop_api."):
+            suffix = rule.rule.split("/a/<code>/")[1]
+        elif rule.endpoint.startswith("workshop_staff_api."):
+            suffix = rule.rule.split("/api/")[1]
+        else:
+            continue
+        assert f"`{re.sub(r'<[^>]+>', '<>', suffix)}" in doc, rule.rule
