@@ -48,16 +48,18 @@
   function plural(n, word) { return n + " " + word + (n > 1 ? "s" : ""); }
 
   // ---- Sending the queue ----------------------------------------------
-  var syncing = null;
+  var syncing = null, again = false;
   function sync() {
-    if (syncing) return syncing;
+    if (syncing) { again = true; return syncing; }  // one send at a time
+    again = false;
     syncing = allRecords().then(function (records) {
-      var groups = {};
-      records.filter(function (r) { return r.status === "pending"; })
-        .forEach(function (r) {
-          var id = r.url + "\n" + r.token;
-          (groups[id] = groups[id] || []).push(r);
-        });
+      var groups = {}, day = today();
+      records.forEach(function (r) {
+        if (r.status === "sent" && r.day !== day) forget(r.key);  // counted already
+        if (r.status !== "pending") return;
+        var id = r.url + "\n" + r.token;
+        (groups[id] = groups[id] || []).push(r);
+      });
       var chain = Promise.resolve();
       Object.keys(groups).forEach(function (id) {
         var list = groups[id];
@@ -67,9 +69,13 @@
       });
       return chain;
     }).catch(function () { /* offline or server down: kept, retried later */ })
-      .then(function () { syncing = null; return refresh(); });
+      .then(function () {
+        syncing = null;
+        return again ? sync() : refresh();
+      });
     return syncing;
   }
+  function forget(key) { return tx("readwrite", function (s) { s.delete(key); }); }
 
   function sendBatch(records) {
     var body = {
