@@ -44,6 +44,10 @@ STREAM_LIFETIME_SECONDS = 300.0
 BUFFER_SIZE = 4096  # events kept in memory (2x before trimming)
 HUB_IDLE_SECONDS = 30.0
 DEFAULT_LIMIT = 500
+# Sent at once: a comment padded to 2 KB, because some proxies and
+# antivirus filters hold a response back until that much has arrived;
+# `retry` makes EventSource reconnect after 2 s.
+FIRST_MESSAGE = ": flux ouvert" + " " * 2048 + "\nretry: 2000\n\n"
 
 
 @dataclass
@@ -294,7 +298,7 @@ def sse_stream(
     # Everything up to `cursor` has been sent (or is not for this viewer).
     cursor = last_id
     try:
-        yield ": flux ouvert\nretry: 2000\n\n"
+        yield FIRST_MESSAGE
         started = last_sent = clock()
         while clock() - started < lifetime:
             more = False
