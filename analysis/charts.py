@@ -120,11 +120,25 @@ def rect(x: float, y: float, w: float, h: float, fill: str, **attrs: str) -> str
     )
 
 
-def line(x1: float, y1: float, x2: float, y2: float, width: float = 1.5) -> str:
+def line(
+    x1: float, y1: float, x2: float, y2: float, width: float = 1.5, colour: str = INK
+) -> str:
     return (
         f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-        f'stroke="{INK}" stroke-width="{width}"/>'
+        f'stroke="{colour}" stroke-width="{width}"/>'
     )
+
+
+def whisker(low: float, high: float, mid: float) -> str:
+    """A confidence interval: black on a white halo, visible over a dark bar."""
+    parts = []
+    for colour, width in (("#ffffff", 4.5), (INK, 1.5)):
+        parts.append(
+            line(low, mid, high, mid, width, colour)
+            + line(low, mid - 6, low, mid + 6, width, colour)
+            + line(high, mid - 6, high, mid + 6, width, colour)
+        )
+    return "".join(parts)
 
 
 def wrap(label: str, chars: int = LABEL_CHARS, lines: int = 2) -> list[str]:
@@ -193,12 +207,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, desc: str, ident: str) -> str:
             end = width
             if bar.low is not None and bar.high is not None:
                 lo, hi = _clamp(bar.low) * scale, _clamp(bar.high) * scale
-                mid = y + 10
-                svg.body.append(
-                    line(lo, mid, hi, mid)
-                    + line(lo, mid - 6, lo, mid + 6)
-                    + line(hi, mid - 6, hi, mid + 6)
-                )
+                svg.body.append(whisker(lo, hi, y + 10))
                 end = max(end, hi)
             value = fr_pct(bar.value) + (f" ({bar.note})" if bar.note else "")
             svg.body.append(text(end + 6, y + 15, value, font_weight="bold"))

@@ -20,7 +20,9 @@ def priority_block(frames: SurveyFrames, top: int = 3) -> Section:
             "et d'équipement ou de compétences pour repérer les publics prioritaires."
         )
     shown = table[~table["suppressed"].astype(bool)]
-    shown = shown[shown["rank"] <= top]
+    # Only groups more affected than everyone (a top-3 can include groups
+    # below the overall figure when few groups exist).
+    shown = shown[(shown["rank"] <= top) & (shown["difference"] > 0)]
     if shown.empty:
         return Section(
             message="Pas encore assez de réponses par groupe (5 au minimum)."
@@ -43,7 +45,7 @@ def priority_block(frames: SurveyFrames, top: int = 3) -> Section:
         if r.rank == 1:
             bars.append(
                 Bar(
-                    f"{r.indicator_label} — {r.group_label}",
+                    f"{r.indicator_label} — {r.grouping_label} : {r.group_label}",
                     percent,
                     getattr(r, f"{prefix}ci_low"),
                     getattr(r, f"{prefix}ci_high"),
@@ -125,6 +127,7 @@ def national_block(frames: SurveyFrames) -> Section:
             columns=["Indicateur", "Personnes", *series, "Verdict", "Source"],
             rows=rows,
             notes=notes,
+            text_columns={len(series) + 2, len(series) + 3},
         ),
     )
 

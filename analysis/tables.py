@@ -43,6 +43,7 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
     notes: list[str] = field(default_factory=list)
+    text_columns: set[int] = field(default_factory=set)  # left-aligned, not figures
 
 
 @dataclass
@@ -234,11 +235,13 @@ def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
     title = f"{q_text} — selon : {ct.title}"
     rows, chart_groups = [], []
     for g in [*groups_, "Total"]:
+        if g != "Total" and float(ct.counts.at[g, "Total"]) == 0:
+            continue  # nobody in this group: nothing to show
         name = "Ensemble" if g == "Total" else ct.group_labels.get(g, g)
         values = [percent.at[g, c] for c in codes]
         cells = [name, str(counts.at[g, "Total"]).removesuffix(".0")]
         cells += [
-            _shownpct_text(v, counts.at[g, c])
+            shown_pct_text(v, counts.at[g, c])
             for v, c in zip(values, codes, strict=True)
         ]
         rows.append(cells)
@@ -284,7 +287,7 @@ def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
     )
 
 
-def _shownpct_text(value: object, count: object) -> str:
+def shown_pct_text(value: object, count: object) -> str:
     if value == MARKER or count == MARKER:
         return MARKER
     if pd.isna(value):

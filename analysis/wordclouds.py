@@ -188,6 +188,7 @@ def _layout(
         random_state=7,  # same answers, same picture
         max_words=top,
         min_font_size=12,
+        max_font_size=height // 3,  # one lone word must not fill the picture
         margin=6,
         relative_scaling=0.5,
         collocations=False,

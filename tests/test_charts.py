@@ -44,7 +44,8 @@ def test_bar_chart_has_values_whiskers_and_escaped_labels():
     assert root.find(f"{SVG}title").text == f"Titre {NASTY}"
     assert NASTY in texts(root)
     assert "42\u00a0% (n = 12)" in texts(root)
-    assert len(root.findall(f"{SVG}line")) == 6  # 2 whiskers × (bar + 2 caps)
+    # 2 whiskers × (bar + 2 caps) × (white halo + black line)
+    assert len(root.findall(f"{SVG}line")) == 12
 
 
 def test_bar_chart_hidden_value_and_out_of_range_values():
