@@ -25,7 +25,8 @@ def priority_block(frames: SurveyFrames, top: int = 3) -> Section:
     shown = shown[(shown["rank"] <= top) & (shown["difference"] > 0)]
     if shown.empty:
         return Section(
-            message="Pas encore assez de réponses par groupe (5 au minimum)."
+            message="Aucun groupe ne se distingue pour l'instant (il faut au moins "
+            "5 personnes concernées, et 5 non concernées, par groupe)."
         )
     weighted = "w_percent" in shown.columns and shown["w_percent"].notna().any()
     prefix = "w_" if weighted else ""
