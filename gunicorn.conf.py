@@ -11,9 +11,12 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 # connection open, and a thread waiting on the network costs little. Each
 # open stream holds one thread for its whole life, so a 300-person workshop
 # needs 300+ threads in all (2 x 8 served 16 phones, the others hung).
-# bench/workshop.py on 2 cores, 300 phones, card post -> every other phone:
-# 2 workers x 200 threads gave p95 510-600 ms (every event wakes ~150 threads
-# fighting for one GIL); 4 x 100 gave p95 276 ms at the same CPU (~45 %).
+# bench/workshop.py on 2 cores, 300 phones, card post -> every other phone
+# (busy shared machine, so ranges): 2 workers x 200 threads p95 510-600 ms
+# (each event wakes ~150 threads of one process, all wanting its GIL);
+# 2 x 160 p95 276 ms; 4 x 100 p95 150-390 ms; server CPU ~40 % of one core.
+# A phone whose stream waits behind busy threads falls back to polling
+# after 8 s (facilitation/static/live.js).
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "100"))
