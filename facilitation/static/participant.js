@@ -16,6 +16,7 @@
   var state = null;
   var frameKey = null;
   var parts = {};
+  var draft = { text: "", column: "" };
 
   var INSTRUCTIONS = {
     write_private: "Écrivez vos idées, une par carte. Les autres ne les voient pas avant que l'animateur les révèle.",
@@ -147,8 +148,11 @@
     var key = activity ? [activity.id, activity.phase, blockedReason(activity), closed,
                           JSON.stringify(activity.columns)].join("|") : "none|" + closed;
     if (key !== frameKey) {
+      var focused = document.activeElement && document.activeElement.id;
       buildFrame(activity, closed);
       frameKey = key;
+      var again = focused && document.getElementById(focused);
+      if (again) again.focus();
     }
     if (!activity) return;
     updateTimer(activity);
@@ -253,12 +257,17 @@
       activity.columns.forEach(function (column) {
         select.appendChild(el("option", { text: column.label, attrs: { value: column.key } }));
       });
+      select.value = draft.column;
+      select.addEventListener("change", function () { draft.column = select.value; });
       form.appendChild(el("div", { cls: "field" }, [
         el("label", { text: "Où va votre carte ?", attrs: { "for": "colonne" } }), select
       ]));
     }
     var area = el("textarea", { attrs: { id: "texte", name: "texte", rows: 3, maxlength: maxLength,
                                          required: true, "aria-describedby": "texte-aide" } });
+    // A live change (lock, phase) redraws the form: keep what was being typed.
+    area.value = draft.text;
+    area.addEventListener("input", function () { draft.text = area.value; });
     var help = el("p", { cls: "hint", text: maxLength + " caractères au maximum.",
                          attrs: { id: "texte-aide" } });
     form.appendChild(el("div", { cls: "field" }, [
@@ -287,6 +296,7 @@
         label: text
       });
       area.value = "";
+      draft.text = "";
       area.focus();
     });
     return form;
