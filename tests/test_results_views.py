@@ -256,3 +256,42 @@ def test_other_texts_are_shown_escaped(logged_in, survey_id):
     assert "Autre, précisez" in html
     section = html[html.index('id="q-1-be_sujets"') : html.index('id="q-2-pr_menage"')]
     assert "impôts" in section and "=1+1 impôts" in section
+
+
+@pytest.mark.parametrize("fmt", ["csv", "csv-comma", "xlsx", "ods", "json"])
+def test_exports_of_a_survey_without_answers(app, logged_in, diagnostic, fmt):
+    from results_data import QUESTIONS
+
+    db = connect(app.config["DATABASE"])
+    empty = create_survey(db, diagnostic, "Sans réponse", QUESTIONS)
+    db.close()
+    response = logged_in.get(f"/enquetes/{empty}/export.{fmt}")
+    assert response.status_code == 200
+    assert response.data
+
+
+def test_huge_text_with_html_and_emoji(app, logged_in, diagnostic):
+    from survey_app.surveys.model import store_response
+
+    db = connect(app.config["DATABASE"])
+    survey = create_survey(
+        db,
+        diagnostic,
+        "Long",
+        [{"key": "AVIS", "type": "long_text", "theme": "autre", "text": "Avis ?"}],
+    )
+    version = db.execute("SELECT id FROM survey_versions").fetchone()[0]
+    text = ("<b>accès</b> 😀 " * 1000)[:10_000]
+    store_response(
+        db,
+        survey_id=survey,
+        version_id=version,
+        point_id=None,
+        idempotency_key="long-1",
+        answers={"AVIS": text},
+    )
+    db.close()
+    html = page(logged_in, f"/enquetes/{survey}/resultats")
+    assert "<b>accès" not in html and "&lt;b&gt;accès" in html
+    assert "😀" in html
+    assert "moins de 30" in html.lower() or "30 réponses" in html
