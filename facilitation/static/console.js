@@ -60,8 +60,12 @@
     undoTimer = setTimeout(function () { bar.hidden = true; }, 30000);
   }
 
-  function button(text, onClick, cls) {
-    return el("button", { cls: cls || "", text: text, attrs: { type: "button" }, on: { click: onClick } });
+  /* `about` (a card's text) completes the name for screen readers:
+   * ten "Masquer" buttons in a row would otherwise be indistinguishable. */
+  function button(text, onClick, cls, about) {
+    var children = [text];
+    if (about) children.push(el("span", { cls: "visually-hidden", text: " « " + about.slice(0, 60) + " »" }));
+    return el("button", { cls: cls || "", attrs: { type: "button" }, on: { click: onClick } }, children);
   }
 
   /* ---- phases ---- */
@@ -216,8 +220,8 @@
       Live.setText(node.querySelector(".meta"), authorOf(card));
       var tools = node.querySelector(".tools");
       if (!tools.childNodes.length) {
-        tools.appendChild(button("Accepter", function () { setStatus(card.id, "visible"); }));
-        tools.appendChild(button("Refuser", function () { setStatus(card.id, "hidden"); }, "secondary"));
+        tools.appendChild(button("Accepter", function () { setStatus(card.id, "visible"); }, "", card.text));
+        tools.appendChild(button("Refuser", function () { setStatus(card.id, "hidden"); }, "secondary", card.text));
       }
     });
   }
@@ -274,17 +278,17 @@
     node.dataset.tools = signature;
     var tools = node.querySelector(".tools");
     tools.textContent = "";
-    tools.appendChild(button("Modifier", function () { editCard(node, card); }, "secondary"));
+    tools.appendChild(button("Modifier", function () { editCard(node, card); }, "secondary", card.text));
     if (card.status === "visible") {
-      tools.appendChild(button("Masquer", function () { setStatus(card.id, "hidden", "visible"); }, "secondary"));
-      tools.appendChild(button("Supprimer", function () { setStatus(card.id, "deleted", "visible"); }, "secondary"));
+      tools.appendChild(button("Masquer", function () { setStatus(card.id, "hidden", "visible"); }, "secondary", card.text));
+      tools.appendChild(button("Supprimer", function () { setStatus(card.id, "deleted", "visible"); }, "secondary", card.text));
     } else {
-      tools.appendChild(button("Rétablir", function () { setStatus(card.id, "visible"); }));
+      tools.appendChild(button("Rétablir", function () { setStatus(card.id, "visible"); }, "", card.text));
     }
     if (card.merged_into) {
       tools.appendChild(button("Dégrouper", function () {
         act("/cartes/" + card.id + "/regrouper", { into: null }).catch(function () {});
-      }, "secondary"));
+      }, "secondary", card.text));
     } else {
       var others = source.cards.filter(function (c) { return c.id !== card.id && !c.merged_into && c.status === "visible"; });
       if (others.length) {
@@ -306,8 +310,8 @@
     }
     var voting = activity.kind === "dots" || activity.phase === "vote";
     if (voting && proxyVoter) {
-      tools.appendChild(button("+1 gommette", function () { proxyVote(activity, card.id, 1); }));
-      tools.appendChild(button("−1 gommette", function () { proxyVote(activity, card.id, -1); }, "secondary"));
+      tools.appendChild(button("+1 gommette", function () { proxyVote(activity, card.id, 1); }, "", card.text));
+      tools.appendChild(button("−1 gommette", function () { proxyVote(activity, card.id, -1); }, "secondary", card.text));
     }
   }
 
