@@ -37,6 +37,7 @@ import random
 import re
 import secrets
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -239,9 +240,19 @@ class Bench:
         return len(again), len(doubled)
 
 
-def check(database: str, survey_id: int, bench: Bench) -> dict:
-    import sqlite3
+def markers(database: str, survey_id: int) -> set[str]:
+    conn = sqlite3.connect(database)
+    try:
+        rows = conn.execute(
+            "SELECT json_extract(answers, '$.MARK') FROM responses WHERE survey_id = ?",
+            [survey_id],
+        )
+        return {r[0] for r in rows}
+    finally:
+        conn.close()
 
+
+def check(database: str, survey_id: int, bench: Bench) -> dict:
     conn = sqlite3.connect(database)
     try:
         rows = conn.execute(
@@ -293,6 +304,12 @@ def main() -> None:
         sent_before = len(bench.submissions)
         print(f"killed after {killed_at:.2f} s: {acked_before} acknowledged of "
               f"{sent_before} sent")  # fmt: skip
+        # Stored by a request killed before its answer left: the resend must
+        # find it by its key rather than store it again.
+        on_disk = markers(server.database, survey["survey"])
+        in_flight_stored = sum(
+            1 for s in bench.submissions if not s.acked and s.marker in on_disk
+        )
         down = time.monotonic()
         server.start()
         restarted_in = time.monotonic() - down
@@ -313,6 +330,7 @@ def main() -> None:
                 "acknowledged_before_kill": acked_before,
                 "resent_unacknowledged": resent,
                 "resent_acknowledged": doubled,
+                "unacknowledged_but_stored": in_flight_stored,
                 "never_acknowledged": result["never_acknowledged"],
                 "rows": result["rows"],
                 "strangers": result["strangers"],
