@@ -54,6 +54,16 @@ class Server:
             capture_output=True,
         )
 
+    def demo(self) -> None:
+        """Load the demo data (`flask demo`), as `make run` does on first start."""
+        subprocess.run(
+            [os.path.join(BIN, "flask"), "--app", "survey_app", "demo"],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
+
     def start(
         self,
         timeout: float = 30,

@@ -9,7 +9,6 @@ over the size budget is reduced to 256 colours (text stays sharp).
 
 import os
 import sqlite3
-import subprocess
 import sys
 
 from PIL import Image
@@ -19,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, ROOT)
 
-from bench._server import BIN, Server  # noqa: E402
+from bench._server import Server  # noqa: E402
 from survey_app.demo import DEMO_CODE, DEMO_EMAIL, DEMO_PASSWORD  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
@@ -150,13 +149,7 @@ def main() -> None:
     # dashboard, rather than 127.0.0.1 and its "this computer only" warning.
     server.env["FLASK_PUBLIC_BASE_URL"] = "https://diagnostic.exemple.fr"
     server.init()
-    subprocess.run(
-        [os.path.join(BIN, "flask"), "--app", "survey_app", "demo"],
-        cwd=ROOT,
-        env=server.env,
-        check=True,
-        capture_output=True,
-    )
+    server.demo()
     server.start()
     try:
         ids = demo_ids(server.database)
