@@ -7,6 +7,7 @@ served by the kiosk's service worker while the browser is offline.
 import json
 
 import pytest
+from field_helpers import QUESTIONS as field_questions
 from playwright.sync_api import expect
 
 from survey_app.db import connect, write_transaction
@@ -17,17 +18,7 @@ from .test_public_questionnaire import tab_to
 
 pytestmark = pytest.mark.browser
 
-QUESTIONS = [
-    {"key": "AGE", "type": "number", "theme": "profil", "required": True,
-     "text": "Quel âge avez-vous ?", "min": 0, "max": 120},
-    {"key": "MOBILE", "type": "single", "theme": "equipement", "required": True,
-     "text": "Quel téléphone utilisez-vous ?", "other": True,
-     "choices": [{"code": "smartphone", "label": "Un smartphone"},
-                 {"code": "simple", "label": "Un téléphone simple"}]},
-    {"key": "AIDE", "type": "short_text", "theme": "besoins", "required": False,
-     "text": "De quelle aide auriez-vous besoin ?",
-     "show_if": {"question": "MOBILE", "values": ["simple"]}},
-]  # fmt: skip
+QUESTIONS = field_questions[:3]  # age, phone, help (only for a simple phone)
 
 
 def make_kiosk_survey(live_server, user_id: int) -> tuple[int, int]:
@@ -64,6 +55,27 @@ def rename(live_server, survey_id: int, title: str) -> None:
             db.execute("UPDATE surveys SET title = ? WHERE id = ?", [title, survey_id])
     finally:
         db.close()
+
+
+@pytest.fixture
+def kiosk_survey(browser, live_server):
+    """A conseiller with an open survey and one point, and a fresh context.
+
+    Yields (context, user, survey id, point id); the context is closed after.
+    """
+    user = live_server.create_user()
+    survey_id, point_id = make_kiosk_survey(live_server, user["id"])
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 360, "height": 740}
+    )
+    yield context, user, survey_id, point_id
+    context.close()
+
+
+def enter_kiosk(page, survey_id: int) -> None:
+    """From the "Saisie sur place" tab, as the conseiller does."""
+    page.goto(f"/enquetes/{survey_id}/sur-place")
+    page.click("text=Ouvrir en mode kiosque")
 
 
 def fits_360(page) -> bool:
@@ -110,69 +122,63 @@ def answer_by_keyboard(page) -> None:
     expect(page.locator("#kiosk-thanks")).to_be_visible()
 
 
-def test_offline_answers_survive_a_reload_and_are_stored_once(browser, live_server):
-    user = live_server.create_user()
-    survey_id, point_id = make_kiosk_survey(live_server, user["id"])
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 360, "height": 740}
-    )
+def test_offline_answers_survive_a_reload_and_are_stored_once(
+    live_server, kiosk_survey
+):
+    context, user, survey_id, point_id = kiosk_survey
     dialogs = []
 
     def accept(dialog):
         dialogs.append(dialog.type)
         dialog.accept()
 
-    try:
-        page = log_in(context, live_server, user)
-        page.on("dialog", accept)
-        page.goto(f"/enquetes/{survey_id}/sur-place")
-        page.click("text=Ouvrir en mode kiosque")
-        assert page.url.endswith(f"/enquetes/{survey_id}/kiosque/{point_id}")
-        expect(page.locator("#kiosk-queue")).to_have_text(
-            "Aucune réponse en attente d'envoi."
-        )
-        assert axe_violations(page) == []
-        assert fits_360(page)
-        wait_until_kept_offline(page)
+    page = log_in(context, live_server, user)
+    page.on("dialog", accept)
+    enter_kiosk(page, survey_id)
+    assert page.url.endswith(f"/enquetes/{survey_id}/kiosque/{point_id}")
+    expect(page.locator("#kiosk-queue")).to_have_text(
+        "Aucune réponse en attente d'envoi."
+    )
+    assert axe_violations(page) == []
+    assert fits_360(page)
+    wait_until_kept_offline(page)
 
-        # Validation happens on the tablet too, in French.
-        page.click("button[value=next]")
-        expect(page.locator("#kiosk-app .error-summary")).to_contain_text(
-            "Indiquez un nombre."
-        )
-        assert axe_violations(page) == []
+    # Validation happens on the tablet too, in French.
+    page.click("button[value=next]")
+    expect(page.locator("#kiosk-app .error-summary")).to_contain_text(
+        "Indiquez un nombre."
+    )
+    assert axe_violations(page) == []
 
-        context.set_offline(True)
-        answer_by_keyboard(page)
-        answer(page, "34", simple=False)
-        answer(page, "58", simple=False)
-        expect(page.locator("#kiosk-queue")).to_contain_text(
-            "3 réponses en attente d'envoi"
-        )
-        expect(page.locator("#kiosk-today")).to_contain_text("3 réponses aujourd'hui")
-        assert axe_violations(page) == []
+    context.set_offline(True)
+    answer_by_keyboard(page)
+    answer(page, "34", simple=False)
+    answer(page, "58", simple=False)
+    expect(page.locator("#kiosk-queue")).to_contain_text(
+        "3 réponses en attente d'envoi"
+    )
+    expect(page.locator("#kiosk-today")).to_contain_text("3 réponses aujourd'hui")
+    assert axe_violations(page) == []
 
-        # A title changed on the server meanwhile proves the page comes from the
-        # tablet's copy, not from the network.
-        rename(live_server, survey_id, "Titre changé sur le serveur")
-        response = page.reload()  # still offline: the service worker serves it
-        assert response.from_service_worker
-        expect(page.locator("h1")).to_have_text("Le numérique et vous")
-        expect(page.locator("#kiosk-queue")).to_contain_text(
-            "3 réponses en attente d'envoi"
-        )
-        assert "beforeunload" in dialogs  # warned before leaving with a queue
-        assert stored(live_server, survey_id) == []
+    # A title changed on the server meanwhile proves the page comes from the
+    # tablet's copy, not from the network.
+    rename(live_server, survey_id, "Titre changé sur le serveur")
+    response = page.reload()  # still offline: the service worker serves it
+    assert response.from_service_worker
+    expect(page.locator("h1")).to_have_text("Le numérique et vous")
+    expect(page.locator("#kiosk-queue")).to_contain_text(
+        "3 réponses en attente d'envoi"
+    )
+    assert "beforeunload" in dialogs  # warned before leaving with a queue
+    assert stored(live_server, survey_id) == []
 
-        context.set_offline(False)  # the "online" event sends the queue
-        expect(page.locator("#kiosk-queue")).to_have_text(
-            "Aucune réponse en attente d'envoi.", timeout=15000
-        )
-        expect(page.locator("#kiosk-today")).to_contain_text("3 réponses aujourd'hui")
-        page.reload()
-        page.wait_for_timeout(500)  # a second sync finds nothing to send
-    finally:
-        context.close()
+    context.set_offline(False)  # the "online" event sends the queue
+    expect(page.locator("#kiosk-queue")).to_have_text(
+        "Aucune réponse en attente d'envoi.", timeout=15000
+    )
+    expect(page.locator("#kiosk-today")).to_contain_text("3 réponses aujourd'hui")
+    page.reload()
+    page.wait_for_timeout(500)  # a second sync finds nothing to send
     responses = stored(live_server, survey_id)
     assert len(responses) == 3
     assert {(r["mode"], r["point_id"]) for r in responses} == {("kiosk", point_id)}
@@ -185,57 +191,44 @@ def test_offline_answers_survive_a_reload_and_are_stored_once(browser, live_serv
 
 
 def test_kiosk_cannot_reach_admin_pages_and_leaving_needs_the_password(
-    browser, live_server
+    live_server, kiosk_survey
 ):
-    user = live_server.create_user()
-    survey_id, point_id = make_kiosk_survey(live_server, user["id"])
-    context = browser.new_context(base_url=live_server.url)
-    try:
-        page = log_in(context, live_server, user)
-        page.goto(f"/enquetes/{survey_id}/sur-place")
-        page.click("text=Ouvrir en mode kiosque")
-        page.goto(f"/enquetes/{survey_id}")
-        assert "/connexion" in page.url
-        page.goto(f"/enquetes/{survey_id}/kiosque/{point_id}/quitter")
-        assert axe_violations(page) == []
-        page.fill("#password", user["password"])
-        page.click("button[type=submit]")
-        expect(page.locator("h2")).to_contain_text("Saisie sur place")
-    finally:
-        context.close()
+    context, user, survey_id, point_id = kiosk_survey
+    page = log_in(context, live_server, user)
+    enter_kiosk(page, survey_id)
+    page.goto(f"/enquetes/{survey_id}")
+    assert "/connexion" in page.url
+    page.goto(f"/enquetes/{survey_id}/kiosque/{point_id}/quitter")
+    assert axe_violations(page) == []
+    page.fill("#password", user["password"])
+    page.click("button[type=submit]")
+    expect(page.locator("h2")).to_contain_text("Saisie sur place")
 
 
-def test_paper_entry_by_keyboard_alone(browser, live_server):
-    user = live_server.create_user()
-    survey_id, point_id = make_kiosk_survey(live_server, user["id"])
-    context = browser.new_context(base_url=live_server.url)
-    try:
-        page = log_in(context, live_server, user)
-        page.goto(f"/enquetes/{survey_id}/sur-place")
-        assert axe_violations(page) == []
-        page.click("text=Saisir des questionnaires papier : Marché de Die")
-        assert axe_violations(page) == []
-        expect(page.locator("#q-AGE")).to_be_focused()  # ready to type
-        for age in ("67", "45"):
-            page.keyboard.type(age)
-            page.keyboard.press("Enter")  # next question, not a save
-            expect(page.locator("#q-MOBILE-1")).to_be_focused()
-            page.keyboard.press("2")  # the second answer: "Un téléphone simple"
-            expect(page.locator("#q-MOBILE-2")).to_be_checked()
-            page.keyboard.press("u")  # first letter: "Un smartphone"
-            expect(page.locator("#q-MOBILE-1")).to_be_checked()
-            page.keyboard.press("Enter")  # past "Autre, précisez": next question
-            expect(page.locator("#q-AIDE")).to_be_focused()
-            with page.expect_navigation():
-                page.keyboard.press("Enter")  # last question: saves
-            expect(page.locator("#q-AGE")).to_be_focused()
-            expect(page.locator("#q-AGE")).to_have_value("")
-        expect(page.locator("#paper-saved")).to_have_text(
-            "Questionnaire n°2 enregistré."
-        )
-        assert axe_violations(page) == []
-    finally:
-        context.close()
+def test_paper_entry_by_keyboard_alone(live_server, kiosk_survey):
+    context, user, survey_id, point_id = kiosk_survey
+    page = log_in(context, live_server, user)
+    page.goto(f"/enquetes/{survey_id}/sur-place")
+    assert axe_violations(page) == []
+    page.click("text=Saisir des questionnaires papier : Marché de Die")
+    assert axe_violations(page) == []
+    expect(page.locator("#q-AGE")).to_be_focused()  # ready to type
+    for age in ("67", "45"):
+        page.keyboard.type(age)
+        page.keyboard.press("Enter")  # next question, not a save
+        expect(page.locator("#q-MOBILE-1")).to_be_focused()
+        page.keyboard.press("2")  # the second answer: "Un téléphone simple"
+        expect(page.locator("#q-MOBILE-2")).to_be_checked()
+        page.keyboard.press("u")  # first letter: "Un smartphone"
+        expect(page.locator("#q-MOBILE-1")).to_be_checked()
+        page.keyboard.press("Enter")  # past "Autre, précisez": next question
+        expect(page.locator("#q-AIDE")).to_be_focused()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")  # last question: saves
+        expect(page.locator("#q-AGE")).to_be_focused()
+        expect(page.locator("#q-AGE")).to_have_value("")
+    expect(page.locator("#paper-saved")).to_have_text("Questionnaire n°2 enregistré.")
+    assert axe_violations(page) == []
     responses = stored(live_server, survey_id)
     assert [(r["mode"], r["point_id"]) for r in responses] == [("paper", point_id)] * 2
     assert [r["answers"] for r in responses] == [
@@ -268,31 +261,25 @@ QUEUED = """key => new Promise(resolve => {
 
 
 def test_answer_refused_by_the_server_stays_on_the_device_with_its_reason(
-    browser, live_server
+    live_server, kiosk_survey
 ):
-    user = live_server.create_user()
-    survey_id, _point_id = make_kiosk_survey(live_server, user["id"])
-    context = browser.new_context(base_url=live_server.url)
-    try:
-        page = log_in(context, live_server, user)
-        page.on("dialog", lambda dialog: dialog.accept())
-        page.goto(f"/enquetes/{survey_id}/sur-place")
-        page.click("text=Ouvrir en mode kiosque")
-        expect(page.locator("#kiosk-queue")).to_be_visible()
-        context.set_offline(True)
-        answer(page, "40", simple=False)
-        key = page.evaluate(SPOIL_QUEUED_ANSWER)
-        context.set_offline(False)
-        refused = page.locator("#kiosk-refused")
-        expect(refused).to_be_visible(timeout=15000)
-        expect(refused).to_contain_text("Indiquez un nombre entre 0 et 120.")
-        expect(page.locator("#kiosk-queue")).to_have_text(
-            "Aucune réponse en attente d'envoi."
-        )
-        assert page.evaluate(QUEUED, key) == "invalid"  # kept, flagged
-        assert axe_violations(page) == []
-        page.reload()  # still listed after a reload
-        expect(refused).to_contain_text("entre 0 et 120")
-    finally:
-        context.close()
+    context, user, survey_id, _point_id = kiosk_survey
+    page = log_in(context, live_server, user)
+    page.on("dialog", lambda dialog: dialog.accept())
+    enter_kiosk(page, survey_id)
+    expect(page.locator("#kiosk-queue")).to_be_visible()
+    context.set_offline(True)
+    answer(page, "40", simple=False)
+    key = page.evaluate(SPOIL_QUEUED_ANSWER)
+    context.set_offline(False)
+    refused = page.locator("#kiosk-refused")
+    expect(refused).to_be_visible(timeout=15000)
+    expect(refused).to_contain_text("Indiquez un nombre entre 0 et 120.")
+    expect(page.locator("#kiosk-queue")).to_have_text(
+        "Aucune réponse en attente d'envoi."
+    )
+    assert page.evaluate(QUEUED, key) == "invalid"  # kept, flagged
+    assert axe_violations(page) == []
+    page.reload()  # still listed after a reload
+    expect(refused).to_contain_text("entre 0 et 120")
     assert stored(live_server, survey_id) == []
