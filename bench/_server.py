@@ -45,24 +45,22 @@ class Server:
         }
         self.process: subprocess.Popen | None = None
 
-    def init(self) -> None:
+    def flask(self, command: str) -> None:
+        """`flask --app survey_app <command>` over this server's database."""
         subprocess.run(
-            [os.path.join(BIN, "flask"), "--app", "survey_app", "init"],
+            [os.path.join(BIN, "flask"), "--app", "survey_app", command],
             cwd=ROOT,
             env=self.env,
             check=True,
             capture_output=True,
         )
 
+    def init(self) -> None:
+        self.flask("init")
+
     def demo(self) -> None:
-        """Load the demo data (`flask demo`), as `make run` does on first start."""
-        subprocess.run(
-            [os.path.join(BIN, "flask"), "--app", "survey_app", "demo"],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-            capture_output=True,
-        )
+        """Load the demo data, as `make run` does on first start."""
+        self.flask("demo")
 
     def start(
         self,
