@@ -283,3 +283,40 @@ def test_answer_refused_by_the_server_stays_on_the_device_with_its_reason(
     page.reload()  # still listed after a reload
     expect(refused).to_contain_text("entre 0 et 120")
     assert stored(live_server, survey_id) == []
+
+
+def test_leaving_kiosk_with_unsent_answers_warns_first(browser, live_server):
+    user = live_server.create_user()
+    survey_id, _point_id = make_kiosk_survey(live_server, user["id"])
+    # No service worker, so that the test can make the server unreachable.
+    context = browser.new_context(base_url=live_server.url, service_workers="block")
+    try:
+        page = log_in(context, live_server, user)
+        page.on("dialog", lambda dialog: dialog.accept())
+        enter_kiosk(page, survey_id)
+        context.route("**/envoi", lambda route: route.abort())  # server down
+        answer(page, "62", simple=False)
+        expect(page.locator("#kiosk-queue")).to_contain_text(
+            "1 réponse en attente d'envoi"
+        )
+        page.click("text=Quitter le mode kiosque")
+        expect(page.locator("#kiosk-queue")).to_contain_text(
+            "1 réponse en attente d'envoi"
+        )
+        page.fill("#password", user["password"])
+        page.click("button[type=submit]")  # first press: a warning, no leaving
+        warning = page.locator("#kiosk-warning")
+        expect(warning).to_contain_text("restent sur cette tablette")
+        assert page.url.endswith("/quitter")
+        assert axe_violations(page) == []
+        page.click("button[type=submit]")  # confirmed
+        expect(page.locator("h2")).to_contain_text("Saisie sur place")
+        context.unroute("**/envoi")
+        # Back in kiosk mode later, the waiting answer leaves at last.
+        enter_kiosk(page, survey_id)
+        expect(page.locator("#kiosk-queue")).to_have_text(
+            "Aucune réponse en attente d'envoi.", timeout=15000
+        )
+    finally:
+        context.close()
+    assert [r["answers"]["AGE"] for r in stored(live_server, survey_id)] == [62]
