@@ -164,3 +164,15 @@ def test_today_counts_this_points_kiosk_answers(app, client, kiosk):
     fresh = {**item(kiosk["version"]), "answered_at": None}
     body = send(client, kiosk, [fresh, item(kiosk["version"])]).json
     assert body["today"] == 1  # the other one was answered on the 20th
+
+
+def test_queue_still_arrives_after_its_point_was_deleted(app, client, kiosk):
+    from survey_app.db import connect, write_transaction
+
+    db = connect(app.config["DATABASE"])
+    with write_transaction(db):
+        db.execute("DELETE FROM collection_points WHERE id = ?", [kiosk["point"]])
+    db.close()
+    results = send(client, kiosk, [item(kiosk["version"])]).json["results"]
+    assert results[0]["status"] == "stored"
+    assert responses(app, kiosk["survey"])[0]["point_id"] is None

@@ -233,16 +233,22 @@ def _refuse(status: int, message: str):
 
 
 def _survey_for(code: str, survey_id: int) -> dict:
-    """The token's survey if `code` is its code or one of its points' codes."""
+    """The token's survey, unless `code` belongs to another survey.
+
+    A code that no longer exists (its point was deleted since the tablet
+    queued the answers) still lets the queue in: the token says which survey.
+
+    :raise 403: the code is another survey's, or the survey was deleted.
+    """
     db = get_db()
     code = code.strip().lower()
-    row = db.execute(
-        "SELECT s.* FROM surveys s WHERE s.id = ? AND (lower(s.code) = ? OR "
-        "EXISTS (SELECT 1 FROM collection_points p WHERE p.survey_id = s.id "
-        "AND p.code = ?))",
-        [survey_id, code, code],
+    owner = db.execute(
+        "SELECT id FROM surveys WHERE lower(code) = ? UNION ALL "
+        "SELECT survey_id FROM collection_points WHERE code = ?",
+        [code, code],
     ).fetchone()
-    if row is None:
+    row = db.execute("SELECT * FROM surveys WHERE id = ?", [survey_id]).fetchone()
+    if row is None or (owner is not None and owner[0] != survey_id):
         _refuse(403, MESSAGES["forbidden"])
     return dict(row)
 
