@@ -8,6 +8,7 @@ over the size budget is reduced to 256 colours (text stays sharp).
 """
 
 import os
+import shutil
 import sqlite3
 import sys
 
@@ -171,6 +172,7 @@ def main() -> None:
             browser.close()
     finally:
         server.stop()
+        shutil.rmtree(server.folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
