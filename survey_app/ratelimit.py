@@ -14,10 +14,12 @@ soon as their window is over.
 
 Configuration, generous because one address is often many people (a shared
 kiosk tablet, a mairie's wifi, a mobile carrier's NAT):
-`RATELIMIT_PUBLIC = "120/minute;1200/hour"` (POST under /s/: each screen of a
-questionnaire is one POST, so about 8 per questionnaire),
-`RATELIMIT_WORKSHOP = "600/minute;6000/hour"` (POST under /a/: a whole room
-on one wifi votes at once; cards also have a per-participant limit),
+`RATELIMIT_PUBLIC = "300/minute;3000/hour"` (POST under /s/: each screen of a
+questionnaire is one POST, about 8 to 15 per questionnaire, and a class of 30
+parents on the school's wifi answers at once),
+`RATELIMIT_WORKSHOP = "3000/minute;30000/hour"` (POST under /a/: a room of
+300 behind one venue wifi casts 5 dots each within a minute; cards also have
+a per-participant limit and dots a per-participant budget),
 `RATELIMIT_SIGNIN = "10/minute"` (POST /connexion), `RATELIMIT_ENABLED`.
 Loopback addresses are not limited (`RATELIMIT_EXEMPT_LOOPBACK`): behind a
 reverse proxy without `TRUST_PROXY` every resident would share the proxy's
@@ -38,8 +40,8 @@ from .db import get_db, write_transaction
 from .errors import MESSAGES, render_error
 
 DEFAULTS = {
-    "RATELIMIT_PUBLIC": "120/minute;1200/hour",
-    "RATELIMIT_WORKSHOP": "600/minute;6000/hour",
+    "RATELIMIT_PUBLIC": "300/minute;3000/hour",
+    "RATELIMIT_WORKSHOP": "3000/minute;30000/hour",
     "RATELIMIT_SIGNIN": "10/minute",
 }
 clock = time.time  # replaced in tests, so that no window ends mid-test
