@@ -240,7 +240,33 @@ def post_card(
             ],
         ).lastrowid
         publish_card(db, card_id)
+        if status == "pending":
+            _tell_facilitators(db, workshop, activity_id)
         return staff_card(load_card(db, card_id))
+
+
+def _tell_facilitators(
+    db: sqlite_utils.Database, workshop: dict[str, Any], activity_id: int
+) -> None:
+    """Push a notification when the approval queue goes from empty to one card.
+
+    Only the first waiting card: a room of 40 must not send 40 notifications.
+    """
+    waiting = db.execute(
+        "SELECT count(*) FROM workshop_cards WHERE activity_id = ? "
+        "AND status = 'pending'",
+        [activity_id],
+    ).fetchone()[0]
+    if waiting == 1:
+        from survey_app.push import notify_diagnostic
+
+        notify_diagnostic(
+            workshop["diagnostic_id"],
+            "Carte à valider",
+            f"Atelier « {workshop['title']} » : une carte attend votre validation.",
+            f"/ateliers/{workshop['id']}",
+            db=db,
+        )
 
 
 def edit_own_card(

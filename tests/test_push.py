@@ -216,3 +216,25 @@ def test_subscribing_needs_sign_in_and_csrf(client, logged_in, diagnostic):
     anonymous = client.application.test_client()
     response = anonymous.post("/notifications/abonnement", json=good)
     assert response.status_code in (302, 400)
+
+
+def test_first_card_waiting_for_approval_reaches_the_facilitator(
+    app, logged_in, diagnostic, db, service
+):
+    from workshop_helpers import make_workshop, participant
+
+    from facilitation import cards
+
+    browser = Browser(service.url + "/abonnement/9")
+    subscribe(logged_in, diagnostic, browser.subscription)
+    workshop = make_workshop(
+        db, diagnostic, ("empathy", None), settings={"approval": True}
+    )
+    alice = participant(db, workshop["id"])
+    activity = workshop["activities"][0]
+    cards.post_card(db, activity, "dit", "Première carte", alice)
+    cards.post_card(db, activity, "dit", "Deuxième carte", alice)
+    assert dispatch(app, db) == 1  # one notification, not one per card
+    payload = browser.decrypt(service.received[0][2])
+    assert payload["title"] == "Carte à valider"
+    assert payload["url"] == f"/ateliers/{workshop['id']}"
