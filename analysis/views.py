@@ -9,6 +9,7 @@ refreshes it every 30 s while answers arrive; without JavaScript the
 files (exports.py), filtered like the page when filters are given.
 """
 
+import time
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -17,6 +18,7 @@ from flask import (
     Flask,
     abort,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -27,6 +29,7 @@ from flask import (
 from survey_app.access import login_required, member_survey
 from survey_app.db import get_db
 from survey_app.extensions import add_survey_tab
+from survey_app.push import notify_user
 from survey_app.surveys.model import POINT_KINDS
 
 from . import cli, sections, tables
@@ -41,6 +44,9 @@ from .margins import (
     save_margins,
 )
 from .weighted import Weighting, with_population_weights
+
+# Past this, an export is announced by a push notification (see export_file).
+SLOW_EXPORT_SECONDS = 5.0
 
 bp = Blueprint(
     "results",
@@ -140,8 +146,18 @@ def export_file(survey_id: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     buffer = BytesIO()
+    started = time.monotonic()
     export(_load(survey_id).shown, fmt, buffer)
     buffer.seek(0)
+    if time.monotonic() - started > SLOW_EXPORT_SECONDS:
+        # A big export takes a while: the conseiller may have switched to
+        # another tab or app; their phone or computer says when it is there.
+        notify_user(
+            g.user["id"],
+            "Export prêt",
+            f"Le fichier {export_filename(survey, fmt)} est téléchargé.",
+            url_for("results.show", survey_id=survey_id),
+        )
     response = send_file(
         buffer,
         mimetype=FORMATS[fmt][0],

@@ -238,3 +238,18 @@ def test_first_card_waiting_for_approval_reaches_the_facilitator(
     payload = browser.decrypt(service.received[0][2])
     assert payload["title"] == "Carte à valider"
     assert payload["url"] == f"/ateliers/{workshop['id']}"
+
+
+def test_slow_export_announces_itself(
+    app, logged_in, diagnostic, db, service, monkeypatch
+):
+    from analysis import views as results_views
+
+    browser = Browser(service.url + "/abonnement/10")
+    subscribe(logged_in, diagnostic, browser.subscription)
+    survey_id, point_id = open_survey(app, diagnostic)
+    add_responses(db, survey_id, point_id, 3)
+    monkeypatch.setattr(results_views, "SLOW_EXPORT_SECONDS", -1)  # all are slow
+    assert logged_in.get(f"/enquetes/{survey_id}/export.csv").status_code == 200
+    assert dispatch(app, db) == 1
+    assert browser.decrypt(service.received[0][2])["title"] == "Export prêt"
