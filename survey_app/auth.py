@@ -22,6 +22,7 @@ from .db import get_db, now, write_transaction
 bp = Blueprint("auth", __name__)
 
 MAX_FAILURES = 5
+TOO_MANY_FAILURES = "Trop de tentatives pour ce compte. Réessayez dans 15 minutes."
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 FAILURE_WINDOW = timedelta(minutes=15)
 
@@ -59,7 +60,7 @@ def create_user(email: str, password: str, name: str = "") -> int:
         return cursor.lastrowid
 
 
-def _recent_failures(email: str) -> int:
+def recent_failures(email: str) -> int:
     since = (datetime.now(UTC) - FAILURE_WINDOW).strftime("%Y-%m-%dT%H:%M:%SZ")
     row = (
         get_db()
@@ -72,37 +73,48 @@ def _recent_failures(email: str) -> int:
     return row[0]
 
 
+def check_password(email: str, password: str) -> tuple[dict | None, str]:
+    """The user if `password` is theirs, else None and a French reason.
+
+    Counts failures per account: after MAX_FAILURES in FAILURE_WINDOW the
+    account refuses every password for a while (the kiosk exit uses it too).
+    """
+    if recent_failures(email) >= MAX_FAILURES:
+        return None, TOO_MANY_FAILURES
+    db = get_db()
+    user = db.execute("SELECT * FROM users WHERE email = ?", [email]).fetchone()
+    with write_transaction(db):
+        if user and check_password_hash(user["password_hash"], password):
+            db.execute("DELETE FROM login_failures WHERE email = ?", [email])
+            return dict(user), ""
+        db.execute(
+            "INSERT INTO login_failures (email, at) VALUES (?, ?)", [email, now()]
+        )
+    return None, "Adresse e-mail ou mot de passe incorrect."
+
+
+def start_session(user_id: int) -> None:
+    """Sign a conseiller in on this browser (a fresh session, 31 days)."""
+    session.clear()
+    session.permanent = True
+    session["user_id"] = user_id
+
+
 @bp.route("/connexion", methods=["GET", "POST"])
 def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        email = form.email.data.strip()
-        db = get_db()
-        if _recent_failures(email) >= MAX_FAILURES:
-            flash(
-                "Trop de tentatives pour ce compte. Réessayez dans 15 minutes.",
-                "error",
-            )
-            return render_template("auth/login.html", form=form), 429
-        user = db.execute("SELECT * FROM users WHERE email = ?", [email]).fetchone()
-        if user and check_password_hash(user["password_hash"], form.password.data):
-            with write_transaction(db):
-                db.execute("DELETE FROM login_failures WHERE email = ?", [email])
-            session.clear()
-            session.permanent = True
-            session["user_id"] = user["id"]
+        user, reason = check_password(form.email.data.strip(), form.password.data)
+        if user:
+            start_session(user["id"])
             target = request.args.get("next", "")
             # Only follow local paths, never another site.
             if not target.startswith("/") or target.startswith("//"):
                 target = url_for("home.index")
             return redirect(target)
-        with write_transaction(db):
-            db.execute(
-                "INSERT INTO login_failures (email, at) VALUES (?, ?)", [email, now()]
-            )
-        flash("Adresse e-mail ou mot de passe incorrect.", "error")
-        status = 401
+        flash(reason, "error")
+        status = 429 if reason == TOO_MANY_FAILURES else 401
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status

@@ -33,14 +33,13 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
-from werkzeug.security import check_password_hash
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
 from .. import csrf
 from ..access import login_required, member_survey
-from ..auth import MAX_FAILURES, _recent_failures
-from ..db import get_db, now, write_transaction
+from ..auth import TOO_MANY_FAILURES, check_password, start_session
+from ..db import get_db
 from ..surveys import model
 from ..surveys.flow import run_questionnaire
 from ..surveys.points import survey_points
@@ -213,27 +212,19 @@ def leave(survey_id: int, point_id: int):
     form = LeaveForm()
     status = 200
     if form.validate_on_submit():
-        db = get_db()
-        user = db.execute("SELECT * FROM users WHERE id = ?", [kiosk["u"]]).fetchone()
-        if user is None:
+        row = get_db().execute("SELECT email FROM users WHERE id = ?", [kiosk["u"]])
+        owner = row.fetchone()
+        if owner is None:
             abort(403)
-        if _recent_failures(user["email"]) >= MAX_FAILURES:
-            form.password.errors.append(
-                "Trop de tentatives. Réessayez dans 15 minutes."
-            )
-            status = 429
-        elif check_password_hash(user["password_hash"], form.password.data):
-            session.clear()
-            session.permanent = True
-            session["user_id"] = user["id"]
+        user, reason = check_password(owner["email"], form.password.data)
+        if user:
+            start_session(user["id"])
             flash("Mode kiosque quitté : vous êtes de nouveau connecté·e.", "info")
             return redirect(url_for("field.index", survey_id=survey_id))
+        if reason == TOO_MANY_FAILURES:
+            form.password.errors.append(reason)
+            status = 429
         else:
-            with write_transaction(db):
-                db.execute(
-                    "INSERT INTO login_failures (email, at) VALUES (?, ?)",
-                    [user["email"], now()],
-                )
             form.password.errors.append("Mot de passe incorrect.")
             status = 401
     elif request.method == "POST":
