@@ -30,3 +30,6 @@ keepalive = 5
 accesslog = None  # no access log: it would store residents' IP addresses
 errorlog = "-"
 wsgi_app = "survey_app.wsgi:app"
+# No control socket: tests, benches and `make run` may run side by side and
+# would all claim the same $HOME/.gunicorn/gunicorn.ctl.
+control_socket_disable = True

@@ -48,9 +48,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         # Never a fixed default: sessions simply do not survive a restart
-        # until `flask init` has written instance/config.py.
-        log.warning("SECRET_KEY manquante : lancez `flask --app survey_app init`.")
+        # until `flask init` has written instance/config.py. Said on the
+        # first request, not here: `flask init` itself starts without a key.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+        warned = []
+
+        @app.before_request
+        def warn_missing_secret_key() -> None:
+            if not warned:
+                warned.append(True)
+                log.warning(
+                    "SECRET_KEY manquante : lancez `flask --app survey_app init`."
+                )
 
     os.makedirs(app.instance_path, exist_ok=True)
     app.jinja_env.add_extension("jinja2.ext.do")
