@@ -178,7 +178,9 @@
   // For kiosk-form.js, loaded after this file.
   window.kioskQueue = { data: data, put: put, refresh: refresh, sync: sync,
                         newKey: newKey, today: today };
-  sync();
+  // Show what the tablet holds at once: on a bad network the send below
+  // may take a long time to fail.
+  refresh().then(sync);
 
   function setUpLeavePage() {
     var form = document.getElementById("kiosk-leave");
