@@ -24,6 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from survey_app.access import login_required, member_diagnostic
 from survey_app.db import get_db, write_transaction
 from survey_app.errors import render_error
+from survey_app.public_urls import external_url
 
 from . import boards, participants, workshops
 from .api import participant_from_request, set_participant_cookie
@@ -54,7 +55,7 @@ def spaced_code(code: str) -> str:
 
 
 def join_url(workshop: dict[str, Any]) -> str:
-    return url_for("workshops.participant", code=workshop["code"], _external=True)
+    return external_url("workshops.participant", code=workshop["code"])
 
 
 EXPORTS = (
@@ -219,7 +220,11 @@ def screen(workshop_id: int):
     workshop = authorise_workshop(workshop_id)
     url = join_url(workshop)
     return render_template(
-        "facilitation/screen.html", workshop=workshop, join_url=url, qr=qr_svg(url)
+        "facilitation/screen.html",
+        workshop=workshop,
+        join_url=url,
+        enter_url=external_url("workshops.enter_code"),
+        qr=qr_svg(url),
     )
 
 

@@ -126,6 +126,17 @@ def test_screen_shows_code_and_qr(logged_in, diagnostic):
     assert "<svg" in page and "<path" in page
 
 
+def test_screen_shows_the_public_address_not_localhost(app, logged_in, diagnostic):
+    app.config["PUBLIC_BASE_URL"] = "https://atelier.mairie.fr"
+    workshop_id = create(logged_in, diagnostic)
+    code = staff_state(logged_in, workshop_id)["workshop"]["code"]
+    page = logged_in.get(f"/ateliers/{workshop_id}/ecran").get_data(as_text=True)
+    assert "https://atelier.mairie.fr/a<" in page.replace("</span>", "<")
+    assert "localhost" not in page
+    console = logged_in.get(f"/ateliers/{workshop_id}").get_data(as_text=True)
+    assert f"https://atelier.mairie.fr/a/{code}" in console
+
+
 def test_participant_joins_without_javascript(app, logged_in, diagnostic, db):
     workshop_id = create(logged_in, diagnostic)
     code = staff_state(logged_in, workshop_id)["workshop"]["code"]

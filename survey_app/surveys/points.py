@@ -12,7 +12,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -28,6 +27,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optiona
 from ..access import login_required, member_survey
 from ..db import get_db, write_transaction
 from ..extensions import add_survey_tab
+from ..public_urls import external_url
 from ..text import fold
 from . import model
 from .qr import qr_png, qr_svg
@@ -92,15 +92,8 @@ def name_is_free(form: PointForm, survey_id: int, point_id: int = 0) -> bool:
 
 
 def public_url(code: str) -> str:
-    """Absolute URL of the questionnaire `/s/<code>`.
-
-    `PUBLIC_BASE_URL` (e.g. https://enquete.mairie.fr) replaces the host, for
-    posters printed from a laptop that runs the app on localhost.
-    """
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for("public.start", code=code)
-    return url_for("public.start", code=code, _external=True)
+    """Absolute URL of the questionnaire `/s/<code>` (see public_urls)."""
+    return external_url("public.start", code=code)
 
 
 def only_reachable_here(url: str) -> bool:
