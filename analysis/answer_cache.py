@@ -53,17 +53,31 @@ SELECT = (
 )
 
 
+def _parse_all(rows: list[tuple[Any, ...]]) -> list[Any]:
+    """Every row's answers JSON, parsed in one call to the C decoder.
+
+    One `json.loads` per row spent half its time in Python-level overhead;
+    a corrupt row (counted as a response with no answers) falls back to
+    parsing row by row.
+    """
+    try:
+        return json.loads("[" + ",".join(row[5] for row in rows) + "]")
+    except (TypeError, ValueError):
+        parsed = []
+        for row in rows:
+            try:
+                parsed.append(json.loads(row[5]))
+            except (TypeError, ValueError):
+                parsed.append({})
+        return parsed
+
+
 def parse_rows(rows: Iterable[tuple[Any, ...]]) -> pd.DataFrame:
     """Parse (id, submitted_at, point_id, mode, version_id, answers) rows."""
-    ids, meta, records = [], [], []
-    for row in rows:
-        ids.append(row[0])
-        meta.append(row[1:5])
-        try:
-            answers = json.loads(row[5])
-        except (TypeError, ValueError):
-            answers = {}  # a corrupt row counts as a response with no answers
-        records.append(answers if isinstance(answers, dict) else {})
+    rows = list(rows)
+    ids = [row[0] for row in rows]
+    meta = [row[1:5] for row in rows]
+    records = [a if isinstance(a, dict) else {} for a in _parse_all(rows)]
     index = pd.Index(ids, name="response_id", dtype="int64")
     frame = pd.DataFrame(meta, index=index, columns=META)
     frame["_submitted_at"] = pd.to_datetime(
