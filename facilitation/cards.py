@@ -6,13 +6,13 @@ once (`participant_audience`), both for the state snapshot and for the live
 events, so the two can never disagree.
 """
 
-import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
 
 from survey_app.db import now, write_transaction
+from survey_app.text import clean_typed_text
 
 from .boards import cards_private, get_activity, participant_block
 from .errors import WorkshopError
@@ -30,10 +30,7 @@ def clean_text(text: Any, max_length: int) -> str:
     """
     if not isinstance(text, str):
         raise WorkshopError("Écrivez quelque chose sur la carte avant de l'envoyer.")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(
-        c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf")
-    ).strip()
+    text = clean_typed_text(text, multiline=True)
     if not text:
         raise WorkshopError("Écrivez quelque chose sur la carte avant de l'envoyer.")
     if len(text) > min(max_length, HARD_LIMIT):

@@ -49,7 +49,6 @@ def _file(content: Any, fmt: str, name: str, attachment: bool = True) -> Respons
     filename = f"atelier-{g.workshop['code']}-{name}.{fmt}"
     disposition = "attachment" if attachment else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -21,3 +21,32 @@ def fold(text: str) -> str:
 
 def random_code(length: int = 6) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+# Format characters kept: the zero-width joiners build emoji (👨‍👩‍👧) and
+# words in some scripts. Other invisible ones (bidi overrides, zero-width
+# spaces, BOM) are how text hides from a reader, so they go.
+KEPT_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
+
+
+def clean_typed_text(text: str, multiline: bool = False) -> str:
+    """What someone typed, without control or invisible characters, trimmed.
+
+    Line breaks become "\\n" (kept only when `multiline`, else a space); tabs
+    become spaces. Emoji, accents and HTML are kept as text: HTML is escaped
+    wherever it is shown.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n").replace("\t", " ")
+    kept = []
+    for char in text:
+        if char == "\n":
+            kept.append("\n" if multiline else " ")
+            continue
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cs"):
+            continue
+        if category == "Cf" and char not in KEPT_FORMAT_CHARACTERS:
+            continue
+        kept.append(char)
+    return "".join(kept).strip()

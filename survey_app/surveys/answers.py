@@ -12,9 +12,10 @@ and answer formats are described in `model.py`.
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+from ..text import clean_typed_text
 
 Question = dict[str, Any]
 Form = Mapping[str, str | list[str]]
@@ -30,7 +31,6 @@ NUMBER_RE = re.compile(r"[+-]?\d{1,15}(?:[.,]\d{1,6})?")
 NUMBER_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
 # Bidirectional overrides can make a stored answer display as something else
 # in the dashboard or an export; they are never needed in a French answer.
-BIDI_CONTROLS = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {0xFEFF}
 
 MESSAGES = {
     "required_choice": "Choisissez une réponse.",
@@ -69,21 +69,8 @@ def _values(form: Form, name: str) -> list[str]:
 
 
 def clean_text(text: str, multiline: bool = False) -> str:
-    """Strip control characters; keep emoji, accents and any HTML as text.
-
-    Line breaks are kept for long texts only. HTML is not removed: it is
-    stored as typed and escaped wherever it is shown.
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u2028", "\n").replace("\u2029", "\n").replace("\t", " ")
-    kept = []
-    for char in text:
-        category = unicodedata.category(char)
-        if char == "\n":
-            kept.append("\n" if multiline else " ")
-        elif category not in ("Cc", "Cs") and ord(char) not in BIDI_CONTROLS:
-            kept.append(char)
-    return "".join(kept).strip()
+    """Control and invisible characters removed (see text.clean_typed_text)."""
+    return clean_typed_text(text, multiline)
 
 
 def french_number(value: float) -> str:
