@@ -12,7 +12,7 @@ copy of them) is dropped too.
 import io
 import json
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -40,13 +40,12 @@ def purge_expired(
                   JOIN surveys s ON s.id = r.survey_id
                   JOIN diagnostics d ON d.id = s.diagnostic_id
                   WHERE r.submitted_at < {_CUTOFF}"""
-        if db["analysis_cache"].exists():
-            # The results cache holds copies of the answers: rebuilt next time.
-            db.execute(
-                "DELETE FROM analysis_cache WHERE survey_id IN "
-                f"(SELECT survey_id FROM ({expired}))",
-                {"now": stamp},
-            )
+        # The results cache holds copies of the answers: rebuilt next time.
+        db.execute(
+            "DELETE FROM analysis_cache WHERE survey_id IN "
+            f"(SELECT survey_id FROM ({expired}))",
+            {"now": stamp},
+        )
         counts["réponses"] = db.execute(
             f"DELETE FROM responses WHERE id IN (SELECT id FROM ({expired}))",
             {"now": stamp},
@@ -59,15 +58,16 @@ def purge_expired(
                   WHERE a.last_at < {_CUTOFF})""",
             {"now": stamp},
         ).rowcount
-        counts["ateliers"] = 0
-        if db["workshops"].exists():
-            counts["ateliers"] = db.execute(
-                f"""DELETE FROM workshops WHERE id IN (
-                      SELECT w.id FROM workshops w
-                      JOIN diagnostics d ON d.id = w.diagnostic_id
-                      WHERE w.updated_at < {_CUTOFF})""",
-                {"now": stamp},
-            ).rowcount
+        counts["ateliers"] = db.execute(
+            f"""DELETE FROM workshops WHERE id IN (
+                  SELECT w.id FROM workshops w
+                  JOIN diagnostics d ON d.id = w.diagnostic_id
+                  WHERE w.updated_at < {_CUTOFF})""",
+            {"now": stamp},
+        ).rowcount
+        # Failed sign-ins hold the e-mail typed; they only matter for 15 minutes.
+        day_before = ((at or datetime.now(UTC)) - timedelta(days=1)).strftime(STAMP)
+        db.execute("DELETE FROM login_failures WHERE at < ?", [day_before])
     return counts
 
 

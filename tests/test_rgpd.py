@@ -302,3 +302,15 @@ def test_deleting_a_diagnostic_removes_everything_it_owns(
     assert table_counts(db) == before
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert logged_in.get(f"/diagnostics/{doomed}").status_code == 404
+
+
+def test_purge_forgets_old_failed_sign_ins(db):
+    db.execute(
+        "INSERT INTO login_failures (email, at) VALUES "
+        "('ancien@example.fr', '2000-01-01T00:00:00Z'), ('recent@example.fr', ?)",
+        [NOW.strftime("%Y-%m-%dT%H:%M:%SZ")],
+    )
+    db.conn.commit()
+    purge_expired(db, NOW)
+    left = [r[0] for r in db.execute("SELECT email FROM login_failures")]
+    assert left == ["recent@example.fr"]
