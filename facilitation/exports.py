@@ -13,10 +13,12 @@ import csv
 import io
 from typing import Any
 
+import pandas as pd
 import sqlite_utils
 from markupsafe import escape as html_escape
 
 from analysis.cells import clean_text as clean_cell
+from analysis.xlsx import write_sheets_xlsx
 
 from .boards import PHASE_LABELS, list_activities
 from .cards import CARD_SQL, card_dict
@@ -192,22 +194,17 @@ def votes_csv(db: sqlite_utils.Database, workshop_id: int) -> str:
 
 
 def workbook_xlsx(db: sqlite_utils.Database, workshop_id: int) -> bytes:
-    """Two sheets, Cartes and Gommettes."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheets = (
-        ("Cartes", CARD_HEADERS, card_rows(db, workshop_id)),
-        ("Gommettes", VOTE_HEADERS, vote_rows(db, workshop_id)),
-    )
-    for index, (title, headers, rows) in enumerate(sheets):
-        sheet = book.active if index == 0 else book.create_sheet()
-        sheet.title = title
-        sheet.append(headers)
-        for row in rows:
-            sheet.append([neutralise(v) for v in row])
+    """Two sheets, Cartes and Gommettes, written like the survey exports
+    (`analysis.xlsx`: formulas neutralised, header row frozen)."""
+    sheets = [
+        ("Cartes", pd.DataFrame(card_rows(db, workshop_id), columns=CARD_HEADERS)),
+        (
+            "Gommettes",
+            pd.DataFrame(vote_rows(db, workshop_id), columns=VOTE_HEADERS),
+        ),
+    ]
     buffer = io.BytesIO()
-    book.save(buffer)
+    write_sheets_xlsx(sheets, buffer)
     return buffer.getvalue()
 
 
