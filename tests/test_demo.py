@@ -1,7 +1,6 @@
 """The demo data: loads fast, once, on a real territory, with valid answers."""
 
 import json
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -150,17 +149,15 @@ def test_demo_is_loaded_once(runner, demo, db):
     assert db.execute("SELECT count(*) FROM diagnostics").fetchone()[0] == 1
 
 
-def test_demo_works_without_commune_data_and_is_fast(app):
+def test_demo_works_without_commune_data(app):
+    # Its speed is measured by bench/demo.py, not asserted here (issue 8, F4).
     db = connect(app.config["DATABASE"])
     try:
         db.execute("DELETE FROM commune_postcodes")
         db.execute("DELETE FROM communes")
         db.execute("DELETE FROM epcis")
         db.conn.commit()
-        started = time.perf_counter()
         summary = load_demo(db)
-        elapsed = time.perf_counter() - started
-        assert elapsed < 2, elapsed
         assert "0 communes" in summary
         assert db.execute("SELECT count(*) FROM diagnostic_communes").fetchone()[0] == 0
         communes = {
