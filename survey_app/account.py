@@ -7,6 +7,7 @@ from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from .access import login_required
+from .auth import start_session
 from .db import get_db, write_transaction
 
 bp = Blueprint("account", __name__, url_prefix="/compte")
@@ -39,11 +40,15 @@ def password():
             form.current.errors.append("Ce n'est pas votre mot de passe actuel.")
         else:
             db = get_db()
+            new_hash = generate_password_hash(form.new.data)
             with write_transaction(db):
                 db.execute(
                     "UPDATE users SET password_hash = ? WHERE id = ?",
-                    [generate_password_hash(form.new.data), g.user["id"]],
+                    [new_hash, g.user["id"]],
                 )
+            # Other browsers' sessions no longer match the password: they
+            # end; this one is stamped again and carries on (issue 8, E5).
+            start_session(g.user["id"], new_hash)
             flash("Votre mot de passe a été changé.", "success")
             return redirect(url_for("home.index"))
     return render_template("account/password.html", form=form), (

@@ -1,9 +1,12 @@
 """Conseiller accounts: sign in, sign out, throttled against guessing."""
 
+import hashlib
+import hmac
 from datetime import UTC, datetime, timedelta
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
     g,
     redirect,
@@ -18,6 +21,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from .db import get_db, now, write_transaction
+from .safe_redirect import local_target
 
 bp = Blueprint("auth", __name__)
 
@@ -93,11 +97,31 @@ def check_password(email: str, password: str) -> tuple[dict | None, str]:
     return None, "Adresse e-mail ou mot de passe incorrect."
 
 
-def start_session(user_id: int) -> None:
+def password_stamp(password_hash: str) -> str:
+    """A keyed digest of the password hash, kept in the session cookie.
+
+    A session is only valid while its stamp matches the account's current
+    password, so changing or resetting a password ends every other session
+    (issue 8, E5). Keyed: the cookie is signed, not encrypted, and must not
+    carry anything derived from the hash alone.
+    """
+    key = current_app.secret_key
+    key = key.encode() if isinstance(key, str) else key
+    digest = hmac.new(key, password_hash.encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def start_session(user_id: int, password_hash: str | None = None) -> None:
     """Sign a conseiller in on this browser (a fresh session, 31 days)."""
+    if password_hash is None:
+        row = get_db().execute(
+            "SELECT password_hash FROM users WHERE id = ?", [user_id]
+        )
+        password_hash = row.fetchone()[0]
     session.clear()
     session.permanent = True
     session["user_id"] = user_id
+    session["password_stamp"] = password_stamp(password_hash)
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -107,12 +131,10 @@ def login():
     if form.validate_on_submit():
         user, reason = check_password(form.email.data.strip(), form.password.data)
         if user:
-            start_session(user["id"])
-            target = request.args.get("next", "")
-            # Only follow local paths, never another site.
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for("home.index")
-            return redirect(target)
+            start_session(user["id"], user["password_hash"])
+            # Only follow paths of this site, never another site.
+            target = local_target(request.args.get("next", ""))
+            return redirect(target or url_for("home.index"))
         flash(reason, "error")
         status = 429 if reason == TOO_MANY_FAILURES else 401
     elif request.method == "POST":
@@ -134,4 +156,8 @@ def load_logged_in_user() -> None:
     if user_id is not None:
         row = get_db().execute("SELECT * FROM users WHERE id = ?", [user_id])
         user = row.fetchone()
-        g.user = dict(user) if user else None
+        stamp = session.get("password_stamp", "")
+        if user and hmac.compare_digest(stamp, password_stamp(user["password_hash"])):
+            g.user = dict(user)
+        else:  # deleted account, or its password changed since this sign-in
+            session.clear()

@@ -1,3 +1,4 @@
+import pytest
 from conftest import PASSWORD, csrf_from, login, make_user, post_form
 
 
@@ -41,17 +42,79 @@ def test_throttled_after_five_failures(client, user):
     assert "Trop de tentatives" in response.get_data(as_text=True)
 
 
-def test_next_only_follows_local_paths(client, user):
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "https://evil.example/",
+        "//evil.example",
+        "/%09/evil.example",  # browsers drop the tab: //evil.example
+        "/%0A/evil.example",  # a newline in a header was a 500
+        "/%0D%0A/evil.example",
+        "/%5C/evil.example",  # a backslash is a slash to browsers
+        "/%5Cevil.example",
+        "%09/evil.example",
+        "%20//evil.example",
+        "/%00/evil.example",
+        "javascript:alert(1)",
+    ],
+)
+def test_next_only_follows_local_paths(client, user, next_url):
     html = client.get("/connexion").get_data(as_text=True)
     response = client.post(
-        "/connexion?next=https://evil.example/",
+        f"/connexion?next={next_url}",
         data={
             "csrf_token": csrf_from(html),
             "email": "conseillere@example.fr",
             "password": PASSWORD,
         },
     )
+    assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+def test_next_keeps_a_local_path_and_its_query(client, user):
+    html = client.get("/connexion").get_data(as_text=True)
+    response = client.post(
+        "/connexion?next=/diagnostics/3%3Fonglet%3D2",
+        data={
+            "csrf_token": csrf_from(html),
+            "email": "conseillere@example.fr",
+            "password": PASSWORD,
+        },
+    )
+    assert response.headers["Location"] == "/diagnostics/3?onglet=2"
+
+
+def test_changing_the_password_ends_other_sessions(app, user):
+    elsewhere, here = app.test_client(), app.test_client()
+    assert login(elsewhere).status_code == 302
+    assert login(here).status_code == 302
+    new = "une-phrase-toute-neuve"
+    response = post_form(
+        here,
+        "/compte/mot-de-passe",
+        {"current": PASSWORD, "new": new, "confirm": new},
+    )
+    assert response.status_code == 302
+    assert here.get("/").status_code == 200  # the one that changed it stays
+    response = elsewhere.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/connexion")
+
+
+def test_a_password_reset_elsewhere_ends_sessions(app, client, user):
+    from werkzeug.security import generate_password_hash
+
+    from survey_app.db import connect
+
+    assert login(client).status_code == 302
+    db = connect(app.config["DATABASE"])
+    with db.conn:
+        db.execute(
+            "UPDATE users SET password_hash = ?", [generate_password_hash("autre-x1")]
+        )
+    db.close()
+    assert client.get("/").headers["Location"].startswith("/connexion")
 
 
 def test_create_user_command(runner, app):
