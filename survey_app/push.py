@@ -10,7 +10,8 @@ one. Subscriptions a push service says are gone (404/410) are deleted.
 
 Subscriptions come from the browser, so their endpoint is a URL our server
 will POST to: it must be HTTPS on a known push service (`PUSH_ALLOWED_HOSTS`),
-never an address inside the network (no server-side request forgery).
+never an address inside the network (no server-side request forgery, see
+push_guard.py: checked when subscribing and again when sending).
 """
 
 import base64
@@ -28,6 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 
+from . import push_guard
 from .db import get_db, now, write_transaction
 
 log = logging.getLogger(__name__)
@@ -94,14 +96,8 @@ def public_key(instance_path: str) -> str | None:
 
 
 def endpoint_allowed(endpoint: str, config: dict[str, Any]) -> bool:
-    parts = urlsplit(endpoint)
-    host = (parts.hostname or "").lower()
-    hosts = config.get("PUSH_ALLOWED_HOSTS") or DEFAULT_ALLOWED_HOSTS
-    known = any(host == h or host.endswith("." + h) for h in hosts)
-    secure = parts.scheme == "https" or (
-        parts.scheme == "http" and config.get("PUSH_ALLOW_HTTP")
-    )
-    return known and secure
+    hosts = tuple(config.get("PUSH_ALLOWED_HOSTS") or DEFAULT_ALLOWED_HOSTS)
+    return push_guard.endpoint_allowed(endpoint, config, hosts)
 
 
 def save_subscription(
@@ -240,7 +236,19 @@ def send(
     # needs once someone has subscribed.
     from pywebpush import WebPushException, webpush
 
+    endpoint = subscription["endpoint"]
+    if not endpoint_allowed(endpoint, config):
+        # Stored before the checks of issue 8 (E1) were tightened: forget it.
+        log.warning("Abonnement refusé à l'envoi : service non reconnu.")
+        return "gone"
+    local = push_guard.test_service(config)
     try:
+        if local and endpoint.startswith(local + "/"):
+            session = None
+        else:
+            # Refuse early and say why; the session checks again on connect.
+            push_guard.public_address(urlsplit(endpoint).hostname, 443)
+            session = push_guard.public_session()
         webpush(
             {
                 "endpoint": subscription["endpoint"],
@@ -255,7 +263,11 @@ def send(
             vapid_claims={"sub": config["VAPID_SUBJECT"]},
             ttl=24 * 3600,
             timeout=config.get("PUSH_TIMEOUT", 10),
+            requests_session=session,
         )
+    except push_guard.UnsafeAddress as error:
+        log.warning("Notification non envoyée : %s", error)
+        return "failed"
     except WebPushException as error:
         status = getattr(error.response, "status_code", None)
         if status in (404, 410):

@@ -2,12 +2,14 @@
 
 import json
 import os
+import socket
 import stat
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import http_ece
 import pytest
+import urllib3
 from conftest import csrf_from
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -76,9 +78,9 @@ class Browser:
 @pytest.fixture
 def service(app, monkeypatch):
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    app.config.update(PUSH_ALLOWED_HOSTS=["127.0.0.1"], PUSH_ALLOW_HTTP=True)
     push.ensure_vapid_keys(app.instance_path)
     service = PushService()
+    app.config.update(PUSH_TEST_SERVICE=service.url)  # honoured in tests only
     yield service
     service.close()
 
@@ -184,6 +186,24 @@ def test_no_queue_without_subscribers(app, diagnostic, db):
         "https://169.254.169.254/latest/meta-data",  # not a push service
         "http://fcm.googleapis.com/fcm/send/abc",  # not HTTPS
         "https://fcm.googleapis.com.evil.example/x",
+        # urlsplit sees fcm.googleapis.com, urllib3 connects to localhost:
+        "https://localhost\\@fcm.googleapis.com/fcm/send/x",
+        "https://localhost%5C@fcm.googleapis.com/fcm/send/x",
+        "https://user:pass@fcm.googleapis.com/fcm/send/x",
+        "https://fcm.googleapis.com@127.0.0.1/fcm/send/x",
+        "https://fcm.googleapis.com:8443/fcm/send/x",
+        "https://fcm.googleapis.com:443@localhost/x",
+        "https://fcm.googleapis.com\t/fcm/send/x",
+        "https://fcm.googleapis.com /x",
+        "https://127.0.0.1/fcm/send/x",
+        "https://[::1]/fcm/send/x",
+        "https://2130706433/x",
+        "https://fcm.googleapis.com./x",
+        "https://fcm.googleapis.com:0/x",
+        "https://fcm.googleapis.com:99999/x",
+        "//fcm.googleapis.com/x",
+        "ftp://fcm.googleapis.com/x",
+        "https://fcm.googleapis.com\u200b/x",
     ],
 )
 def test_unknown_push_services_refused(app, logged_in, diagnostic, endpoint):
@@ -191,6 +211,87 @@ def test_unknown_push_services_refused(app, logged_in, diagnostic, endpoint):
     response = subscribe(logged_in, diagnostic, browser.subscription)
     assert response.status_code == 400
     assert response.json["error"] == "Ce service de notifications n'est pas reconnu."
+
+
+class Connections:
+    """Every connection urllib3 opens (all refused); push.example resolves to
+    the address given."""
+
+    def __init__(self, monkeypatch, answers):
+        self.opened: list[tuple] = []
+        self.answers = answers
+        real_getaddrinfo = socket.getaddrinfo
+
+        def getaddrinfo(host, port, *args, **kwargs):
+            if host != "push.example":
+                return real_getaddrinfo(host, port, *args, **kwargs)
+            address = self.answers[0]
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+        def create_connection(address, *args, **kwargs):
+            self.opened.append(address)
+            raise ConnectionRefusedError("refused in the test")
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+        monkeypatch.setattr(
+            urllib3.util.connection, "create_connection", create_connection
+        )
+
+
+def stored_subscription(db, endpoint: str) -> None:
+    browser = Browser(endpoint)
+    keys = browser.subscription["keys"]
+    with write_transaction(db):
+        db.execute(
+            "INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, "
+            "created_at) VALUES (1, ?, ?, ?, '2026-01-01T00:00:00Z')",
+            [endpoint, keys["p256dh"], keys["auth"]],
+        )
+
+
+@pytest.mark.parametrize("inside", ["127.0.0.1", "10.1.2.3", "169.254.169.254"])
+def test_a_push_service_name_leading_inside_gets_no_connection(
+    app, user, db, monkeypatch, inside
+):
+    push.ensure_vapid_keys(app.instance_path)
+    app.config.update(PUSH_ALLOWED_HOSTS=["push.example"])
+    connections = Connections(monkeypatch, [inside])
+    stored_subscription(db, "https://push.example/abonnement/1")
+    push.notify_user(1, "Essai", "Essai", "/", db=db)
+    assert dispatch(app, db) == 0
+    assert connections.opened == []
+
+
+def test_a_name_that_changes_address_after_the_check_is_not_followed(
+    app, user, db, monkeypatch
+):
+    push.ensure_vapid_keys(app.instance_path)
+    app.config.update(PUSH_ALLOWED_HOSTS=["push.example"])
+    # The connection goes to the address that was checked, not to the name
+    # again: a name may answer 127.0.0.1 just after the check (DNS rebinding).
+    connections = Connections(monkeypatch, ["93.184.216.34"])
+    stored_subscription(db, "https://push.example/abonnement/1")
+    push.notify_user(1, "Essai", "Essai", "/", db=db)
+    dispatch(app, db)
+    assert connections.opened, "nothing was sent at all"
+    assert {address[0] for address in connections.opened} == {"93.184.216.34"}
+
+
+def test_a_subscription_stored_before_the_checks_is_dropped_unsent(
+    app, user, db, monkeypatch
+):
+    push.ensure_vapid_keys(app.instance_path)
+    connections = Connections(monkeypatch, ["127.0.0.1"])
+    stored_subscription(db, "https://localhost\\@fcm.googleapis.com/fcm/send/x")
+    push.notify_user(1, "Essai", "Essai", "/", db=db)
+    assert dispatch(app, db) == 0
+    assert connections.opened == []
+    assert db.execute("SELECT count(*) FROM push_subscriptions").fetchone()[0] == 0
+
+
+def test_the_test_service_setting_is_ignored_outside_tests(app):
+    config = {"PUSH_TEST_SERVICE": "http://127.0.0.1:9", "TESTING": False}
+    assert not push.endpoint_allowed("http://127.0.0.1:9/x", config)
 
 
 def test_subscription_validation_and_unsubscribe(app, logged_in, diagnostic, db):
