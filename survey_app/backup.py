@@ -19,7 +19,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from .db import connect, migrate
+from .db import connect, create_private, migrate
 
 REQUIRED_MIGRATION = ("survey_app", "m004_surveys")
 
@@ -32,6 +32,7 @@ def backup_database(source_path: str, target_path: str) -> None:
     partial = target_path + ".partiel"
     if os.path.exists(partial):
         os.remove(partial)
+    create_private(partial)  # a backup holds everything: mode 600
     source = sqlite3.connect(source_path, timeout=30)
     target = sqlite3.connect(partial)
     try:

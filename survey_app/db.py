@@ -33,8 +33,33 @@ MIGRATION_MODULES = (
 )
 
 
+# The database holds residents' answers and password hashes: readable by the
+# app's own user only, like instance/config.py (issue 8, E4).
+PRIVATE = 0o600
+SIDE_FILES = ("", "-wal", "-shm", "-journal")
+
+
+def create_private(path: str) -> None:
+    """Create `path` empty with mode 600 unless it exists.
+
+    SQLite gives the database's mode to the -wal and -shm files it creates
+    next to it, so they are private too.
+    """
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+
+
+def make_private(path: str) -> None:
+    """Mode 600 on the database and its side files (older ones were 644)."""
+    for suffix in SIDE_FILES:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(path + suffix, PRIVATE)
+
+
 def connect(path: str) -> sqlite_utils.Database:
     """Open the database with the settings every connection needs."""
+    if path != ":memory:":
+        create_private(path)
     conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
@@ -123,6 +148,8 @@ def write_transaction(
 
 def migrate(db: sqlite_utils.Database) -> None:
     """Create or upgrade every table; safe to run again and again."""
+    if db.path:
+        make_private(db.path)
     db.enable_wal()
     for name in MIGRATION_MODULES:
         module = importlib.import_module(name)
