@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     g,
     jsonify,
@@ -32,6 +33,7 @@ from werkzeug.exceptions import HTTPException
 
 from survey_app import csrf
 from survey_app.db import get_db, now
+from survey_app.inputs import SQLITE_MAX, json_text
 
 from .cards import edit_own_card, post_card
 from .errors import WorkshopError
@@ -86,10 +88,17 @@ def body() -> dict[str, Any]:
 
 
 def int_arg(value: Any, default: int = 0) -> int:
+    """A non-negative id or count; `default` when it is not a number.
+
+    :raise 400: a number SQLite cannot store (issue 8, E3).
+    """
     try:
-        return max(int(value), 0)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         return default
+    if number > SQLITE_MAX:
+        abort(400, "Ce nombre est trop grand.")
+    return max(number, 0)
 
 
 def poll_response(workshop_id: int, viewer: Viewer) -> Response:
@@ -227,10 +236,15 @@ def join_workshop():
         participant = g.participant
         if "display_name" in data:
             participant = rename(
-                get_db(), g.workshop["id"], participant["id"], data["display_name"]
+                get_db(),
+                g.workshop["id"],
+                participant["id"],
+                json_text(data, "display_name"),
             )
         return jsonify({"participant": participant, "token": None})
-    participant, token = join(get_db(), g.workshop["id"], data.get("display_name"))
+    participant, token = join(
+        get_db(), g.workshop["id"], json_text(data, "display_name")
+    )
     response = make_response(jsonify({"participant": participant, "token": token}))
     response.status_code = 201
     set_participant_cookie(response, g.workshop, token)
@@ -239,7 +253,7 @@ def join_workshop():
 
 @bp.post("/nom")
 def change_name():
-    name = body().get("display_name", "")
+    name = json_text(body(), "display_name")
     participant = rename(get_db(), g.workshop["id"], g.participant["id"], name)
     return jsonify({"participant": participant})
 
@@ -281,10 +295,10 @@ def add_card():
     card = post_card(
         get_db(),
         _activity_id(data),
-        data.get("column"),
-        data.get("text"),
+        json_text(data, "column", None),
+        json_text(data, "text", None),
         participant=g.participant,
-        client_key=data.get("client_key"),
+        client_key=json_text(data, "client_key", None),
     )
     return jsonify({"card": _mine(card)}), 201
 
@@ -293,7 +307,11 @@ def add_card():
 def edit_card(card_id: int):
     data = body()
     card = edit_own_card(
-        get_db(), card_id, g.participant, data.get("text"), data.get("column")
+        get_db(),
+        card_id,
+        g.participant,
+        json_text(data, "text", None),
+        json_text(data, "column", None),
     )
     return jsonify({"card": _mine(card)})
 

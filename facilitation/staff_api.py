@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from survey_app import csrf
 from survey_app.access import member_diagnostic
 from survey_app.db import get_db
+from survey_app.inputs import json_int, json_list, json_object, json_text
 
 from . import boards, moderation, tables, workshops
 from .api import (
@@ -98,12 +99,24 @@ def create(diagnostic_id: int):
     workshop_id = workshops.create_workshop(
         get_db(),
         diagnostic_id,
-        data.get("title", ""),
+        json_text(data, "title"),
         g.user["id"],
-        activities=data.get("activities") or [],
-        settings=data.get("settings") or {},
+        activities=[_activity_spec(a) for a in json_list(data, "activities") or []],
+        settings=json_object(data, "settings") or {},
     )
     return jsonify({"workshop": workshops.get_workshop(get_db(), workshop_id)}), 201
+
+
+def _activity_spec(item: Any) -> dict[str, Any]:
+    """:raise 400: an activity that is not {"kind", "title"?, "config"?}."""
+    if not isinstance(item, dict):
+        abort(400, "Chaque activité doit être un objet.")
+    spec = {"kind": json_text(item, "kind")}
+    if (title := json_text(item, "title", None)) is not None:
+        spec["title"] = title
+    if (config := json_object(item, "config")) is not None:
+        spec["config"] = config
+    return spec
 
 
 def _wid() -> int:
@@ -142,13 +155,14 @@ def update_workshop():
     """{"title"?, "settings"?, "locked"?, "status"?, "current_activity_id"?}."""
     data, db = body(), get_db()
     if "title" in data or "settings" in data:
-        workshops.update_workshop(db, _wid(), data.get("title"), data.get("settings"))
+        title, settings = json_text(data, "title", None), json_object(data, "settings")
+        workshops.update_workshop(db, _wid(), title, settings)
     if "locked" in data:
         workshops.set_locked(db, _wid(), bool(data["locked"]))
     if "status" in data:
-        workshops.set_status(db, _wid(), data["status"])
+        workshops.set_status(db, _wid(), json_text(data, "status"))
     if "current_activity_id" in data:
-        current = data["current_activity_id"]
+        current = json_int(data, "current_activity_id")
         workshops.set_current_activity(db, _wid(), current and int_arg(current))
     return jsonify({"workshop": workshops.get_workshop(db, _wid())})
 
@@ -157,7 +171,11 @@ def update_workshop():
 def create_activity():
     data = body()
     activity_id = boards.create_activity(
-        get_db(), _wid(), data.get("kind", ""), data.get("title"), data.get("config")
+        get_db(),
+        _wid(),
+        json_text(data, "kind"),
+        json_text(data, "title", None),
+        json_object(data, "config"),
     )
     return jsonify({"activity": _activity(activity_id)}), 201
 
@@ -167,7 +185,10 @@ def update_activity(activity_id: int):
     data = body()
     _activity(activity_id)
     activity = boards.update_activity(
-        get_db(), activity_id, data.get("title"), data.get("config")
+        get_db(),
+        activity_id,
+        json_text(data, "title", None),
+        json_object(data, "config"),
     )
     return jsonify({"activity": activity})
 
@@ -178,9 +199,9 @@ def change_phase(activity_id: int):
     data = body()
     _activity(activity_id)
     if "phase" in data:
-        activity = boards.set_phase(get_db(), activity_id, str(data["phase"]))
+        activity = boards.set_phase(get_db(), activity_id, json_text(data, "phase"))
     else:
-        step = {"next": 1, "back": -1}.get(data.get("direction"))
+        step = {"next": 1, "back": -1}.get(json_text(data, "direction"))
         if step is None:
             raise WorkshopError("Indiquez l'étape voulue.")
         activity = boards.step_phase(get_db(), activity_id, step)
@@ -228,7 +249,7 @@ def add_card():
     participant = None
     if data.get("participant_id"):
         participant = _participant(data["participant_id"])
-    table_id = data.get("table_id")
+    table_id = json_int(data, "table_id")
     if table_id is not None and int_arg(table_id) not in {
         t["id"] for t in tables.list_tables(get_db(), _wid())
     }:
@@ -236,12 +257,12 @@ def add_card():
     card = post_card(
         get_db(),
         _activity(int_arg(data.get("activity_id")))["id"],
-        data.get("column"),
-        data.get("text"),
+        json_text(data, "column", None),
+        json_text(data, "text", None),
         participant=participant,
         user_id=g.user["id"],
         table_id=table_id and int_arg(table_id),
-        client_key=data.get("client_key"),
+        client_key=json_text(data, "client_key", None),
     )
     return jsonify({"card": card}), 201
 
@@ -251,7 +272,11 @@ def edit_card(card_id: int):
     """{"text"?, "column"?}: correct or move a card."""
     data = body()
     card = moderation.edit_card(
-        get_db(), _wid(), card_id, data.get("text"), data.get("column")
+        get_db(),
+        _wid(),
+        card_id,
+        json_text(data, "text", None),
+        json_text(data, "column", None),
     )
     return jsonify({"card": card})
 
@@ -259,14 +284,14 @@ def edit_card(card_id: int):
 @bp.post("/cartes/<int:card_id>/statut")
 def card_status(card_id: int):
     """{"status": "visible" | "hidden" | "deleted" | "pending"}."""
-    status = str(body().get("status", ""))
+    status = json_text(body(), "status")
     return jsonify({"card": moderation.set_status(get_db(), _wid(), card_id, status)})
 
 
 @bp.post("/cartes/<int:card_id>/regrouper")
 def merge_card(card_id: int):
     """{"into": other card id}; {"into": null} takes it out of its group."""
-    into = body().get("into")
+    into = json_int(body(), "into")
     if into is None:
         card = moderation.unmerge(get_db(), _wid(), card_id)
     else:
@@ -293,14 +318,15 @@ def vote():
 @bp.post("/participants")
 def add_proxy():
     """{"display_name"}: someone without a phone, for whom you write and vote."""
-    participant, _ = join(get_db(), _wid(), body().get("display_name"), proxy=True)
+    name = json_text(body(), "display_name")
+    participant, _ = join(get_db(), _wid(), name, proxy=True)
     return jsonify({"participant": participant}), 201
 
 
 @bp.post("/participants/<int:participant_id>/table")
 def seat(participant_id: int):
     """{"table_id": id | null}."""
-    table_id = body().get("table_id")
+    table_id = json_int(body(), "table_id")
     tables.assign(get_db(), _wid(), participant_id, table_id and int_arg(table_id))
     return jsonify({"participant": _participant(participant_id)})
 
@@ -312,6 +338,6 @@ def make_tables():
     if "count" in data:
         result = tables.split_by_count(get_db(), _wid(), data["count"])
     else:
-        tables.create_table(get_db(), _wid(), str(data.get("name", "")))
+        tables.create_table(get_db(), _wid(), json_text(data, "name"))
         result = tables.list_tables(get_db(), _wid())
     return jsonify({"tables": result})

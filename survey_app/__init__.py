@@ -63,6 +63,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     os.makedirs(app.instance_path, exist_ok=True)
     app.jinja_env.add_extension("jinja2.ext.do")
+    from . import inputs
+
+    inputs.init_app(app)  # before any route: `<int:…>` and JSON limits
     csrf.init_app(app)
 
     from . import db

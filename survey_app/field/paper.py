@@ -22,6 +22,7 @@ from wtforms.validators import ValidationError
 from .. import csrf
 from ..access import login_required, member_survey
 from ..db import get_db
+from ..inputs import storable_int
 from ..surveys import model
 from ..surveys.flow import EXPIRED, already_stored, served_version
 from ..surveys.points import survey_points
@@ -58,13 +59,14 @@ def paper_number(survey_id: int, response_id: int) -> int:
 
 def _point_id(survey_id: int, value: str | None) -> int | None:
     """A point id of this survey, or None (no place / unknown one)."""
-    if not value or not value.isdigit():
+    point_id = storable_int(value) if value and value.isdigit() else None
+    if point_id is None:  # also a number too large for SQLite (issue 8, E3)
         return None
     row = (
         get_db()
         .execute(
             "SELECT id FROM collection_points WHERE id = ? AND survey_id = ?",
-            [int(value), survey_id],
+            [point_id, survey_id],
         )
         .fetchone()
     )

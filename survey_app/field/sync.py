@@ -154,7 +154,7 @@ def check_item(
     if not isinstance(version_id, int) or version_id not in versions:
         return {**result, "message": MESSAGES["version"]}, None
     mode = item.get("mode")
-    if mode not in modes:
+    if not isinstance(mode, str) or mode not in modes:  # a list is unhashable
         return {**result, "message": MESSAGES["mode"]}, None
     form = as_form(item.get("answers"))
     if form is None:
