@@ -15,8 +15,9 @@ import json
 import math
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, Response, abort, jsonify, request
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 SQLITE_MAX = 2**63 - 1
@@ -143,15 +144,22 @@ def json_list(data: dict, name: str) -> list | None:
 NOT_AN_OBJECT = "Données illisibles : envoyez un objet JSON."
 
 
-def json_bodies_are_objects() -> None:
+def json_bodies_are_objects() -> Response | None:
     """Every route reads a JSON body as an object (flask-wtf too: a form
-    posted as JSON `12` or `[…]` made it fail).
-
-    :raise 400: a JSON body that is not an object.
+    posted as JSON `12` or `[…]` made it fail). Answered in JSON: whoever
+    sends JSON reads JSON.
     """
-    if request.is_json and request.content_length:
-        if not isinstance(request.get_json(silent=True), dict):
-            abort(400, NOT_AN_OBJECT)
+    if not (request.is_json and request.content_length):
+        return None
+    try:
+        data, message = request.get_json(silent=True), NOT_AN_OBJECT
+    except BadRequest as error:  # a number refused by StrictJSONProvider
+        data, message = None, error.description
+    if isinstance(data, dict):
+        return None
+    response = jsonify(error=message, status=400)
+    response.status_code = 400
+    return response
 
 
 def init_app(app: Flask) -> None:
