@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, g, redirect, request, url_for
 
 from survey_app.db import get_db
 from survey_app.errors import render_error
+from survey_app.inputs import query_int
 
 from . import exports, images
 from .errors import WorkshopError
@@ -105,7 +106,7 @@ def cloud(fmt: str):
     """Word cloud of the visible cards (?activite=<id> for one activity)."""
     if fmt not in ("svg", "png"):
         abort(404)
-    activity = request.args.get("activite", type=int)
+    activity = query_int(request.args, "activite")  # 400 if not a storable id
     content = images.wordcloud(get_db(), g.workshop["id"], fmt, activity)
     if content is None:
         abort(404, "Pas encore assez de mots sur les cartes pour faire un nuage.")

@@ -203,3 +203,33 @@ def test_bad_form_fields_are_refused_without_error(app, client, world):
             form["csrf_token"] = world["csrf"]
             send(client, method, path, failures, f"form={bad!r}", data=form)
     assert failures == [], "\n".join(failures)
+
+
+def test_the_issue_examples_get_a_french_answer(app, client, world):
+    """The requests of issue 8 (E3), one by one, with the message shown."""
+    survey, code = world["survey_id"], world["workshop_code"]
+    response = client.get(f"/enquetes/{TOO_BIG}/questions")
+    assert response.status_code == 404
+    assert "Cette adresse ne correspond à aucune page" in response.text
+    for path in (f"/a/{code}/evenements", f"/a/{code}/flux"):
+        response = client.get(path, query_string={"after": TOO_BIG})
+        assert response.status_code == 400 and "trop grand" in response.json["error"]
+    response = client.get(
+        f"/ateliers/{world['wid']}/nuage.svg", query_string={"activite": TOO_BIG}
+    )
+    assert response.status_code == 400 and "nombre entier" in response.text
+    for raw in ('{"count": Infinity}', '{"count": 1e400}', f'{{"card_id": {TOO_BIG}}}'):
+        response = client.post(
+            f"/a/{code}/votes", data=raw, content_type="application/json"
+        )
+        assert response.status_code == 400
+        assert "Données illisibles" in response.json["error"]
+    staff = {"X-CSRFToken": world["csrf"]}
+    response = client.post(
+        f"/ateliers/{world['wid']}/api/atelier", json={"settings": "x"}, headers=staff
+    )
+    assert response.status_code == 400
+    assert response.json["error"] == "Le champ « settings » doit être un objet."
+    response = client.post(f"/a/{code}/nom", json={"display_name": ["Ana"]})
+    assert response.json["error"] == "Le champ « display_name » doit être un texte."
+    assert client.get(f"/enquetes/{survey}/questions").status_code == 200
