@@ -46,7 +46,7 @@ ITEM_KEYS = ["key", "version_id", "answers", "mode", "answered_at"]
 FORM_KEYS = ["point", "mode", "n", "user_id", "target", "epci", "commune",
              "position", "_v", "_k", "name", "title", "min", "max", "max_length",
              "after", "AGE", "MOBILE", "PR_COMMUNE", "status", "question"]  # fmt: skip
-LAST = ("supprimer", "retirer", "deconnexion", "statut", "quitter")
+LAST = ("supprimer", "retirer", "deconnexion", "statut", "quitter", "kiosque")
 
 
 @pytest.fixture
