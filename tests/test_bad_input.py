@@ -101,6 +101,18 @@ def routes(app, world, int_value=None):
     return sorted(found, key=lambda f: any(w in f[1] for w in LAST))
 
 
+def signed_in_throughout(client, world, found):
+    """Yield the routes; before the destructive ones, check that the
+    conseiller is still signed in (else the routes tried were only refused)."""
+    checked = False
+    for item in found:
+        if not checked and any(word in item[1] for word in LAST):
+            page = client.get(f"/diagnostics/{world['diagnostic_id']}")
+            assert page.status_code == 200, "signed out: later routes not reached"
+            checked = True
+        yield item
+
+
 def send(client, method, path, failures, label, **kwargs):
     try:
         response = client.open(path, method=method, **kwargs)
@@ -117,7 +129,7 @@ def test_integers_too_large_for_sqlite_in_urls_are_404(app, client, world):
     failures = []
     int_routes = [r for r in routes(app, world, int_value=TOO_BIG) if TOO_BIG in r[1]]
     assert len(int_routes) > 60
-    for method, path, _rule in int_routes:
+    for method, path, _rule in signed_in_throughout(client, world, int_routes):
         status = send(
             client, method, path, failures, "", headers={"X-CSRFToken": world["csrf"]}
         )
@@ -128,7 +140,7 @@ def test_integers_too_large_for_sqlite_in_urls_are_404(app, client, world):
 
 def test_bad_query_strings_are_refused_without_error(app, client, world):
     failures = []
-    for method, path, _rule in routes(app, world):
+    for method, path, _rule in signed_in_throughout(client, world, routes(app, world)):
         if method != "GET":
             continue
         for bad in QUERY_BAD:
@@ -178,7 +190,7 @@ def test_bad_json_fields_are_refused_without_error(app, client, world):
         r for r in posts if "/api" in r[1] or r[1].startswith(("/a/", "/notif", "/s/"))
     ]
     assert len(json_posts) > 25
-    for method, path, rule in json_posts:
+    for method, path, rule in signed_in_throughout(client, world, json_posts):
         for payload in _json_payloads(world, fields_read(app, rule)):
             send(
                 client,
@@ -195,7 +207,7 @@ def test_bad_json_fields_are_refused_without_error(app, client, world):
 
 def test_bad_form_fields_are_refused_without_error(app, client, world):
     failures = []
-    for method, path, _rule in routes(app, world):
+    for method, path, _rule in signed_in_throughout(client, world, routes(app, world)):
         if method != "POST":
             continue
         for bad in QUERY_BAD:
