@@ -65,9 +65,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     csrf.init_app(app)
 
-    from . import db
+    from . import db, timefmt
 
     db.init_app(app)
+    timefmt.init_app(app)
 
     from . import (
         account,

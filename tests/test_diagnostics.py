@@ -45,6 +45,14 @@ def test_edit_diagnostic_retention(logged_in, diagnostic, db):
     assert response.status_code == 302
     row = db.execute("SELECT * FROM diagnostics").fetchone()
     assert (row["title"], row["retention_months"]) == ("Nouveau nom", 12)
+    post_form(
+        logged_in,
+        url,
+        {"title": "Daté", "retention_months": "12", "starts_on": "2026-11-01",
+         "ends_on": "2026-11-25"},
+    )  # fmt: skip
+    page = logged_in.get(f"/diagnostics/{diagnostic}").get_data(as_text=True)
+    assert "du 1er novembre 2026" in page and "au 25 novembre 2026" in page  # D6
     response = post_form(logged_in, url, {"title": "X", "retention_months": "500"})
     assert response.status_code == 400
     assert "Entre 1 et 120 mois." in response.get_data(as_text=True)

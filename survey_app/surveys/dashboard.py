@@ -8,11 +8,11 @@ import json
 from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, g, render_template, url_for
 from werkzeug.routing import BuildError
 
+from .. import timefmt
 from ..access import login_required, member_survey
 from ..db import get_db
 from ..extensions import add_survey_tab
@@ -21,7 +21,7 @@ from .points import public_url, survey_points
 
 bp = Blueprint("dashboard", __name__, url_prefix="/enquetes/<int:survey_id>")
 
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = timefmt.PARIS
 LATEST = 20
 KEY_ANSWERS = 4
 TEXT_PREVIEW = 200
@@ -29,7 +29,7 @@ TEXT_PREVIEW = 200
 
 def local_time(stamp: str) -> datetime:
     """A stored UTC stamp ("2026-11-26T08:00:00Z") in French local time."""
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(PARIS)
+    return timefmt.paris(stamp)
 
 
 def answers_per_day(hour_counts: list[tuple[str, int]]) -> list[tuple[date, int]]:
