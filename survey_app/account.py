@@ -41,7 +41,8 @@ def password():
             db = get_db()
             with write_transaction(db):
                 db.execute(
-                    "UPDATE users SET password_hash = ? WHERE id = ?",
+                    "UPDATE users SET password_hash = ?, must_change_password = 0 "
+                    "WHERE id = ?",
                     [generate_password_hash(form.new.data), g.user["id"]],
                 )
             flash("Votre mot de passe a été changé.", "success")

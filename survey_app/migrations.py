@@ -158,3 +158,12 @@ def m005_responses_tally_index(db: Database) -> None:
         "CREATE INDEX responses_tally ON responses"
         "(survey_id, point_id, mode, version_id, submitted_at)"
     )
+
+
+@migrations()
+def m006_password_change_asked(db: Database) -> None:
+    # A temporary password (given by a teammate or `reset-password`) must be
+    # replaced at first sign-in (issue 8, D5).
+    db.execute(
+        "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0"
+    )
