@@ -124,14 +124,16 @@ def key_answers(
     ]
 
 
-def latest_answers(survey_id: int) -> list[dict[str, Any]]:
+def latest_answers(survey_id: int, only: int | None = None) -> list[dict[str, Any]]:
+    """The survey's latest responses, readable (or just response `only`)."""
     db = get_db()
     rows = db.execute(
         """SELECT r.id, r.version_id, r.mode, r.submitted_at, r.answers,
                   p.name AS point_name
            FROM responses r LEFT JOIN collection_points p ON p.id = r.point_id
-           WHERE r.survey_id = ? ORDER BY r.id DESC LIMIT ?""",
-        [survey_id, LATEST],
+           WHERE r.survey_id = ? AND (? IS NULL OR r.id = ?)
+           ORDER BY r.id DESC LIMIT ?""",
+        [survey_id, only, only, LATEST],
     ).fetchall()
     if not rows:
         return []
