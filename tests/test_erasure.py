@@ -66,9 +66,7 @@ def test_resident_receipt_finds_and_deletes_their_response_with_a_trace(
     # Deleted already: the receipt finds nothing, the page says so.
     response = post_form(client, url, {"receipt": mine})
     assert response.status_code == 400
-    assert f"Aucune réponse de cette enquête n&#39;a le numéro {mine}" in page(
-        response
-    )
+    assert f"Aucune réponse de cette enquête n&#39;a le numéro {mine}" in page(response)
     assert client.get(confirm).status_code == 404
     assert find_by_receipt(db, survey_id, other) == ids[1]
 
