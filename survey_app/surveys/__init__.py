@@ -5,7 +5,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from .. import field
-    from . import builder, dashboard, erasure, points, public
+    from . import builder, dashboard, erasure, points, preview, public
 
     app.register_blueprint(builder.bp)
     builder.register(app)
@@ -15,4 +15,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(dashboard.bp)
     dashboard.init_app(app)
     erasure.init_app(app)
+    preview.init_app(app)
     field.register(app)  # kiosk, paper entry, offline sync (survey_app/field)
