@@ -152,6 +152,17 @@ def test_every_demo_poster_prints_on_one_a4_page(browser, live_server):
             assert "Enquête menée par" in footer
     finally:
         context.close()
+        # The live server is shared by the session: leave no demo behind.
+        from survey_app.rgpd import delete_diagnostic
+
+        db = connect(live_server.database)
+        try:
+            for (diagnostic_id,) in db.execute(
+                "SELECT diagnostic_id FROM surveys WHERE code = 'demo'"
+            ).fetchall():
+                delete_diagnostic(db, diagnostic_id)
+        finally:
+            db.close()
 
 
 def test_poster_with_the_longest_texts_prints_on_one_page(
