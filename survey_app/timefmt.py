@@ -29,6 +29,12 @@ MONTHS = (
     "décembre",
 )
 
+# Abbreviations of the Imprimerie nationale, for chart axes ("10 nov.").
+SHORT_MONTHS = (
+    "janv.", "févr.", "mars", "avr.", "mai", "juin",
+    "juil.", "août", "sept.", "oct.", "nov.", "déc.",
+)  # fmt: skip
+
 
 def now() -> datetime:
     """The current moment, timezone-aware (UTC)."""
@@ -74,6 +80,13 @@ def french_date(value: date | datetime | str | None) -> str:
     day = _as_day(value)
     number = "1er" if day.day == 1 else str(day.day)
     return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+def short_french_date(value: date | datetime | str) -> str:
+    """'10 nov.': a chart axis, where the year is said elsewhere."""
+    day = _as_day(value)
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {SHORT_MONTHS[day.month - 1]}"
 
 
 def french_time(value: datetime | str) -> str:

@@ -107,6 +107,7 @@ def test_counts_per_french_day_with_gaps(logged_in, db, survey):
     assert "9 novembre 2026" not in html
     assert html.count('fill="#000091"') == 3  # one bar per day, gap included
     assert "au plus 2 en un jour" in html
+    assert ">10 nov.</text>" in html and ">10/11<" not in html  # chart axis (D6)
 
 
 def test_answers_per_day_and_chart_are_pure():

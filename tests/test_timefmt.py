@@ -47,3 +47,8 @@ def test_filters_are_registered(app):
     render = app.jinja_env.from_string("{{ d|date_fr }} / {{ t|datetime_fr }}")
     shown = render.render(d="2026-11-25", t="2026-11-25T08:00:00Z")
     assert shown == "25 novembre 2026 / 25 novembre 2026 à 9 h 00"
+
+
+def test_short_french_date_for_chart_axes():
+    assert timefmt.short_french_date(date(2026, 11, 10)) == "10 nov."
+    assert timefmt.short_french_date("2026-07-01") == "1er juil."
