@@ -65,7 +65,9 @@ def bar_chart(days: list[tuple[date, int]], width: int = 640, height: int = 160)
                 "day": day,
                 "count": count,
                 # Label the first day of the period and every Monday.
-                "label": day.strftime("%d/%m") if i == 0 or day.weekday() == 0 else "",
+                "label": timefmt.short_french_date(day)
+                if i == 0 or day.weekday() == 0
+                else "",
             }
         )
     return {"width": width, "height": height, "bars": bars, "peak": peak}
