@@ -69,6 +69,10 @@ def test_resident_receipt_finds_and_deletes_their_response_with_a_trace(
     assert f"Aucune réponse de cette enquête n&#39;a le numéro {mine}" in page(response)
     assert client.get(confirm).status_code == 404
     assert find_by_receipt(db, survey_id, other) == ids[1]
+    # Older answers and kiosk or paper ones: by the number the dashboard shows.
+    assert find_by_receipt(db, survey_id, f"n° {ids[1]}") == ids[1]
+    assert find_by_receipt(db, survey_id, str(ids[0])) is None
+    assert find_by_receipt(db, survey_id, "9" * 30) is None
 
 
 def test_delete_from_the_dashboard_list(client, db, survey, user):

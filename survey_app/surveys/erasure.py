@@ -63,11 +63,20 @@ def normalise_receipt(typed: str) -> str:
 def find_by_receipt(
     db: sqlite_utils.Database, survey_id: int, typed: str
 ) -> int | None:
-    """The id of the survey's response with this receipt, if any.
+    """The id of the survey's response with this receipt (or number), if any.
 
     Hashes every key of the survey: a rare action, about 0.1 s per 100,000
     answers, and no column to add to every stored response.
     """
+    number = typed.strip().removeprefix("n°").strip()
+    if number.isdigit() and len(number) < 19:
+        # The response number shown on the dashboard (a test answer, a paper
+        # form): conseillers only, so an id is enough.
+        row = db.execute(
+            "SELECT id FROM responses WHERE id = ? AND survey_id = ?",
+            [int(number), survey_id],
+        ).fetchone()
+        return row[0] if row else None
     wanted = normalise_receipt(typed)
     rows = db.execute(
         "SELECT id, idempotency_key FROM responses WHERE survey_id = ?", [survey_id]
@@ -110,7 +119,7 @@ def deletions(db: sqlite_utils.Database, survey_id: int) -> list[dict[str, Any]]
 
 class ReceiptForm(FlaskForm):
     receipt = StringField(
-        "Numéro de réponse donné par la personne",
+        "Numéro de réponse donné par la personne (ou n° du tableau de bord)",
         validators=[
             DataRequired("Indiquez le numéro de réponse (par exemple K7PM-2XQA)."),
             Length(max=40, message="Un numéro de réponse a 8 caractères."),
