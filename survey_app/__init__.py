@@ -68,9 +68,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     inputs.init_app(app)  # before any route: `<int:…>` and JSON limits
     csrf.init_app(app)
 
-    from . import db
+    from . import db, timefmt
 
     db.init_app(app)
+    timefmt.init_app(app)
 
     from . import (
         account,

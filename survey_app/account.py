@@ -43,7 +43,8 @@ def password():
             new_hash = generate_password_hash(form.new.data)
             with write_transaction(db):
                 db.execute(
-                    "UPDATE users SET password_hash = ? WHERE id = ?",
+                    "UPDATE users SET password_hash = ?, must_change_password = 0 "
+                    "WHERE id = ?",
                     [new_hash, g.user["id"]],
                 )
             # Other browsers' sessions no longer match the password: they

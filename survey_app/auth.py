@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 
 from .db import get_db, now, write_transaction
 from .safe_redirect import local_target
+from .text import temporary_password
 
 bp = Blueprint("auth", __name__)
 
@@ -45,9 +46,12 @@ class LoginForm(FlaskForm):
     )
 
 
-def create_user(email: str, password: str, name: str = "") -> int:
+def create_user(
+    email: str, password: str, name: str = "", temporary: bool = False
+) -> int:
     """Create a conseiller account and return its id.
 
+    A `temporary` password must be changed at first sign-in.
     :raise ValueError: the e-mail is taken or the password is too short.
     """
     if len(password) < 10:
@@ -57,11 +61,29 @@ def create_user(email: str, password: str, name: str = "") -> int:
         if db.execute("SELECT 1 FROM users WHERE email = ?", [email]).fetchone():
             raise ValueError(f"Un compte existe déjà pour {email}.")
         cursor = db.execute(
-            "INSERT INTO users (email, name, password_hash, created_at) "
-            "VALUES (?, ?, ?, ?)",
-            [email.strip(), name, generate_password_hash(password), now()],
+            "INSERT INTO users (email, name, password_hash, created_at, "
+            "must_change_password) VALUES (?, ?, ?, ?, ?)",
+            [email.strip(), name, generate_password_hash(password), now(), temporary],
         )
         return cursor.lastrowid
+
+
+def reset_password(email: str) -> str:
+    """Give an account a new temporary password (to change at next sign-in).
+
+    :raise LookupError: no account has this e-mail.
+    """
+    password = temporary_password()
+    db = get_db()
+    with write_transaction(db):
+        cursor = db.execute(
+            "UPDATE users SET password_hash = ?, must_change_password = 1 "
+            "WHERE email = ?",
+            [generate_password_hash(password), email.strip()],
+        )
+    if cursor.rowcount == 0:
+        raise LookupError(f"Aucun compte pour {email}.")
+    return password
 
 
 def recent_failures(email: str) -> int:
@@ -161,3 +183,23 @@ def load_logged_in_user() -> None:
             g.user = dict(user)
         else:  # deleted account, or its password changed since this sign-in
             session.clear()
+
+
+# Pages a conseiller holding a temporary password can still reach.
+OPEN_WITH_TEMPORARY_PASSWORD = {"account.password", "auth.logout", "static"}
+
+
+@bp.before_app_request
+def ask_for_a_new_password():
+    """A temporary password (read aloud, written down) is replaced first.
+
+    Runs after `load_logged_in_user` (registered after it). Issue 8, D5.
+    """
+    user = g.get("user")
+    if not user or not user.get("must_change_password"):
+        return None
+    endpoint = request.endpoint or ""
+    if endpoint in OPEN_WITH_TEMPORARY_PASSWORD or endpoint.endswith(".static"):
+        return None
+    flash("Choisissez votre propre mot de passe pour continuer.", "info")
+    return redirect(url_for("account.password"))

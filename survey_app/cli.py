@@ -65,6 +65,23 @@ def create_user_command(email: str, name: str, password: str) -> None:
     click.echo(f"Compte créé pour {email}.")
 
 
+@click.command("reset-password")
+@with_appcontext
+@click.argument("email")
+def reset_password_command(email: str) -> None:
+    """Give an account a temporary password, to change at next sign-in."""
+    from .auth import reset_password
+
+    try:
+        password = reset_password(email)
+    except LookupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Mot de passe provisoire pour {email} : {password}\n"
+        "Il devra être changé à la prochaine connexion."
+    )
+
+
 @click.command("demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Seulement si aucun diagnostic.")
@@ -83,3 +100,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(reset_password_command)

@@ -19,10 +19,11 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import sqlite_utils
 from flask import Flask, current_app, g
+
+from . import timefmt
 
 # Every package with tables lists its migrations here, applied in this order.
 MIGRATION_MODULES = (
@@ -158,7 +159,7 @@ def migrate(db: sqlite_utils.Database) -> None:
 
 def now() -> str:
     """UTC timestamp as stored in the database (ISO 8601, seconds)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return timefmt.stamp()
 
 
 def init_app(app: Flask) -> None:

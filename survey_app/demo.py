@@ -17,7 +17,7 @@ import sqlite_utils
 from werkzeug.security import generate_password_hash
 
 from .db import now, write_transaction
-from .demo_answers import SCRIPT_REMARK, respondent_form
+from .demo_answers import respondent_form
 from .surveys import model
 from .surveys.answers import parse_answers
 from .surveys.bank import preset
@@ -137,8 +137,6 @@ def generate(
                 }
             )
     people.sort(key=lambda person: person["at"])
-    # Shown among the latest answers of the dashboard: escaping is visible.
-    people[-4]["form"]["REMARQUES"] = SCRIPT_REMARK
     return people
 
 

@@ -47,8 +47,6 @@ REMARKS = [
     "Mon fils m'a acheté une tablette mais je ne sais pas m'en servir.",
     "Tout va bien pour moi, mais mes voisins âgés ont besoin d'aide.",
 ]
-# Proves, on every page and export that shows it, that answers are escaped.
-SCRIPT_REMARK = "<script>alert('test')</script> Je teste si ce champ est protégé."
 OTHER_TEXTS = {
     "CO_RAISONS_SANS_INTERNET": "Mon fils vient avec son téléphone quand il faut.",
     "DA_DIFFICULTES": "On m'a demandé un code reçu par SMS, je n'ai pas de portable.",

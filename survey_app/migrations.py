@@ -158,3 +158,30 @@ def m005_responses_tally_index(db: Database) -> None:
         "CREATE INDEX responses_tally ON responses"
         "(survey_id, point_id, mode, version_id, submitted_at)"
     )
+
+
+@migrations()
+def m006_password_change_asked(db: Database) -> None:
+    # A temporary password (given by a teammate or `reset-password`) must be
+    # replaced at first sign-in (issue 8, D5).
+    db.execute(
+        "ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0"
+    )
+
+
+@migrations()
+def m007_response_deletions(db: Database) -> None:
+    # The trace of a response erased on request (issue 8, D2): who, when,
+    # which response, never its content.
+    db.executescript(
+        """
+        CREATE TABLE response_deletions (
+            id INTEGER PRIMARY KEY,
+            survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,
+            response_id INTEGER NOT NULL,
+            deleted_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            deleted_at TEXT NOT NULL
+        );
+        CREATE INDEX response_deletions_survey ON response_deletions(survey_id);
+        """
+    )

@@ -1,6 +1,5 @@
 """Sharing a diagnostic: several conseillers work on the same territory."""
 
-import secrets
 from typing import Any
 
 import sqlite_utils
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 from .access import login_required, member_diagnostic
 from .auth import EMAIL_RE, create_user
 from .db import get_db, write_transaction
+from .text import temporary_password as new_temporary_password
 
 bp = Blueprint("team", __name__, url_prefix="/diagnostics/<int:diagnostic_id>")
 
@@ -54,8 +54,8 @@ def show(diagnostic_id: int):
         user = db.execute("SELECT id FROM users WHERE email = ?", [email]).fetchone()
         temporary_password = None
         if user is None:
-            temporary_password = secrets.token_urlsafe(9)
-            user_id = create_user(email, temporary_password)
+            temporary_password = new_temporary_password()
+            user_id = create_user(email, temporary_password, temporary=True)
         else:
             user_id = user["id"]
         with write_transaction(db):
@@ -69,7 +69,8 @@ def show(diagnostic_id: int):
         elif temporary_password:
             flash(
                 f"Compte créé pour {email}. Mot de passe provisoire à lui "
-                f"transmettre : {temporary_password} (il pourra le changer).",
+                f"transmettre : {temporary_password} (il le changera à sa "
+                "première connexion).",
                 "success",
             )
         else:

@@ -35,16 +35,22 @@ def territory_communes(
 def search_epcis(
     db: sqlite_utils.Database, query: str, limit: int = 5
 ) -> list[dict[str, Any]]:
-    """Intercommunalities whose name contains every word of the query."""
+    """Intercommunalities whose name contains every word of the query.
+
+    Their population is the sum of their communes' (issue 8, D9): the figure
+    the territory shows once the EPCI is added, not Etalab's EPCI total, which
+    counts another year's census.
+    """
     words = [w for w in fold(query).split() if len(w) > 1]
     if not words:
         return []
     where = " AND ".join("e.search_name LIKE ?" for _ in words)
     rows = db.execute(
-        f"""SELECT e.*, (SELECT count(*) FROM communes c
-                         WHERE c.epci_code = e.code) AS communes
-            FROM epcis e WHERE {where}
-            ORDER BY e.population DESC LIMIT ?""",
+        f"""SELECT e.code, e.name, e.kind, count(c.code) AS communes,
+                   coalesce(sum(c.population), 0) AS population
+            FROM epcis e LEFT JOIN communes c ON c.epci_code = e.code
+            WHERE {where}
+            GROUP BY e.code ORDER BY population DESC LIMIT ?""",
         [f"%{w}%" for w in words] + [limit],
     )
     return [dict(r) for r in rows]

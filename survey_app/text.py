@@ -23,6 +23,15 @@ def random_code(length: int = 6) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+def temporary_password() -> str:
+    """'k7pm-2xqa-h3tr': read aloud or copied by hand without a doubt.
+
+    No l/I/1 or 0/O (issue 8, D5); 12 characters from 31 give about 59 bits,
+    plenty for a password that must be changed at first sign-in.
+    """
+    return "-".join(random_code(4) for _ in range(3))
+
+
 # Format characters kept: the zero-width joiners build emoji (👨‍👩‍👧) and
 # words in some scripts. Other invisible ones (bidi overrides, zero-width
 # spaces, BOM) are how text hides from a reader, so they go.

@@ -101,12 +101,13 @@ def test_counts_per_french_day_with_gaps(logged_in, db, survey):
     answer(db, survey, at="2026-11-10T08:00:00Z")
     answer(db, survey, at="2026-11-12T16:00:00Z")
     html = logged_in.get(f"/enquetes/{survey}").get_data(as_text=True)
-    assert cell_after(html, '<th scope="row">10/11/2026</th>') == "2"
-    assert cell_after(html, '<th scope="row">11/11/2026</th>') == "0"
-    assert cell_after(html, '<th scope="row">12/11/2026</th>') == "1"
-    assert "09/11/2026" not in html
+    assert cell_after(html, '<th scope="row">10 novembre 2026</th>') == "2"
+    assert cell_after(html, '<th scope="row">11 novembre 2026</th>') == "0"
+    assert cell_after(html, '<th scope="row">12 novembre 2026</th>') == "1"
+    assert "9 novembre 2026" not in html
     assert html.count('fill="#000091"') == 3  # one bar per day, gap included
     assert "au plus 2 en un jour" in html
+    assert ">10 nov.</text>" in html and ">10/11<" not in html  # chart axis (D6)
 
 
 def test_answers_per_day_and_chart_are_pure():
@@ -148,7 +149,7 @@ def test_latest_answers_are_readable_and_escaped(logged_in, db, survey):
     assert "Le coût, Autre (Ma &lt;b&gt;vue&lt;/b&gt;)" in latest
     assert "Mens" in latest and "Aucun des deux" in latest
     assert "Médiathèque &lt;i&gt;" in latest
-    assert "11/11/2026 à 11:00" in latest  # French local time
+    assert "11 novembre 2026 à 11 h 00" in latest  # French local time
 
 
 def test_versions_are_listed(logged_in, db, survey):
@@ -157,6 +158,7 @@ def test_versions_are_listed(logged_in, db, survey):
     html = logged_in.get(f"/enquetes/{survey}").get_data(as_text=True)
     assert "Version 2 (actuelle)" in html and "2 questions, 0 réponse" in html
     assert "Version 1 du" in html and "4 questions, 1 réponse" in html
+    assert not re.search(r"\d\d/\d\d/\d{4}|\d{4}-\d\d-\d\d", html)  # D6
 
 
 def test_links_status_and_tab(logged_in, db, survey):

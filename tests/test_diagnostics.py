@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from conftest import login, make_user, post_form
 
@@ -45,6 +47,14 @@ def test_edit_diagnostic_retention(logged_in, diagnostic, db):
     assert response.status_code == 302
     row = db.execute("SELECT * FROM diagnostics").fetchone()
     assert (row["title"], row["retention_months"]) == ("Nouveau nom", 12)
+    post_form(
+        logged_in,
+        url,
+        {"title": "Daté", "retention_months": "12", "starts_on": "2026-11-01",
+         "ends_on": "2026-11-25"},
+    )  # fmt: skip
+    page = logged_in.get(f"/diagnostics/{diagnostic}").get_data(as_text=True)
+    assert "du 1er novembre 2026" in page and "au 25 novembre 2026" in page  # D6
     response = post_form(logged_in, url, {"title": "X", "retention_months": "500"})
     assert response.status_code == 400
     assert "Entre 1 et 120 mois." in response.get_data(as_text=True)
@@ -205,3 +215,23 @@ def test_password_change(logged_in, db):
         },
     )
     assert response.status_code == 302
+
+
+def test_epci_population_is_the_same_in_search_and_once_added(
+    logged_in, diagnostic, db
+):
+    # Issue 8, D9: 48,132 inhabitants in the search, 48,048 once added.
+    url = f"/diagnostics/{diagnostic}/territoire"
+    epci = db.execute(
+        "SELECT e.code, e.name FROM epcis e JOIN communes c ON c.epci_code = e.code "
+        "WHERE c.code = '23096'"
+    ).fetchone()
+    page = logged_in.get(url, query_string={"q": epci["name"]}).get_data(as_text=True)
+    found = re.search(
+        re.escape(epci["name"]) + r"</strong>.*?· ([\d  ]+) habitants", page, re.S
+    )
+    assert found, "the EPCI is in the search results"
+    post_form(logged_in, url + "/ajouter", {"epci": epci["code"]}, page=url)
+    page = logged_in.get(url).get_data(as_text=True)
+    total = re.search(r"Population totale : <strong>([\d  ]+)</strong>", page)
+    assert found.group(1) == total.group(1)

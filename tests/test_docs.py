@@ -16,6 +16,7 @@ OWN_COMMANDS = {
     "purge",
     "backup",
     "restore",
+    "reset-password",
 }
 
 

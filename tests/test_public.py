@@ -191,7 +191,7 @@ def test_full_walk_stores_exactly_what_was_answered(client, db, survey):
     assert responses(db) == []  # nothing stored before the final submission
     response = send(client, f"/s/{code}/questions", html, SCREENS[-1])
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/s/{code}/merci"
+    assert response.headers["Location"].startswith(f"/s/{code}/merci?recu=")
     [row] = responses(db)
     assert json.loads(row["answers"]) == EXPECTED
     assert row["survey_id"] == survey_id and row["point_id"] is None
@@ -241,7 +241,7 @@ def test_double_submission_stores_one_response(client, db, survey):
     first = send(client, url, html, SCREENS[-1])
     again = send(client, url, html, SCREENS[-1])
     assert first.status_code == again.status_code == 303
-    assert again.headers["Location"] == f"/s/{code}/merci"
+    assert again.headers["Location"] == first.headers["Location"]
     assert len(responses(db)) == 1
     # A second resident on the same phone starts afresh: a new key.
     html = walk_to_last(client, code)
@@ -277,7 +277,7 @@ def test_robot_filling_the_honeypot_is_thanked_but_not_stored(client, db, survey
     answers = {**SCREENS[-1], FIELD: "https://spam.example"}
     response = send(client, f"/s/{code}/questions", html, answers)
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/s/{code}/merci"
+    assert response.headers["Location"].startswith(f"/s/{code}/merci?recu=")
     assert responses(db) == []
 
 

@@ -181,11 +181,24 @@ def adding(entries: list[Question], dropped: list[str]):
 @bp.route("/enquetes/<int:survey_id>/questions/<key>/deplacer", methods=["POST"])
 @login_required
 def move(survey_id: int, key: str):
-    """Move a question up or down; refused if a condition would then point down."""
+    """Move a question up, down or to a position (issue 8, D4: one step, not
+    one place per reload); refused if a condition would then point down.
+
+    :raise 400: neither a direction nor a position.
+    """
     load(survey_id)
     step = {"monter": -1, "descendre": 1}.get(request.form.get("direction"))
-    if step is None:
+    typed = request.form.get("position", "").strip()
+    if step is None and not typed:
         abort(400)
+    position = int(typed) if typed.isdigit() and len(typed) < 5 else None
+    if step is None and position is None:
+        flash(
+            "Indiquez la position par un nombre, par exemple 1 pour la première : "
+            "rien n'a été déplacé.",
+            "error",
+        )
+        return to_list(survey_id, key)
     token = request.form.get("token")
 
     def change(questions: list[Question]) -> list[Question]:
@@ -194,7 +207,14 @@ def move(survey_id: int, key: str):
                 "L'ordre des questions avait déjà changé (double clic, autre onglet) : "
                 "rien n'a été déplacé. Vérifiez l'ordre ci-dessous."
             )
-        return editing.move(questions, key, step)
+        if step is not None:
+            return editing.move(questions, key, step)
+        if not 1 <= position <= len(questions):
+            raise Refused(
+                f"Choisissez une position entre 1 et {len(questions)} : "
+                "rien n'a été déplacé."
+            )
+        return editing.move_to(questions, key, position)
 
     for message in save(survey_id, change):
         flash(message, "error")

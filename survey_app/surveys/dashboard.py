@@ -8,11 +8,11 @@ import json
 from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, g, render_template, url_for
 from werkzeug.routing import BuildError
 
+from .. import timefmt
 from ..access import login_required, member_survey
 from ..db import get_db
 from ..extensions import add_survey_tab
@@ -21,7 +21,7 @@ from .points import public_url, survey_points
 
 bp = Blueprint("dashboard", __name__, url_prefix="/enquetes/<int:survey_id>")
 
-PARIS = ZoneInfo("Europe/Paris")
+PARIS = timefmt.PARIS
 LATEST = 20
 KEY_ANSWERS = 4
 TEXT_PREVIEW = 200
@@ -29,7 +29,7 @@ TEXT_PREVIEW = 200
 
 def local_time(stamp: str) -> datetime:
     """A stored UTC stamp ("2026-11-26T08:00:00Z") in French local time."""
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(PARIS)
+    return timefmt.paris(stamp)
 
 
 def answers_per_day(hour_counts: list[tuple[str, int]]) -> list[tuple[date, int]]:
@@ -65,7 +65,9 @@ def bar_chart(days: list[tuple[date, int]], width: int = 640, height: int = 160)
                 "day": day,
                 "count": count,
                 # Label the first day of the period and every Monday.
-                "label": day.strftime("%d/%m") if i == 0 or day.weekday() == 0 else "",
+                "label": timefmt.short_french_date(day)
+                if i == 0 or day.weekday() == 0
+                else "",
             }
         )
     return {"width": width, "height": height, "bars": bars, "peak": peak}
@@ -124,14 +126,16 @@ def key_answers(
     ]
 
 
-def latest_answers(survey_id: int) -> list[dict[str, Any]]:
+def latest_answers(survey_id: int, only: int | None = None) -> list[dict[str, Any]]:
+    """The survey's latest responses, readable (or just response `only`)."""
     db = get_db()
     rows = db.execute(
         """SELECT r.id, r.version_id, r.mode, r.submitted_at, r.answers,
                   p.name AS point_name
            FROM responses r LEFT JOIN collection_points p ON p.id = r.point_id
-           WHERE r.survey_id = ? ORDER BY r.id DESC LIMIT ?""",
-        [survey_id, LATEST],
+           WHERE r.survey_id = ? AND (? IS NULL OR r.id = ?)
+           ORDER BY r.id DESC LIMIT ?""",
+        [survey_id, only, only, LATEST],
     ).fetchall()
     if not rows:
         return []

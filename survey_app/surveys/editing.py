@@ -27,6 +27,16 @@ def move(questions: list[Question], key: str, step: int) -> list[Question]:
     return moved
 
 
+def move_to(questions: list[Question], key: str, position: int) -> list[Question]:
+    """Move question `key` to `position` (1 = first; clamped to the list)."""
+    index = find(questions, key)
+    if index is None:
+        return list(questions)
+    moved = [q for q in questions if q["key"] != key]
+    target = min(max(position, 1), len(questions)) - 1
+    return [*moved[:target], questions[index], *moved[target:]]
+
+
 def dependents(questions: list[Question], key: str) -> list[Question]:
     """The questions shown only depending on the answer to `key`."""
     return [q for q in questions if (q.get("show_if") or {}).get("question") == key]

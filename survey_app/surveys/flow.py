@@ -95,6 +95,7 @@ def run_questionnaire(
     mode: str,
     action: str,
     done: str,
+    store: bool = True,
     **context: Any,
 ) -> Response:
     """Serve the first screen (GET) or handle a posted screen (POST).
@@ -102,6 +103,7 @@ def run_questionnaire(
     Nothing is stored until the last screen is valid; then one response is
     stored under the posted idempotency key and version, and the browser is
     sent to `done` (303). A repeated last screen is sent to `done` too.
+    With `store=False` (the conseiller's preview) nothing is ever stored.
 
     :raise 404: the survey has no question to show.
     A missing or wrong CSRF token shows the same screen again with the
@@ -155,6 +157,7 @@ def run_questionnaire(
     if walk.errors:
         first_error = walk.step_of(next(iter(walk.errors)))
         return show(first_error, errors=walk.errors)
-    if not is_spam(form):  # a robot gets the same thanks, and nothing is stored
+    # A robot gets the same thanks, and nothing is stored; nor is a preview.
+    if store and not is_spam(form):
         submit(survey, point, version["id"], walk.answers, key, mode)
     return redirect(done, 303)

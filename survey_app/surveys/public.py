@@ -19,7 +19,9 @@ from flask import (
 from .. import csrf
 from ..db import get_db
 from . import model
+from .erasure import RECEIPT_RE, normalise_receipt, receipt
 from .flow import already_stored, run_questionnaire
+from .questionnaire import valid_key
 
 bp = Blueprint("public", __name__, url_prefix="/s")
 
@@ -106,7 +108,11 @@ def privacy(code: str):
 @bp.get("/<code>/merci")
 def thanks(code: str):
     survey, _point = resolve(code, allow_closed=True)
-    return render_template("public/thanks.html", survey=survey, code=code.lower())
+    typed = request.args.get("recu", "")
+    shown = normalise_receipt(typed) if RECEIPT_RE.fullmatch(typed) else None
+    return render_template(
+        "public/thanks.html", survey=survey, code=code.lower(), receipt=shown
+    )
 
 
 @bp.route("/<code>/questions", methods=["GET", "POST"])
@@ -118,8 +124,12 @@ def questions(code: str):
         even if the survey closed since).
     """
     code = code.lower()
-    done = url_for("public.thanks", code=code)
-    if request.method == "POST" and already_stored(request.form.get("_k")):
+    key = request.form.get("_k")
+    # The receipt lets the resident ask for their answers to be erased (D2).
+    done = url_for(
+        "public.thanks", code=code, recu=receipt(key) if valid_key(key) else None
+    )
+    if request.method == "POST" and already_stored(key):
         return redirect(done, 303)  # double tap or browser retry
     survey, point = resolve(code)
     return run_questionnaire(

@@ -113,3 +113,83 @@ def test_points_and_dashboard_pass_axe(conseiller, survey, width):
             "document.documentElement.scrollWidth - window.innerWidth"
         )
         assert overflow <= 1, (path, overflow)
+
+
+def pdf_pages(page) -> int:
+    """Pages of the PDF Chromium prints from `page` (A4 from the page's CSS)."""
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_every_demo_poster_prints_on_one_a4_page(browser, live_server):
+    # Issue 8, D3: the demo's footer (structure and contact) went to page 2.
+    from survey_app.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
+
+    db = connect(live_server.database)
+    try:
+        demo_user = "SELECT 1 FROM users WHERE email = ?"
+        if not db.execute(demo_user, [DEMO_EMAIL]).fetchone():
+            load_demo(db)
+        points = db.execute(
+            "SELECT p.survey_id, p.id FROM collection_points p "
+            "JOIN surveys s ON s.id = p.survey_id JOIN diagnostic_members m "
+            "ON m.diagnostic_id = s.diagnostic_id JOIN users u ON u.id = m.user_id "
+            "WHERE u.email = ?",
+            [DEMO_EMAIL],
+        ).fetchall()
+    finally:
+        db.close()
+    assert len(points) >= 4
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        page = log_in(
+            context, live_server, {"email": DEMO_EMAIL, "password": DEMO_PASSWORD}
+        )
+        for survey_id, point_id in points:
+            page.goto(f"/enquetes/{survey_id}/lieux/{point_id}/affiche")
+            assert pdf_pages(page) == 1, point_id
+            footer = page.locator(".poster-footer").inner_text()
+            assert "Enquête menée par" in footer
+    finally:
+        context.close()
+        # The live server is shared by the session: leave no demo behind.
+        from survey_app.rgpd import delete_diagnostic
+
+        db = connect(live_server.database)
+        try:
+            for (diagnostic_id,) in db.execute(
+                "SELECT diagnostic_id FROM surveys WHERE code = 'demo'"
+            ).fetchall():
+                delete_diagnostic(db, diagnostic_id)
+        finally:
+            db.close()
+
+
+def test_poster_with_the_longest_texts_prints_on_one_page(
+    conseiller, survey, live_server
+):
+    """Longest title, structure, contact and place name the forms accept."""
+    _context, page, _user = conseiller
+    survey_id, point_id = survey
+    db = connect(live_server.database)
+    try:
+        with db.conn:
+            db.execute(
+                "UPDATE diagnostics SET title = ?, structure = ?, contact_email = ? "
+                "WHERE id = (SELECT diagnostic_id FROM surveys WHERE id = ?)",
+                [
+                    "Diagnostic " + "territorial de l'inclusion numérique " * 5,
+                    "Communauté de communes " + "du Pays de la Haute Vallée " * 5,
+                    "conseiller.numerique." + "x" * 60 + "@communaute-de-communes.fr",
+                    survey_id,
+                ],
+            )
+            db.execute(
+                "UPDATE collection_points SET name = ? WHERE id = ?",
+                ["Médiathèque intercommunale " + "et espace France Services " * 3,
+                 point_id],
+            )  # fmt: skip
+    finally:
+        db.close()
+    page.goto(f"/enquetes/{survey_id}/lieux/{point_id}/affiche")
+    assert pdf_pages(page) == 1

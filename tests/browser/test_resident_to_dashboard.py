@@ -106,7 +106,7 @@ def answer(page, code: str, resident: dict) -> None:
     page.fill("#q-REMARQUE", resident["remark"])
     next_screen(page)
     expect(page.locator("h1")).to_contain_text("Merci")
-    assert page.url.endswith(f"/s/{code}/merci")
+    assert f"/s/{code}/merci?recu=" in page.url
 
 
 RESIDENTS = [
