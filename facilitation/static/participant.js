@@ -326,10 +326,10 @@
         };
         node.appendChild(el("div", { cls: "vote-buttons" }, [
           el("button", { cls: "vote-add", attrs: { type: "button" },
-                         on: { click: function () { vote(activity, card.id, 1); } } },
+                         on: { click: function () { vote(activity.id, card.id, 1); } } },
              label("Ajouter une gommette")),
           el("button", { cls: "vote-remove secondary", attrs: { type: "button" },
-                         on: { click: function () { vote(activity, card.id, -1); } } },
+                         on: { click: function () { vote(activity.id, card.id, -1); } } },
              label("Retirer"))
         ]));
       } else {
@@ -370,7 +370,11 @@
     }
   }
 
-  function vote(activity, cardId, delta) {
+  /* `activityId`, not the activity: a resync (join, reload, reconnect)
+   * replaces the snapshot, and a card's buttons outlive it (issue 8 C1). */
+  function vote(activityId, cardId, delta) {
+    var activity = state && Live.activity(state, activityId);
+    if (!activity) return;
     var count = Math.max(0, myCount(activity, cardId) + delta);
     if (delta > 0 && budgetOf(activity) - usedVotes(activity) <= 0) return;
     outbox.add({
