@@ -34,8 +34,9 @@ def make_workshop(live_server, activities, phase=None, current=None):
         if first["kind"] != "dots":
             for i, column in enumerate(first["columns"]):
                 for text in CARDS:
+                    card_text = f"{text} ({i})"
                     cards.post_card(
-                        db, first["id"], column["key"], f"{text} ({i})", user_id=user["id"]
+                        db, first["id"], column["key"], card_text, user_id=user["id"]
                     )
         if current is not None:
             shown = listed[current]
