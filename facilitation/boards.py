@@ -30,6 +30,7 @@ from .kinds import (  # noqa: F401 - re-exported for the pages
     columns_of,
     default_title,
     normalise_config,
+    template_label,
 )
 
 MAX_TIMER_SECONDS = 3 * 3600
@@ -43,7 +44,7 @@ def activity_dict(row: Any) -> dict[str, Any]:
     activity["locked"] = bool(activity["locked"])
     activity["phases"] = list(TEMPLATES[activity["kind"]]["phases"])
     activity["columns"] = columns_of(activity["kind"], config)
-    activity["template_label"] = TEMPLATES[activity["kind"]]["label"]
+    activity["template_label"] = template_label(activity["kind"], config)
     activity["vote_activity_id"] = config.get("source_activity_id") or activity["id"]
     return activity
 
@@ -151,6 +152,10 @@ def update_activity(
                 "Une colonne que vous retirez contient des cartes : "
                 "déplacez-les ou supprimez-les d'abord."
             )
+        if title is None and activity["title"] == default_title(
+            activity["kind"], activity["config"]
+        ):  # "Vision 2030 / 2035" follows its years when they change
+            title = default_title(activity["kind"], clean)
         if title is not None:
             title = " ".join(title.split())
             if not title or len(title) > 200:

@@ -30,11 +30,11 @@ def test_templates_give_their_columns(db, diagnostic):
     assert len(vision["columns"]) == 8
     assert vision["columns"][0] == {
         "key": "5:acces",
-        "label": "Accès — dans 5 ans (2030)",
+        "label": "Accès en 2030",
         "horizon": 5,
         "theme": "acces",
     }
-    assert vision["columns"][-1]["label"] == "Partenariats — dans 10 ans (2035)"
+    assert vision["columns"][-1]["label"] == "Partenariats en 2035"
     assert vision["title"] == "Vision 2030 / 2035"
     # Duplicate names get distinct keys; brainstorming is public by default.
     assert [c["key"] for c in brainstorm["columns"]] == ["lieux", "outils", "lieux-2"]
@@ -217,3 +217,16 @@ def test_deleting_the_diagnostic_removes_everything(db, diagnostic):
         "workshop_events",
     ):
         assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+
+
+def test_vision_title_follows_its_years_unless_renamed(db, diagnostic):
+    """C3: changing the years renames a default title, never a chosen one."""
+    workshop = make_workshop(db, diagnostic, ("vision", {"base_year": 2025}))
+    vision = workshop["activities"][0]
+    changed = boards.update_activity(db, vision, config={"years": [2030, 2040]})
+    assert changed["title"] == changed["template_label"] == "Vision 2030 / 2040"
+    assert changed["config"]["horizons"] == [5, 15]
+    boards.update_activity(db, vision, title="Notre territoire demain")
+    kept = boards.update_activity(db, vision, config={"horizons": [10]})
+    assert kept["title"] == "Notre territoire demain"
+    assert kept["template_label"] == "Vision 2035"
