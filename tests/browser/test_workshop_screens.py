@@ -17,8 +17,8 @@ CARDS = ("Un guichet France Services le samedi", "Des ateliers en mairie")
 
 
 def make_workshop(live_server, activities, phase=None, current=None):
-    """A workshop with `activities`, cards on the first one, the activity of
-    index `current` shown in `phase`. Returns ids and the code."""
+    """A workshop with `activities`, two cards in each of their columns, the
+    activity of index `current` shown in `phase`. Returns ids and the code."""
     from facilitation import boards, cards, workshops
     from survey_app.db import get_db
 
@@ -30,20 +30,27 @@ def make_workshop(live_server, activities, phase=None, current=None):
             db, diagnostic_id, "Atelier", user["id"], activities
         )
         listed = boards.list_activities(db, workshop_id)
-        first = listed[0]
-        if first["kind"] != "dots":
-            for i, column in enumerate(first["columns"]):
+        for activity in listed:
+            for i, column in enumerate(activity["columns"]):
                 for text in CARDS:
-                    card_text = f"{text} ({i})"
                     cards.post_card(
-                        db, first["id"], column["key"], card_text, user_id=user["id"]
-                    )
+                        db, activity["id"], column["key"], f"{text} ({i})",
+                        user_id=user["id"],
+                    )  # fmt: skip
         if current is not None:
-            shown = listed[current]
-            boards.set_phase(db, shown["id"], phase)
-            workshops.set_current_activity(db, workshop_id, shown["id"])
+            show_activity(live_server, workshop_id, listed[current]["id"], phase)
         code = workshops.get_workshop(db, workshop_id)["code"]
     return {"id": workshop_id, "code": code, "user": user, "activities": listed}
+
+
+def show_activity(live_server, workshop_id: int, activity_id: int, phase: str):
+    from facilitation import boards, workshops
+    from survey_app.db import get_db
+
+    with live_server.app().app_context():
+        db = get_db()
+        boards.set_phase(db, activity_id, phase)
+        workshops.set_current_activity(db, workshop_id, activity_id)
 
 
 def join_phone(browser, live_server, code: str):
@@ -109,5 +116,83 @@ def test_several_dots_on_one_card_add_up_after_joining_and_reloading(
         expect(budget).to_have_text("Vous avez posé toutes vos gommettes.")
         expect(page.locator("#connexion")).to_have_text("En ligne")
         assert my_dots(live_server, vote_id) == 3
+    finally:
+        context.close()
+
+
+def outside_viewport(page) -> list[str]:
+    """Column headings or first cards not wholly on screen, and page scroll."""
+    return page.evaluate(
+        """() => {
+        const w = window.innerWidth, h = window.innerHeight, out = [];
+        const inside = (node) => {
+          const r = node.getBoundingClientRect();
+          return r.width > 0 && r.left >= 0 && r.top >= 0 && r.right <= w
+            && r.bottom <= h;
+        };
+        document.querySelectorAll("#plateau .column").forEach((column) => {
+          const heading = column.querySelector("h3, h4");
+          const card = column.querySelector("li.card");
+          if (!inside(heading)) out.push("colonne " + heading.textContent);
+          if (!card || !inside(card)) out.push("carte de " + heading.textContent);
+        });
+        const page = document.documentElement;
+        if (page.scrollWidth > w) out.push("défilement horizontal");
+        if (page.scrollHeight > h) out.push("défilement vertical");
+        return out;
+      }"""
+    )
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1024, 768)])
+def test_projected_board_shows_every_column(browser, live_server, size):
+    """C2: the 7 columns of the empathy map and the 8 of the vision are all
+    on a 1366×768 or 1024×768 projector, join panel shown or hidden."""
+    workshop = make_workshop(
+        live_server,
+        [{"kind": "empathy", "config": {"target": "Une personne âgée isolée"}},
+         {"kind": "vision"}],
+        phase="reveal",
+        current=0,
+    )  # fmt: skip
+    width, height = size
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": height}
+    )
+    try:
+        screen = log_in(context, live_server, workshop["user"])
+        screen.goto(f"/ateliers/{workshop['id']}/ecran")
+        screen.wait_for_selector(".status-online")
+        columns = screen.locator("#plateau .column")
+        expect(columns).to_have_count(7)
+        expect(screen.locator("#plateau li.card")).to_have_count(14)
+        assert outside_viewport(screen) == []
+        join_panel = screen.locator("#rejoindre")
+        expect(join_panel).to_be_visible()
+        first_width = columns.first.bounding_box()["width"]
+        toggle = screen.locator("#bouton-rejoindre")
+        expect(toggle).to_have_text("Masquer le code d'accès")
+        toggle.click()
+        expect(join_panel).to_be_hidden()
+        expect(screen.locator("#code-court")).to_be_visible()
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        assert columns.first.bounding_box()["width"] > first_width
+        assert outside_viewport(screen) == []
+        show_activity(live_server, workshop["id"], workshop["activities"][1]["id"],
+                      "reveal")  # fmt: skip
+        expect(columns).to_have_count(8)
+        expect(screen.locator("#plateau li.card")).to_have_count(16)
+        assert outside_viewport(screen) == []
+        expect(toggle).to_have_text("Afficher le code d'accès")
+        toggle.click()
+        expect(join_panel).to_be_visible()
+        assert outside_viewport(screen) == []
+        full = screen.get_by_role("button", name="Plein écran")
+        expect(full).to_be_visible()
+        full.click()
+        expect(
+            screen.get_by_role("button", name="Quitter le plein écran")
+        ).to_be_visible()
+        assert outside_viewport(screen) == []
     finally:
         context.close()
