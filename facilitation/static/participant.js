@@ -207,19 +207,21 @@
       view.appendChild(el("p", { cls: "target", text: "Public : " + activity.config.target }));
     }
     var phaseKey = activity.phase === "write" && activity.private ? "write_private" : activity.phase;
-    view.appendChild(el("p", { cls: "phase" }, [
+    var instructions = el("p", { cls: "phase" }, [
       el("strong", { text: "Étape : " + activity.phase_label + ". " }),
       INSTRUCTIONS[phaseKey] || ""
-    ]));
+    ]);
     parts.timer = el("p", { cls: "timer", attrs: { hidden: true } });
     view.appendChild(parts.timer);
     var blocked = blockedReason(activity);
     if (blocked) {
       view.appendChild(el("p", { cls: "notice", text: blocked }));
     }
-    if (activity.phase === "write" && activity.kind !== "dots" && !blocked) {
-      view.appendChild(cardForm(activity));
-    }
+    // On a phone the form comes first, within the first screen (issue 8
+    // C4); the instructions follow it.
+    var writing = activity.phase === "write" && activity.kind !== "dots" && !blocked;
+    if (writing) view.appendChild(cardForm(activity));
+    view.appendChild(instructions);
     if (activity.phase === "write") {
       parts.pending = el("ul", { cls: "cards pending", attrs: { "aria-label": "Cartes en attente d'envoi" } });
       view.appendChild(parts.pending);
@@ -249,7 +251,7 @@
   function cardForm(activity) {
     var maxLength = state.workshop.settings.max_card_length || 280;
     var form = el("form", { cls: "card-form", attrs: { novalidate: true } });
-    form.appendChild(el("h3", { text: "Écrire une carte" }));
+    form.appendChild(el("h3", { cls: "visually-hidden", text: "Écrire une carte" }));
     var select = null;
     if (activity.columns.length > 1) {
       select = el("select", { attrs: { id: "colonne", name: "colonne", required: true } });

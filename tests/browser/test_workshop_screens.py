@@ -5,7 +5,7 @@ joins during a vote, the projector at 1366×768 and 1024×768, a 360 px phone.
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import log_in
+from .conftest import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
 PHONE = {
@@ -194,5 +194,67 @@ def test_projected_board_shows_every_column(browser, live_server, size):
             screen.get_by_role("button", name="Quitter le plein écran")
         ).to_be_visible()
         assert outside_viewport(screen) == []
+    finally:
+        context.close()
+
+
+def on_screen(page, selector: str) -> bool:
+    box = page.locator(selector).bounding_box()
+    viewport = page.viewport_size
+    return (
+        box is not None
+        and box["y"] >= 0
+        and box["y"] + box["height"] <= viewport["height"]
+    )
+
+
+def test_card_form_is_on_the_first_phone_screen(browser, live_server):
+    """C4: at 360×640 the text box and its button need no scrolling, even
+    for an empathy map with a long target and a column to choose."""
+    target = "Une personne âgée qui vit seule à la campagne, sans voiture"
+    workshop = make_workshop(
+        live_server,
+        [{"kind": "empathy", "config": {"target": target}}],
+        phase="write",
+        current=0,
+    )
+    context, page = join_phone(browser, live_server, workshop["code"])
+    try:
+        page.wait_for_selector("#texte")
+        assert page.evaluate("window.scrollY") == 0
+        for selector in ("#colonne", "#texte", "form.card-form button[type=submit]"):
+            assert on_screen(page, selector), f"{selector} sous la ligne de flottaison"
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+
+
+def test_dot_counter_stays_in_view_while_voting(browser, live_server):
+    """C4: on a long vote screen the "Il vous reste…" counter stays visible
+    next to the card being voted on, at the bottom of the list too."""
+    workshop = make_workshop(
+        live_server, [{"kind": "empathy"}], phase="reveal", current=0
+    )
+    from facilitation import boards
+    from survey_app.db import get_db
+
+    source = workshop["activities"][0]
+    with live_server.app().app_context():
+        vote_id = boards.create_activity(
+            get_db(), workshop["id"], "dots", "Vote",
+            {"source_activity_id": source["id"], "budget": 3},
+        )  # fmt: skip
+    show_activity(live_server, workshop["id"], vote_id, "vote")
+    context, page = join_phone(browser, live_server, workshop["code"])
+    try:
+        last = page.locator("li.card").last
+        expect(page.locator("li.card")).to_have_count(14)
+        assert page.evaluate("document.documentElement.scrollHeight") > 2 * 640
+        last.locator("button.vote-add").scroll_into_view_if_needed()
+        last.locator("button.vote-add").click()
+        expect(page.locator(".budget")).to_have_text("Il vous reste 2 gommettes.")
+        assert page.evaluate("window.scrollY") > 640
+        assert on_screen(page, ".budget"), "le compteur de gommettes a défilé"
+        assert axe_violations(page) == []
     finally:
         context.close()
