@@ -230,3 +230,28 @@ def test_vision_title_follows_its_years_unless_renamed(db, diagnostic):
     kept = boards.update_activity(db, vision, config={"horizons": [10]})
     assert kept["title"] == "Notre territoire demain"
     assert kept["template_label"] == "Vision 2035"
+
+
+def test_one_way_to_vote_on_a_set_of_cards(db, diagnostic):
+    """C6: once a dot vote uses a board's cards, the vote happens there; the
+    board stops at "Regroupement" and says where the vote is."""
+    workshop = make_workshop(db, diagnostic, ("empathy", None), ("brainstorm", None))
+    empathy, brainstorm = workshop["activities"]
+    boards.set_phase(db, brainstorm, "vote")
+    vote = boards.create_activity(
+        db, workshop["id"], "dots", "Vote final", {"source_activity_id": brainstorm}
+    )
+    voted = boards.get_activity(db, brainstorm)
+    assert voted["phase"] == "group"  # moved back: no second vote open
+    assert voted["phases"] == ["write", "reveal", "group"]
+    assert voted["voted_in"] == [{"id": vote, "title": "Vote final"}]
+    with pytest.raises(WorkshopError, match="« Vote final » : affichez-la"):
+        boards.set_phase(db, brainstorm, "vote")
+    with pytest.raises(WorkshopError, match="pas d'étape"):
+        boards.step_phase(db, brainstorm, 1)
+    listed = {a["id"]: a for a in boards.list_activities(db, workshop["id"])}
+    assert listed[brainstorm]["phases"] == ["write", "reveal", "group"]
+    # A board without its own dot vote keeps its quick vote.
+    assert listed[empathy]["phases"] == list(boards.CARD_PHASES)
+    assert listed[empathy]["voted_in"] == []
+    boards.set_phase(db, empathy, "vote")

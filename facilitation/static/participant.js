@@ -207,9 +207,13 @@
       view.appendChild(el("p", { cls: "target", text: "Public : " + activity.config.target }));
     }
     var phaseKey = activity.phase === "write" && activity.private ? "write_private" : activity.phase;
+    var instruction = INSTRUCTIONS[phaseKey] || "";
+    if (activity.kind === "dots" && activity.phase === "vote" && source !== activity) {
+      instruction = "Posez vos gommettes sur les cartes de « " + source.title +
+        " » qui comptent le plus pour vous.";
+    }
     var instructions = el("p", { cls: "phase" }, [
-      el("strong", { text: "Étape : " + activity.phase_label + ". " }),
-      INSTRUCTIONS[phaseKey] || ""
+      el("strong", { text: "Étape : " + activity.phase_label + ". " }), instruction
     ]);
     parts.timer = el("p", { cls: "timer", attrs: { hidden: true } });
     view.appendChild(parts.timer);
