@@ -411,6 +411,18 @@
     }
   });
 
+  // Closing the page: "N participants connectés" stops counting this phone
+  // at once (otherwise after 75 s without news). keepalive: the request
+  // outlives the page.
+  window.addEventListener("pagehide", function () {
+    try {
+      fetch(base + "/quitter", {
+        method: "POST", keepalive: true, credentials: "same-origin",
+        headers: { "Content-Type": "application/json" }, body: "{}"
+      }).catch(function () {});
+    } catch (e) { /* old browsers: the 75 s rule applies */ }
+  });
+
   connectionChanged("connecting");
   connection.start();
   outbox.flush();

@@ -25,7 +25,7 @@
   function render() {
     var activity = Live.current(state);
     var people = state.participant_count;
-    Live.setText(document.getElementById("participants"), Live.plural(people, "participant", "participants"));
+    Live.setText(document.getElementById("participants"), Live.plural(people, "participant connecté", "participants connectés"));
     var all = 0;
     state.activities.forEach(function (a) { all += a.cards.filter(shown).length; });
     Live.setText(document.getElementById("nb-cartes"), Live.plural(all, "carte", "cartes"));
