@@ -46,7 +46,7 @@ from .events import (
     latest_event_id,
     sse_stream,
 )
-from .participants import join, participant_by_token, rename
+from .participants import join, left, participant_by_token, rename, seen
 from .state import snapshot
 from .votes import set_vote
 from .workshops import workshop_by_code
@@ -209,6 +209,8 @@ def check_request() -> None:
             "son adresse.",
             401,
         )
+    if g.participant is not None and request.endpoint != "workshop_api.leave":
+        seen(get_db(), g.workshop["id"], g.participant["id"])
 
 
 bp.after_request(poke_hub)
@@ -249,6 +251,13 @@ def join_workshop():
     response.status_code = 201
     set_participant_cookie(response, g.workshop, token)
     return response
+
+
+@bp.post("/quitter")
+def leave():
+    """The phone closes the page: it no longer counts as connected."""
+    left(get_db(), g.workshop["id"], g.participant["id"])
+    return jsonify({"ok": True})
 
 
 @bp.post("/nom")

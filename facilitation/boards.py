@@ -30,22 +30,49 @@ from .kinds import (  # noqa: F401 - re-exported for the pages
     columns_of,
     default_title,
     normalise_config,
+    template_label,
 )
 
 MAX_TIMER_SECONDS = 3 * 3600
 
 
-def activity_dict(row: Any) -> dict[str, Any]:
-    """An activity row with its config decoded and what the phase allows."""
+def activity_dict(row: Any, voted_in: list[dict[str, Any]] | None = None) -> dict:
+    """An activity row with its config decoded and what the phase allows.
+
+    `voted_in`: the dot votes held on this activity's cards. There is one
+    way to vote on a set of cards (issue 8 C6): when a "Vote par gommettes"
+    uses them, that is where people vote, and the activity itself stops at
+    "Regroupement".
+    """
     activity = dict(row)
     config = json.loads(activity["config"] or "{}")
     activity["config"] = config
     activity["locked"] = bool(activity["locked"])
-    activity["phases"] = list(TEMPLATES[activity["kind"]]["phases"])
+    activity["voted_in"] = voted_in or []
+    phases = list(TEMPLATES[activity["kind"]]["phases"])
+    if activity["voted_in"] and activity["phase"] not in VOTE_PHASES:
+        phases = [p for p in phases if p not in VOTE_PHASES]
+    activity["phases"] = phases
     activity["columns"] = columns_of(activity["kind"], config)
-    activity["template_label"] = TEMPLATES[activity["kind"]]["label"]
+    activity["template_label"] = template_label(activity["kind"], config)
     activity["vote_activity_id"] = config.get("source_activity_id") or activity["id"]
     return activity
+
+
+def _dot_votes(db, workshop_id: int) -> dict[int, list[dict[str, Any]]]:
+    """{source activity id: [{"id", "title"}] of the dot votes on its cards}."""
+    votes: dict[int, list[dict[str, Any]]] = {}
+    rows = db.execute(
+        "SELECT id, title, json_extract(config, '$.source_activity_id') AS source "
+        "FROM workshop_activities WHERE workshop_id = ? AND kind = 'dots' "
+        "ORDER BY position, id",
+        [workshop_id],
+    )
+    for row in rows:
+        votes.setdefault(row["source"], []).append(
+            {"id": row["id"], "title": row["title"]}
+        )
+    return votes
 
 
 def get_activity(
@@ -57,7 +84,8 @@ def get_activity(
     ).fetchone()
     if row is None or (workshop_id is not None and row["workshop_id"] != workshop_id):
         raise WorkshopError("Cette activité n'existe pas.", 404)
-    return activity_dict(row)
+    voted_in = _dot_votes(db, row["workshop_id"]).get(row["id"])
+    return activity_dict(row, voted_in)
 
 
 def list_activities(
@@ -67,7 +95,26 @@ def list_activities(
         "SELECT * FROM workshop_activities WHERE workshop_id = ? ORDER BY position, id",
         [workshop_id],
     )
-    return [activity_dict(row) for row in rows]
+    votes = _dot_votes(db, workshop_id)
+    return [activity_dict(row, votes.get(row["id"])) for row in rows]
+
+
+def _vote_moves_to_dots(db, workshop_id: int, config: dict[str, Any]) -> None:
+    """A dot vote now holds the vote on its source's cards: a source caught
+    in its own vote phase goes back to "Regroupement" (votes already cast
+    there stay in the database and the exports)."""
+    source = config.get("source_activity_id")
+    row = db.execute(
+        "SELECT phase FROM workshop_activities WHERE id = ? AND workshop_id = ?",
+        [source, workshop_id],
+    ).fetchone()
+    if row is not None and row["phase"] in VOTE_PHASES:
+        db.execute(
+            "UPDATE workshop_activities SET phase = 'group', updated_at = ? "
+            "WHERE id = ?",
+            [now(), source],
+        )
+        _announce(db, workshop_id, source, "activity.phase", previous=row["phase"])
 
 
 def create_activity(
@@ -113,6 +160,8 @@ def create_activity(
             "WHERE id = ? AND current_activity_id IS NULL",
             [activity_id, workshop_id],
         )
+        if kind == "dots":
+            _vote_moves_to_dots(db, workshop_id, clean)
         _announce(db, workshop_id, activity_id, "activity.created")
     return activity_id
 
@@ -151,6 +200,10 @@ def update_activity(
                 "Une colonne que vous retirez contient des cartes : "
                 "déplacez-les ou supprimez-les d'abord."
             )
+        if title is None and activity["title"] == default_title(
+            activity["kind"], activity["config"]
+        ):  # "Vision 2030 / 2035" follows its years when they change
+            title = default_title(activity["kind"], clean)
         if title is not None:
             title = " ".join(title.split())
             if not title or len(title) > 200:
@@ -165,6 +218,8 @@ def update_activity(
                 activity_id,
             ],
         )
+        if activity["kind"] == "dots":
+            _vote_moves_to_dots(db, activity["workshop_id"], clean)
         _announce(db, activity["workshop_id"], activity_id, "activity.updated")
     return get_activity(db, activity_id)
 
@@ -178,6 +233,11 @@ def set_phase(
     """
     with write_transaction(db):
         activity = get_activity(db, activity_id)
+        if phase not in activity["phases"] and activity["voted_in"]:
+            raise WorkshopError(
+                "Le vote sur ces cartes se fait dans l'activité « "
+                f"{activity['voted_in'][0]['title']} » : affichez-la."
+            )
         if phase not in activity["phases"]:
             raise WorkshopError("Cette étape n'existe pas pour cette activité.")
         db.execute(

@@ -7,7 +7,17 @@ are the app's French HTML pages, since these are links, not scripts.
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from markupsafe import Markup
 
 from survey_app.db import get_db
 from survey_app.errors import render_error
@@ -72,18 +82,17 @@ def votes():
 
 @bp.get("/synthese.<fmt>")
 def summary(fmt: str):
-    """Markdown, or an HTML page, to paste into the diagnostic report."""
+    """Markdown to paste into the diagnostic report, or a page to print."""
     db, wid = get_db(), g.workshop["id"]
     if fmt == "md":
         return _file(exports.summary_markdown(db, wid), "md", "synthese")
     if fmt == "html":
-        body = exports.summary_html(db, wid)
-        page = (
-            '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
-            "<title>Synthèse de l'atelier</title></head><body>"
-            f"{body}</body></html>"
+        # A page to read and print, not a file to find in Downloads (issue 8 C5).
+        body = Markup(exports.summary_html(db, wid))  # escaped by summary_html
+        page = render_template(
+            "facilitation/summary.html", workshop=g.workshop, body=body
         )
-        return _file(page, "html", "synthese")
+        return _file(page, "html", "synthese", attachment=False)
     abort(404)
 
 

@@ -11,7 +11,9 @@ backslash escaping in Markdown, formula neutralising in CSV/XLSX.
 
 import csv
 import io
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import sqlite_utils
@@ -26,6 +28,11 @@ from .tables import list_tables
 from .votes import roots, totals
 from .workshops import get_workshop
 
+PARIS = ZoneInfo("Europe/Paris")
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+    "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
 STATUS_LABELS = {
     "pending": "en attente",
     "visible": "visible",
@@ -38,6 +45,25 @@ def neutralise(value: Any) -> Any:
     """A cell a spreadsheet will not run as a formula, XML-safe, not too long
     (the analysis exports' rule, `analysis.cells.clean_text`)."""
     return clean_cell(value) if isinstance(value, str) else value
+
+
+def paris_time(stamp: str) -> datetime:
+    """A stored UTC stamp ("2026-11-26T08:00:00Z") as a naive Paris time,
+    which is what a spreadsheet shows and a person reads."""
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return moment.astimezone(PARIS).replace(tzinfo=None)
+
+
+def french_date(moment: datetime, with_time: bool = False) -> str:
+    """ "1er décembre 2026", or "25 novembre 2026 à 9 h 05"."""
+    day = "1er" if moment.day == 1 else str(moment.day)
+    text = f"{day} {MONTHS[moment.month - 1]} {moment.year}"
+    return f"{text} à {moment.hour} h {moment.minute:02d}" if with_time else text
+
+
+def dots_label(count: int) -> str:
+    """ "1 gommette", "3 gommettes" (French: 0 and 1 are singular)."""
+    return f"{count} gommette" + ("s" if count > 1 else "")
 
 
 def _author(card: dict[str, Any]) -> str:
@@ -144,7 +170,7 @@ def card_rows(db: sqlite_utils.Database, workshop_id: int) -> list[list[Any]]:
                     card["merged_into"] or "",
                     votes.get(card["id"], 0),
                     card["id"],
-                    card["created_at"],
+                    paris_time(card["created_at"]),
                 ]
             )
     return rows
@@ -175,13 +201,20 @@ def vote_rows(db: sqlite_utils.Database, workshop_id: int) -> list[list[Any]]:
     ]
 
 
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")  # as the survey CSV
+    return neutralise(value)
+
+
 def _csv(headers: list[str], rows: list[list[Any]]) -> str:
-    """`;`-separated, UTF-8 with BOM: what French Excel opens right."""
+    """`;`-separated, UTF-8 with BOM, dd/mm/yyyy Paris times: what French
+    Excel opens right."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";")
     writer.writerow(headers)
-    writer.writerows([neutralise(v) for v in row] for row in rows)
+    writer.writerows([_csv_cell(v) for v in row] for row in rows)
     return out.getvalue()
 
 
@@ -221,13 +254,21 @@ def _md(text: Any) -> str:
 
 
 def _dots(activity: dict[str, Any], card: dict[str, Any]) -> str:
-    return f" ({card['votes']} gommette(s))" if activity["has_votes"] else ""
+    return f" ({dots_label(card['votes'])})" if activity["has_votes"] else ""
 
 
-def summary_markdown(db: sqlite_utils.Database, workshop_id: int) -> str:
+def _as_of(at: datetime | None) -> str:
+    """When the summary was made, in Paris time, for its reader."""
+    moment = (at or datetime.now(UTC)).astimezone(PARIS)
+    return f"Synthèse du {french_date(moment, with_time=True)} (heure de Paris)."
+
+
+def summary_markdown(
+    db: sqlite_utils.Database, workshop_id: int, at: datetime | None = None
+) -> str:
     """The workshop in Markdown, ready to paste into the diagnostic report."""
     data = board_data(db, workshop_id)
-    lines = [f"# Atelier : {_md(data['workshop']['title'])}", ""]
+    lines = [f"# Atelier : {_md(data['workshop']['title'])}", "", _as_of(at), ""]
     for activity in data["activities"]:
         lines += [f"## {_md(activity['title'])} ({activity['template_label']})", ""]
         if activity["config"].get("target"):
@@ -238,20 +279,23 @@ def summary_markdown(db: sqlite_utils.Database, workshop_id: int) -> str:
                 lines += ["_Aucune carte._", ""]
                 continue
             for card in column["cards"]:
-                dots = (
-                    f" ({card['votes']} gommette(s))" if activity["has_votes"] else ""
-                )
+                dots = _dots(activity, card)
                 lines.append(f"- {_md(card['text'])}{dots}")
                 lines += [f"  - {_md(c['text'])}" for c in card["merged"]]
             lines.append("")
     return "\n".join(lines)
 
 
-def summary_html(db: sqlite_utils.Database, workshop_id: int) -> str:
+def summary_html(
+    db: sqlite_utils.Database, workshop_id: int, at: datetime | None = None
+) -> str:
     """The same summary as an HTML fragment (every user text escaped)."""
     data = board_data(db, workshop_id)
     e = html_escape
-    parts = [f"<h1>Atelier : {e(data['workshop']['title'])}</h1>"]
+    parts = [
+        f"<h1>Atelier : {e(data['workshop']['title'])}</h1>",
+        f"<p>{e(_as_of(at))}</p>",
+    ]
     for activity in data["activities"]:
         parts.append(
             f"<h2>{e(activity['title'])} ({e(activity['template_label'])})</h2>"
@@ -265,9 +309,7 @@ def summary_html(db: sqlite_utils.Database, workshop_id: int) -> str:
                 continue
             parts.append("<ul>")
             for card in column["cards"]:
-                dots = (
-                    f" ({card['votes']} gommette(s))" if activity["has_votes"] else ""
-                )
+                dots = _dots(activity, card)
                 merged = "".join(f"<li>{e(c['text'])}</li>" for c in card["merged"])
                 merged = f"<ul>{merged}</ul>" if merged else ""
                 parts.append(f"<li>{e(card['text'])}{dots}{merged}</li>")

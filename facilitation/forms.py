@@ -5,6 +5,7 @@ Checks of meaning (budget range, source activity, lengths) stay in
 with a French message; these forms only read what was typed.
 """
 
+import re
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -18,14 +19,20 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from .boards import VISION_THEMES
+from .boards import VISION_HORIZONS, VISION_THEMES
+from .kinds import current_year
 
 KINDS = [
     ("empathy", "Carte d'empathie"),
-    ("vision", "Vision à 5 et 10 ans"),
+    ("vision", "Vision à 5 et 10 ans (années à choisir)"),
     ("brainstorm", "Brainstorming"),
     ("dots", "Vote par gommettes"),
 ]
+
+
+def _default_years() -> str:
+    year = current_year()
+    return ", ".join(str(year + h) for h in VISION_HORIZONS)
 
 
 def lines(text: str | None) -> list[str]:
@@ -40,8 +47,14 @@ class ActivityFields:
         validators=[Length(max=200)],
         description="Par exemple : « une personne âgée qui vit seule ».",
     )
-    horizon5 = BooleanField("Dans 5 ans", default=True)
-    horizon10 = BooleanField("Dans 10 ans", default=True)
+    years = StringField(
+        "Années visées par la vision",
+        default=lambda: _default_years(),
+        validators=[Length(max=40)],
+        description="Une à quatre années, séparées par une virgule ; par exemple "
+        "« 2030, 2035 ». Elles s'affichent sur l'écran, les téléphones et les "
+        "exports.",
+    )
     themes = TextAreaField(
         "Thèmes de la vision (un par ligne)",
         default="\n".join(label for _, label in VISION_THEMES),
@@ -63,8 +76,10 @@ class ActivityFields:
         if kind == "empathy":
             return {"target": self.target.data or ""}
         if kind == "vision":
-            chosen = [h for h in (5, 10) if getattr(self, f"horizon{h}").data]
-            return {"horizons": chosen, "themes": lines(self.themes.data) or None}
+            return {
+                "years": re.findall(r"-?\d+", self.years.data or ""),
+                "themes": lines(self.themes.data) or None,
+            }
         if kind == "brainstorm":
             return {"categories": lines(self.categories.data) or None}
         return {

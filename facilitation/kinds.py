@@ -7,8 +7,9 @@ earlier activity). `normalise_config` is the one place a configuration is
 checked, with French messages.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
@@ -27,7 +28,8 @@ PHASE_LABELS = {
 }
 TEMPLATES: dict[str, dict[str, Any]] = {
     "empathy": {"label": "Carte d'empathie", "phases": CARD_PHASES},
-    "vision": {"label": "Vision 2030 / 2035", "phases": CARD_PHASES},
+    # Its years are the activity's own: see `template_label` (issue 8 C3).
+    "vision": {"label": "Vision", "phases": CARD_PHASES},
     "brainstorm": {"label": "Brainstorming", "phases": CARD_PHASES},
     "dots": {"label": "Vote par gommettes", "phases": VOTE_PHASES},
 }
@@ -49,8 +51,9 @@ VISION_THEMES = (
 VISION_HORIZONS = (5, 10)
 
 
-def _year() -> int:
-    return datetime.now(UTC).year
+def current_year() -> int:
+    """This year in France (the UTC year is wrong on 31 December evening)."""
+    return datetime.now(ZoneInfo("Europe/Paris")).year
 
 
 def _labels(raw: Any, what: str, default: tuple[tuple[str, str], ...]) -> list:
@@ -123,17 +126,10 @@ def normalise_config(
             raise WorkshopError("Le public cible est trop long (200 caractères).")
         config["target"] = target
     elif kind == "vision":
-        horizons = raw.get("horizons", list(VISION_HORIZONS))
-        try:
-            horizons = sorted({int(h) for h in horizons})
-        except (TypeError, ValueError):
-            horizons = []
-        if not 1 <= len(horizons) <= 4 or not all(1 <= h <= 30 for h in horizons):
-            raise WorkshopError("Indiquez 1 à 4 horizons, de 1 à 30 ans.")
-        config["horizons"] = horizons
         config["base_year"] = _bounded(
-            raw, "base_year", _year(), 2000, 2100, "Année de départ incorrecte."
+            raw, "base_year", current_year(), 2000, 2100, "Année de départ incorrecte."
         )
+        config["horizons"] = _horizons(raw, config["base_year"])
         config["themes"] = _labels(raw.get("themes"), "thèmes", VISION_THEMES)
     elif kind == "brainstorm":
         config["categories"] = _labels(
@@ -144,6 +140,34 @@ def normalise_config(
             db, workshop_id, raw.get("source_activity_id"), activity_id
         )
     return config
+
+
+def _horizons(raw: dict[str, Any], base_year: int) -> list[int]:
+    """Years from `base_year`, given as `horizons` ([5, 10]) or as the
+    `years` people aim at ([2030, 2035], what the facilitator types).
+
+    :raise WorkshopError: not 1 to 4 horizons of 1 to 30 years.
+    """
+    years = raw.get("years")
+    given = raw.get("horizons", list(VISION_HORIZONS)) if years is None else years
+    try:
+        horizons = sorted({int(h) - (base_year if years is not None else 0)
+                           for h in given})  # fmt: skip
+    except (TypeError, ValueError, OverflowError):
+        horizons = []
+    if not 1 <= len(horizons) <= 4 or not all(1 <= h <= 30 for h in horizons):
+        if years is not None:
+            raise WorkshopError(
+                f"Indiquez 1 à 4 années visées, de {base_year + 1} "
+                f"à {base_year + 30}, par exemple {base_year + 5}, {base_year + 10}."
+            )
+        raise WorkshopError("Indiquez 1 à 4 horizons, de 1 à 30 ans.")
+    return horizons
+
+
+def vision_years(config: dict[str, Any]) -> list[int]:
+    """The years a vision aims at, e.g. [2031, 2036]."""
+    return [config["base_year"] + h for h in config["horizons"]]
 
 
 def _source(db, workshop_id: int, source: Any, activity_id: int | None) -> int:
@@ -168,7 +192,8 @@ def columns_of(kind: str, config: dict[str, Any]) -> list[dict[str, Any]]:
         return [
             {
                 "key": f"{h}:{theme['key']}",
-                "label": f"{theme['label']} — dans {h} ans ({config['base_year'] + h})",
+                # A year, not "in 5 years": true whenever the workshop runs.
+                "label": f"{theme['label']} en {config['base_year'] + h}",
                 "horizon": h,
                 "theme": theme["key"],
             }
@@ -180,9 +205,14 @@ def columns_of(kind: str, config: dict[str, Any]) -> list[dict[str, Any]]:
     return []
 
 
-def default_title(kind: str, config: dict[str, Any]) -> str:
-    """The template's name; a vision names its years ("Vision 2031 / 2036")."""
+def template_label(kind: str, config: dict[str, Any]) -> str:
+    """The template's name; a vision names its own years ("Vision 2031 /
+    2036"), so that the screen, phones and exports all say the same."""
     if kind == "vision":
-        years = " / ".join(str(config["base_year"] + h) for h in config["horizons"])
-        return f"Vision {years}"
+        return "Vision " + " / ".join(str(y) for y in vision_years(config))
     return TEMPLATES[kind]["label"]
+
+
+def default_title(kind: str, config: dict[str, Any]) -> str:
+    """The title of an activity created without one: its template's name."""
+    return template_label(kind, config)

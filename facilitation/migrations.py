@@ -131,3 +131,10 @@ def m001_workshops(db: Database) -> None:
         CREATE INDEX workshop_events_order ON workshop_events(workshop_id, id);
         """
     )
+
+
+@migrations()
+def m002_participant_presence(db: Database) -> None:
+    # "N participants connectés" counts phones seen lately, not everyone who
+    # ever joined (issue 8 C5). NULL: left (closed the page) or never seen.
+    db.execute("ALTER TABLE workshop_participants ADD COLUMN last_seen_at TEXT")

@@ -7,7 +7,9 @@ people without a phone: the facilitator writes and votes for them.
 """
 
 import hashlib
+import json
 import secrets
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -18,6 +20,11 @@ from .errors import WorkshopError
 from .events import append_event
 
 MAX_NAME_LENGTH = 40
+# A phone asks the server something at least every 20 s while its page is
+# open (live.js: stream check or polling). Its visit is written at most
+# every TOUCH_SECONDS, and it counts as connected for PRESENCE_SECONDS.
+TOUCH_SECONDS = 30
+PRESENCE_SECONDS = 75
 
 
 def hash_token(token: str) -> str:
@@ -35,12 +42,63 @@ def clean_name(name: str | None) -> str:
     return name
 
 
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")  # as survey_app.db.now
+
+
+def _ago(seconds: int) -> str:
+    return _stamp(datetime.now(UTC) - timedelta(seconds=seconds))
+
+
 def _count(db: sqlite_utils.Database, workshop_id: int) -> int:
+    """Participants connected now (seen lately, page not closed)."""
     return db.execute(
         "SELECT count(*) FROM workshop_participants WHERE workshop_id = ? "
-        "AND proxy = 0",
-        [workshop_id],
+        "AND proxy = 0 AND last_seen_at >= ?",
+        [workshop_id, _ago(PRESENCE_SECONDS)],
     ).fetchone()[0]
+
+
+def _announce_count(db: sqlite_utils.Database, workshop_id: int) -> None:
+    """Tell every screen the number of people connected, if it changed."""
+    count = _count(db, workshop_id)
+    last = db.execute(
+        "SELECT payload FROM workshop_events WHERE workshop_id = ? "
+        "AND type = 'participants.count' ORDER BY id DESC LIMIT 1",
+        [workshop_id],
+    ).fetchone()
+    if last is None or json.loads(last[0]).get("count") != count:
+        append_event(db, workshop_id, "participants.count", {"count": count})
+
+
+def seen(db: sqlite_utils.Database, workshop_id: int, participant_id: int) -> None:
+    """The participant's phone is on the page: note it (at most every 30 s),
+    and update the count (this also notices others who went quiet)."""
+    row = db.execute(
+        "SELECT last_seen_at FROM workshop_participants WHERE id = ?",
+        [participant_id],
+    ).fetchone()
+    if row is not None and row[0] and row[0] >= _ago(TOUCH_SECONDS):
+        return  # seen lately: no write (and no write lock) for this request
+    with write_transaction(db):
+        changed = db.execute(
+            "UPDATE workshop_participants SET last_seen_at = ? WHERE id = ? "
+            "AND workshop_id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)",
+            [now(), participant_id, workshop_id, _ago(TOUCH_SECONDS)],
+        ).rowcount
+        if changed:
+            _announce_count(db, workshop_id)
+
+
+def left(db: sqlite_utils.Database, workshop_id: int, participant_id: int) -> None:
+    """The phone closed the workshop page: no longer connected."""
+    with write_transaction(db):
+        db.execute(
+            "UPDATE workshop_participants SET last_seen_at = NULL WHERE id = ? "
+            "AND workshop_id = ?",
+            [participant_id, workshop_id],
+        )
+        _announce_count(db, workshop_id)
 
 
 def public_participant(row: Any) -> dict[str, Any]:
@@ -82,7 +140,8 @@ def join(
     with write_transaction(db):
         participant_id = db.execute(
             "INSERT INTO workshop_participants (workshop_id, token_hash, "
-            "display_name, proxy, table_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "display_name, proxy, table_id, created_at, last_seen_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 workshop_id,
                 token and hash_token(token),
@@ -90,6 +149,7 @@ def join(
                 int(proxy),
                 _smallest_table(db, workshop_id),
                 now(),
+                None if proxy else now(),
             ],
         ).lastrowid
         participant = get_participant(db, participant_id)
@@ -97,9 +157,7 @@ def join(
             db, workshop_id, "participant.joined", {"participant": participant},
             audience="staff",
         )  # fmt: skip
-        append_event(
-            db, workshop_id, "participants.count", {"count": _count(db, workshop_id)}
-        )
+        _announce_count(db, workshop_id)
     return participant, token
 
 

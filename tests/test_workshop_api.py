@@ -378,3 +378,38 @@ def test_api_md_lists_every_json_endpoint(app):
         else:
             continue
         assert f"`{re.sub(r'<[^>]+>', '<>', suffix)}" in doc, rule.rule
+
+
+def test_connected_count_leaves_out_people_who_left(app, db, board, monkeypatch):
+    """C5: "N participants connectés" counts phones on the page now: one that
+    closed it, or went quiet for 75 s, is no longer counted."""
+    from facilitation import participants
+
+    def count() -> int:
+        return participants.participant_count(db, board["wid"])
+
+    assert count() == 1  # Alice, who joined in the fixture
+    ana, ben, chloe = (Phone(app, board["code"], n) for n in ("Ana", "Ben", "Chloé"))
+    assert count() == 4
+    assert ana.post("quitter").status_code == 200
+    assert count() == 3
+    counts = [
+        e["data"]["count"]
+        for e in ben.get("evenements").json["events"]
+        if e["type"] == "participants.count"
+    ]
+    assert counts[-1] == 3
+    # Ben's phone went quiet; Chloé's keeps asking: Ben stops counting.
+    db.execute(
+        "UPDATE workshop_participants SET last_seen_at = '2026-01-01T00:00:00Z' "
+        "WHERE id = ?",
+        [ben.participant["id"]],
+    )
+    db.conn.commit()
+    assert count() == 2
+    assert chloe.get("etat").json["participant_count"] == 2
+    # Ana comes back (reload): counted again, and the screens are told.
+    assert ana.get("etat").json["participant_count"] == 3
+    last = [e for e in chloe.get("evenements").json["events"]
+            if e["type"] == "participants.count"][-1]  # fmt: skip
+    assert last["data"]["count"] == 3

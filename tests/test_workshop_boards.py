@@ -30,11 +30,11 @@ def test_templates_give_their_columns(db, diagnostic):
     assert len(vision["columns"]) == 8
     assert vision["columns"][0] == {
         "key": "5:acces",
-        "label": "Accès — dans 5 ans (2030)",
+        "label": "Accès en 2030",
         "horizon": 5,
         "theme": "acces",
     }
-    assert vision["columns"][-1]["label"] == "Partenariats — dans 10 ans (2035)"
+    assert vision["columns"][-1]["label"] == "Partenariats en 2035"
     assert vision["title"] == "Vision 2030 / 2035"
     # Duplicate names get distinct keys; brainstorming is public by default.
     assert [c["key"] for c in brainstorm["columns"]] == ["lieux", "outils", "lieux-2"]
@@ -217,3 +217,41 @@ def test_deleting_the_diagnostic_removes_everything(db, diagnostic):
         "workshop_events",
     ):
         assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+
+
+def test_vision_title_follows_its_years_unless_renamed(db, diagnostic):
+    """C3: changing the years renames a default title, never a chosen one."""
+    workshop = make_workshop(db, diagnostic, ("vision", {"base_year": 2025}))
+    vision = workshop["activities"][0]
+    changed = boards.update_activity(db, vision, config={"years": [2030, 2040]})
+    assert changed["title"] == changed["template_label"] == "Vision 2030 / 2040"
+    assert changed["config"]["horizons"] == [5, 15]
+    boards.update_activity(db, vision, title="Notre territoire demain")
+    kept = boards.update_activity(db, vision, config={"horizons": [10]})
+    assert kept["title"] == "Notre territoire demain"
+    assert kept["template_label"] == "Vision 2035"
+
+
+def test_one_way_to_vote_on_a_set_of_cards(db, diagnostic):
+    """C6: once a dot vote uses a board's cards, the vote happens there; the
+    board stops at "Regroupement" and says where the vote is."""
+    workshop = make_workshop(db, diagnostic, ("empathy", None), ("brainstorm", None))
+    empathy, brainstorm = workshop["activities"]
+    boards.set_phase(db, brainstorm, "vote")
+    vote = boards.create_activity(
+        db, workshop["id"], "dots", "Vote final", {"source_activity_id": brainstorm}
+    )
+    voted = boards.get_activity(db, brainstorm)
+    assert voted["phase"] == "group"  # moved back: no second vote open
+    assert voted["phases"] == ["write", "reveal", "group"]
+    assert voted["voted_in"] == [{"id": vote, "title": "Vote final"}]
+    with pytest.raises(WorkshopError, match="« Vote final » : affichez-la"):
+        boards.set_phase(db, brainstorm, "vote")
+    with pytest.raises(WorkshopError, match="pas d'étape"):
+        boards.step_phase(db, brainstorm, 1)
+    listed = {a["id"]: a for a in boards.list_activities(db, workshop["id"])}
+    assert listed[brainstorm]["phases"] == ["write", "reveal", "group"]
+    # A board without its own dot vote keeps its quick vote.
+    assert listed[empathy]["phases"] == list(boards.CARD_PHASES)
+    assert listed[empathy]["voted_in"] == []
+    boards.set_phase(db, empathy, "vote")

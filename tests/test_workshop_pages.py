@@ -10,8 +10,7 @@ NEW_FORM = {
     "use_empathy": "y",
     "target": "Une personne âgée qui vit seule",
     "use_vision": "y",
-    "horizon5": "y",
-    "horizon10": "y",
+    "years": "2030, 2035",
     "themes": "Accès\nCompétences",
     "use_brainstorm": "y",
     "categories": "Idées\nFreins",
@@ -42,7 +41,8 @@ def test_create_workshop_with_activities_in_order(logged_in, diagnostic):
     assert kinds == ["empathy", "vision", "brainstorm", "dots"]
     empathy, vision, brainstorm, dots = state["activities"]
     assert empathy["config"]["target"] == "Une personne âgée qui vit seule"
-    assert vision["config"]["horizons"] == [5, 10]
+    years = [vision["config"]["base_year"] + h for h in vision["config"]["horizons"]]
+    assert years == [2030, 2035] and vision["title"] == "Vision 2030 / 2035"
     assert [t["label"] for t in vision["config"]["themes"]] == ["Accès", "Compétences"]
     assert [c["label"] for c in brainstorm["columns"]] == ["Idées", "Freins"]
     assert dots["config"]["source_activity_id"] == brainstorm["id"]
@@ -196,3 +196,29 @@ def test_pages_have_no_inline_script_or_style(app, logged_in, diagnostic):
         assert "style=" not in html
         assert re.search(r"<script(?![^>]*\bsrc=)", html) is None
         assert re.search(r"\son[a-z]+=", html) is None
+
+
+def test_vision_years_are_typed_and_the_same_everywhere(logged_in, diagnostic):
+    """C3: the years typed are those of the title, the columns, the summary."""
+    page = logged_in.get(f"/diagnostics/{diagnostic}/ateliers/nouveau")
+    assert "Années visées par la vision" in page.get_data(as_text=True)
+    workshop_id = create(logged_in, diagnostic, years="2032, 2040")
+    vision = staff_state(logged_in, workshop_id)["activities"][1]
+    assert vision["title"] == vision["template_label"] == "Vision 2032 / 2040"
+    assert vision["columns"][0]["label"] == "Accès en 2032"
+    markdown = logged_in.get(f"/ateliers/{workshop_id}/synthese.md")
+    text = markdown.get_data(as_text=True)
+    assert "## Vision 2032 / 2040 (Vision 2032 / 2040)" in text
+    assert "### Compétences en 2040" in text
+    assert "2030" not in text and "2035" not in text
+
+
+@pytest.mark.parametrize("years", ["2020", "2031, 2099", "", "un jour"])
+def test_vision_years_out_of_range_are_refused_in_french(logged_in, diagnostic, years):
+    response = post_form(
+        logged_in,
+        f"/diagnostics/{diagnostic}/ateliers/nouveau",
+        {**NEW_FORM, "years": years},
+    )
+    assert response.status_code == 200
+    assert "Indiquez 1 à 4 années visées" in response.get_data(as_text=True)

@@ -88,6 +88,23 @@
     return { write: "Écriture", reveal: "Révélation", group: "Regroupement", vote: "Vote", results: "Résultats" };
   }
 
+  /* One way to vote on a set of cards, said where the facilitator decides
+   * (issue 8 C6). */
+  function votingNote(activity) {
+    if (activity.kind === "dots") {
+      var source = Live.activity(state, activity.config.source_activity_id);
+      return "Vote par gommettes, à part, sur les cartes de « " + (source ? source.title : "?") +
+        " » (" + Live.plural(activity.config.budget, "gommette", "gommettes") + " par personne).";
+    }
+    if (activity.voted_in && activity.voted_in.length) {
+      return "Le vote sur ces cartes se fait dans l'activité « " + activity.voted_in[0].title +
+        " » : après le regroupement, affichez-la.";
+    }
+    return "Étape « Vote » : chacun pose tout de suite ses gommettes sur les cartes de ce tableau. " +
+      "Pour voter plus tard, à part, ajoutez plutôt une activité « Vote par gommettes » sur ce tableau : " +
+      "il s'arrêtera alors au regroupement.";
+  }
+
   function renderControls(activity) {
     var body = byId("pilotage-corps");
     body.textContent = "";
@@ -125,6 +142,8 @@
     }
     body.appendChild(row);
     body.appendChild(el("p", { cls: "hint", text: "Changer d'étape ne supprime rien : vous pouvez toujours revenir en arrière." }));
+    var votePurpose = votingNote(activity);
+    if (votePurpose) body.appendChild(el("p", { cls: "hint vote-purpose", text: votePurpose }));
 
     // Timer
     var timer = el("div", { cls: "timer-controls" }, [el("h4", { text: "Minuteur" })]);
@@ -484,7 +503,8 @@
                  " · " + Live.plural(cards, "carte", "cartes"));
     renderActivities();
     var key = activity ? JSON.stringify([activity.id, activity.phase, activity.locked, state.workshop.locked,
-                                         activity.config, activity.blocked]) : "none";
+                                         activity.config, activity.blocked, activity.phases,
+                                         activity.voted_in]) : "none";
     if (key !== frameKey) {
       renderControls(activity);
       frameKey = key;

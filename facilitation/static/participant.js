@@ -207,19 +207,25 @@
       view.appendChild(el("p", { cls: "target", text: "Public : " + activity.config.target }));
     }
     var phaseKey = activity.phase === "write" && activity.private ? "write_private" : activity.phase;
-    view.appendChild(el("p", { cls: "phase" }, [
-      el("strong", { text: "Étape : " + activity.phase_label + ". " }),
-      INSTRUCTIONS[phaseKey] || ""
-    ]));
+    var instruction = INSTRUCTIONS[phaseKey] || "";
+    if (activity.kind === "dots" && activity.phase === "vote" && source !== activity) {
+      instruction = "Posez vos gommettes sur les cartes de « " + source.title +
+        " » qui comptent le plus pour vous.";
+    }
+    var instructions = el("p", { cls: "phase" }, [
+      el("strong", { text: "Étape : " + activity.phase_label + ". " }), instruction
+    ]);
     parts.timer = el("p", { cls: "timer", attrs: { hidden: true } });
     view.appendChild(parts.timer);
     var blocked = blockedReason(activity);
     if (blocked) {
       view.appendChild(el("p", { cls: "notice", text: blocked }));
     }
-    if (activity.phase === "write" && activity.kind !== "dots" && !blocked) {
-      view.appendChild(cardForm(activity));
-    }
+    // On a phone the form comes first, within the first screen (issue 8
+    // C4); the instructions follow it.
+    var writing = activity.phase === "write" && activity.kind !== "dots" && !blocked;
+    if (writing) view.appendChild(cardForm(activity));
+    view.appendChild(instructions);
     if (activity.phase === "write") {
       parts.pending = el("ul", { cls: "cards pending", attrs: { "aria-label": "Cartes en attente d'envoi" } });
       view.appendChild(parts.pending);
@@ -249,7 +255,7 @@
   function cardForm(activity) {
     var maxLength = state.workshop.settings.max_card_length || 280;
     var form = el("form", { cls: "card-form", attrs: { novalidate: true } });
-    form.appendChild(el("h3", { text: "Écrire une carte" }));
+    form.appendChild(el("h3", { cls: "visually-hidden", text: "Écrire une carte" }));
     var select = null;
     if (activity.columns.length > 1) {
       select = el("select", { attrs: { id: "colonne", name: "colonne", required: true } });
@@ -326,10 +332,10 @@
         };
         node.appendChild(el("div", { cls: "vote-buttons" }, [
           el("button", { cls: "vote-add", attrs: { type: "button" },
-                         on: { click: function () { vote(activity, card.id, 1); } } },
+                         on: { click: function () { vote(activity.id, card.id, 1); } } },
              label("Ajouter une gommette")),
           el("button", { cls: "vote-remove secondary", attrs: { type: "button" },
-                         on: { click: function () { vote(activity, card.id, -1); } } },
+                         on: { click: function () { vote(activity.id, card.id, -1); } } },
              label("Retirer"))
         ]));
       } else {
@@ -370,7 +376,11 @@
     }
   }
 
-  function vote(activity, cardId, delta) {
+  /* `activityId`, not the activity: a resync (join, reload, reconnect)
+   * replaces the snapshot, and a card's buttons outlive it (issue 8 C1). */
+  function vote(activityId, cardId, delta) {
+    var activity = state && Live.activity(state, activityId);
+    if (!activity) return;
     var count = Math.max(0, myCount(activity, cardId) + delta);
     if (delta > 0 && budgetOf(activity) - usedVotes(activity) <= 0) return;
     outbox.add({
@@ -399,6 +409,18 @@
       if (activity) updateTimer(activity);
       if (activity && activity.config.lock_at_time_up) render();
     }
+  });
+
+  // Closing the page: "N participants connectés" stops counting this phone
+  // at once (otherwise after 75 s without news). keepalive: the request
+  // outlives the page.
+  window.addEventListener("pagehide", function () {
+    try {
+      fetch(base + "/quitter", {
+        method: "POST", keepalive: true, credentials: "same-origin",
+        headers: { "Content-Type": "application/json" }, body: "{}"
+      }).catch(function () {});
+    } catch (e) { /* old browsers: the 75 s rule applies */ }
   });
 
   connectionChanged("connecting");

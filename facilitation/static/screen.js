@@ -25,7 +25,7 @@
   function render() {
     var activity = Live.current(state);
     var people = state.participant_count;
-    Live.setText(document.getElementById("participants"), Live.plural(people, "participant", "participants"));
+    Live.setText(document.getElementById("participants"), Live.plural(people, "participant connecté", "participants connectés"));
     var all = 0;
     state.activities.forEach(function (a) { all += a.cards.filter(shown).length; });
     Live.setText(document.getElementById("nb-cartes"), Live.plural(all, "carte", "cartes"));
@@ -86,20 +86,31 @@
     return el("section", { cls: "column" }, [el(heading, { text: column.label }), count, list]);
   }
 
+  /* Columns per row so that every column fits the screen: 7 → 4 + 3,
+   * 8 → 4 + 4, 12 → 4 × 3 (issue 8 C2). */
+  function perRow(count) {
+    if (count <= 4) return Math.max(1, count);
+    return count <= 6 ? 3 : 4;
+  }
+
+  function columnGrid(columns, tableId, heading) {
+    var grid = el("div", { cls: "board cols-" + perRow(columns.length) });
+    columns.forEach(function (column) { grid.appendChild(columnBlock(column, tableId, heading)); });
+    return grid;
+  }
+
   function buildBoard(source, apart) {
     board.textContent = "";
     lists = {};
     if (!apart) {
-      var grid = el("div", { cls: "board" });
-      source.columns.forEach(function (column) { grid.appendChild(columnBlock(column, null, "h3")); });
-      board.appendChild(grid);
+      board.appendChild(columnGrid(source.columns, null, "h3"));
       return;
     }
     var tables = el("div", { cls: "tables" });
     state.tables.forEach(function (table) {
-      var block = el("section", { cls: "table-board" }, [el("h3", { text: table.name })]);
-      source.columns.forEach(function (column) { block.appendChild(columnBlock(column, table.id, "h4")); });
-      tables.appendChild(block);
+      tables.appendChild(el("section", { cls: "table-board" }, [
+        el("h3", { text: table.name }), columnGrid(source.columns, table.id, "h4")
+      ]));
     });
     board.appendChild(tables);
   }
@@ -141,6 +152,30 @@
     var activity = state && Live.current(state);
     if (activity) updateTimer(activity);
   });
+
+  /* The join panel can be hidden once everyone is in (the code stays in
+   * the header), and the board can take the whole screen. */
+  var joinButton = document.getElementById("bouton-rejoindre");
+  var shortCode = document.getElementById("code-court");
+  joinButton.addEventListener("click", function () {
+    var hide = !root.classList.contains("join-hidden");
+    root.classList.toggle("join-hidden", hide);
+    shortCode.hidden = !hide;
+    joinButton.setAttribute("aria-expanded", hide ? "false" : "true");
+    Live.setText(joinButton, hide ? "Afficher le code d'accès" : "Masquer le code d'accès");
+  });
+  var fullButton = document.getElementById("plein-ecran");
+  var page = document.documentElement;
+  if (page.requestFullscreen) {
+    fullButton.hidden = false;
+    fullButton.addEventListener("click", function () {
+      if (document.fullscreenElement) document.exitFullscreen();
+      else page.requestFullscreen().catch(function () {});
+    });
+    document.addEventListener("fullscreenchange", function () {
+      Live.setText(fullButton, document.fullscreenElement ? "Quitter le plein écran" : "Plein écran");
+    });
+  }
 
   new Live.Connection({
     base: root.dataset.base,
