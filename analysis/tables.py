@@ -21,7 +21,7 @@ from .charts import (
     paired_chart,
     stacked_chart,
 )
-from .crosstabs import MARKER, crosstab
+from .crosstabs import MARKER, MASKED, crosstab
 from .frames import SurveyFrames
 from .groups import GROUPINGS, GroupingError, group_series
 from .summaries import Summary, summarise
@@ -246,7 +246,7 @@ def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
         ]
         rows.append(cells)
         if g != "Total":
-            numeric = [None if v == MARKER or pd.isna(v) else float(v) for v in values]
+            numeric = [None if isinstance(v, str) or pd.isna(v) else float(v) for v in values]
             chart_groups.append(Group(name, numeric, f"{cells[1]} pers."))
     desc = (
         "Part de chaque réponse dans chaque groupe ; les effectifs de moins de "
@@ -268,8 +268,9 @@ def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
             chart_groups, labels, title=title, desc=desc, ident="croisement"
         )
     notes = [
-        "« < 5 » : moins de 5 personnes (ou chiffre qui permettrait de le "
-        "retrouver), masqué pour que personne ne puisse être reconnu."
+        "« < 5 » : moins de 5 personnes, masqué pour que personne ne puisse "
+        "être reconnu. « masqué » : chiffre caché parce qu'il permettrait, "
+        "avec les totaux, de retrouver un chiffre « < 5 »."
     ]
     if ct.without_group:
         notes.append(
@@ -288,8 +289,10 @@ def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
 
 
 def shown_pct_text(value: object, count: object) -> str:
-    if value == MARKER or count == MARKER:
+    if MARKER in (value, count):
         return MARKER
+    if isinstance(value, str) or isinstance(count, str):
+        return MASKED
     if pd.isna(value):
         return "—"
     return f"{fr_pct(float(value))} ({int(float(count))})"

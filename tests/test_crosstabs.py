@@ -11,6 +11,7 @@ from analysis.crosstabs import (
     suppress,
     suppression_mask,
 )
+from analysis.disclosure import Layout, audit
 from analysis.frames import load_survey
 from analysis.groups import GroupingError, group_series
 from analysis.indicators import available_indicators, indicator_series
@@ -94,15 +95,40 @@ def test_suppression_hides_small_cells_and_their_complements():
         columns=["a", "b", "c", "Total"],
     )
     mask = suppression_mask(counts)
-    # 3 is small; 7 then hides it in its row, 9 in its column, 6 closes c.
-    expected = {("g1", "b"), ("g1", "c"), ("g2", "b"), ("g2", "c")}
-    hidden = {(i, c) for i in mask.index for c in mask.columns if mask.loc[i, c]}
-    assert hidden == expected
+    assert mask.loc["g1", "b"] and not mask.loc["Total", "Total"]
+    # 3 + hidden = 10 - ... : the old "two per line" pattern left g1.c in
+    # 6-9 (3 is "< 5"): the audit wants every complement to move by ≥ 5.
+    layout = Layout.from_counts(counts)
+    assert audit(layout, mask.to_numpy())["safe"].all()
     shown = suppress(counts)
-    assert shown.loc["g1", "b"] == "< 5" and shown.loc["g1", "a"] == 10
-    # No hidden cell can be recomputed: every line has 0 or ≥ 2 hidden cells.
-    for line in [*mask.to_numpy(), *mask.to_numpy().T]:
-        assert line.sum() != 1
+    assert shown.loc["g1", "b"] == "< 5"
+    # A complement is never labelled "< 5": it is not small.
+    for i, c in zip(*np.nonzero(mask.to_numpy()), strict=True):
+        value = counts.iat[i, c]
+        assert shown.iat[i, c] == ("< 5" if 0 < value < 5 else "masqué")
+
+
+def test_minimal_leak_of_the_issue_is_closed():
+    """[[4,0,0],[3,0,0],[10,1,3],[3,2,0]] with margins (issue 8, B1)."""
+    inner = np.array([[4, 0, 0], [3, 0, 0], [10, 1, 3], [3, 2, 0]], dtype=float)
+    full = np.zeros((5, 4))
+    full[:4, :3] = inner
+    full[:4, 3] = inner.sum(axis=1)
+    full[4] = full[:4].sum(axis=0)
+    counts = pd.DataFrame(
+        full, index=["A", "B", "C", "D", "Total"], columns=["x", "y", "z", "Total"]
+    )
+    layout = Layout.from_counts(counts)
+    # The two-per-line rule: A+B = 7 follows from the totals, D.x = 3, D.y = 2.
+    primary = (full > 0) & (full < 5)
+    leaky = audit(layout, primary).set_index(["row", "column"])
+    assert leaky.loc[(3, 0), "low"] == leaky.loc[(3, 0), "high"] == 3
+    mask = suppression_mask(counts).to_numpy()
+    result = audit(layout, mask)
+    assert result["safe"].all(), result
+    shown = suppress(counts)
+    assert shown.loc["C", "x"] in ("masqué", 10.0)
+    assert "< 5" not in {shown.at["C", "x"], shown.at["C", "Total"]}
 
 
 def test_suppression_keeps_zeros_and_big_cells():
@@ -119,10 +145,30 @@ def test_display_hides_percentages_of_small_cells(frames):
     counts, percent = shown["counts"], shown["percent"]
     assert counts.loc["femme", "aucun"] == "< 5"
     assert percent.loc["femme", "aucun"] == "< 5"
-    assert counts.loc["femme", "smartphone"] == 6
-    # 6 + hidden = 8 would reveal it: the complement is hidden as well.
-    flat = [*counts.to_numpy().ravel()]
-    assert flat.count("< 5") >= 2
+    # 6 + hidden = 8 would reveal it: the complement is hidden, as "masqué".
+    assert counts.loc["femme", "smartphone"] == "masqué"
+    # A % is hidden with its count, and wherever its row's total is hidden.
+    for group in counts.index:
+        row_hidden = isinstance(counts.at[group, "Total"], str)
+        for code in percent.columns:
+            if row_hidden or isinstance(counts.at[group, code], str):
+                assert isinstance(percent.at[group, code], str), (group, code)
+
+
+def test_percentages_of_a_row_with_hidden_total_are_hidden():
+    from analysis.crosstabs import CrossTab
+
+    counts = pd.DataFrame(
+        [[2, 9, 11], [8, 10, 18], [10, 19, 29]],
+        index=["g1", "g2", "Total"],
+        columns=["a", "b", "Total"],
+    )
+    percent = counts[["a", "b"]].div(counts["Total"], axis=0) * 100
+    ct = CrossTab("K", "by", "T", counts, percent, pd.DataFrame(), {}, {}, 0)
+    shown = ct.display()
+    assert shown["counts"].at["g1", "Total"] == "masqué"
+    # 9 shown with 81.8 % would give 11 back.
+    assert shown["percent"].at["g1", "b"] == "masqué"
 
 
 def test_indicators_follow_the_bank_codes(frames):
