@@ -21,7 +21,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from .disclosure import Layout, audit, protect
+from .disclosure import Layout, audit, linked_layout, protect
 from .frames import SurveyFrames
 from .groups import group_series
 from .stats import MIN_COUNT, effective_sample_size, is_weighted
@@ -53,14 +53,16 @@ class CrossTab:
         min_count: int = MIN_COUNT,
         marker: str = MARKER,
         known: np.ndarray | None = None,
+        masks: tuple[pd.DataFrame, pd.DataFrame] | None = None,
     ) -> dict[str, pd.DataFrame]:
         """Counts and row % safe to show: small and complementary cells hidden.
 
         A percentage is hidden with its count, and every percentage of a
         row whose total is hidden (count ÷ % would give the total back).
         `known`: cells of `counts` shown elsewhere on the same output.
+        `masks`: (hidden, primary) already computed (`protect_linked`).
         """
-        hidden, primary = protection(
+        hidden, primary = masks or protection(
             self.counts, min_count, additive_rows=not self.multiple, known=known
         )
         percent = self.percent.round(1)
@@ -202,6 +204,33 @@ def protection(
     return frame(hidden), frame(primary)
 
 
+def protect_linked(
+    tables: list["CrossTab"],
+    min_count: int = MIN_COUNT,
+    known_total: set[str] | None = None,
+) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """(hidden, primary) of cross-tabs of one question, protected together.
+
+    Their "Total" rows are the same people (everyone has a group in each):
+    the published tables taken together must not narrow a hidden cell.
+    `known_total`: columns of the total row printed elsewhere (Synthèse).
+    """
+    counts = [ct.counts for ct in tables]
+    layout, rows = linked_layout(counts, additive_rows=not tables[0].multiple)
+    if known_total:
+        layout.known = np.zeros(layout.values.shape, dtype=bool)
+        for j, code in enumerate(counts[0].columns):
+            layout.known[-1, j] = code in known_total
+    hidden, primary = protect(layout, min_count)
+    return [
+        (
+            pd.DataFrame(hidden[own], index=c.index, columns=c.columns),
+            pd.DataFrame(primary[own], index=c.index, columns=c.columns),
+        )
+        for c, own in zip(counts, rows, strict=True)
+    ]
+
+
 def suppression_mask(
     counts: pd.DataFrame, min_count: int = MIN_COUNT, total: str = TOTAL
 ) -> pd.DataFrame:
@@ -251,25 +280,36 @@ def suppress_summary(
 ) -> pd.DataFrame:
     """A summaries.Summary table safe to show to others.
 
-    Counts from 1 to min_count - 1 and every figure computed from them
-    (percent, interval, weighted figures) become the marker. For a single
-    choice, scale or commune question, whose counts add up to the number of
-    people who answered, one hidden row could be recomputed: the smallest
-    other row is hidden with it. The "Sans réponse" row is treated like
-    any other count.
+    Counts from 1 to min_count - 1 become the marker, with every figure
+    computed from them (percent, interval, weighted figures). The answers'
+    counts add up to the people who answered (shown), or for multiple
+    choice are each at most that: complementary rows ("masqué") are added
+    until the audit of disclosure.py passes. "Sans réponse" is hidden when
+    small, like any count.
     """
     table = summary.table
     counts = table["count"].to_numpy(dtype=float)
-    hidden = (counts > 0) & (counts < min_count)
     answers = ~table["no_answer"].to_numpy(dtype=bool)
-    if summary.type != "multiple" and (hidden & answers).sum() == 1:
-        others = np.flatnonzero(answers & ~hidden)
-        if len(others):
-            hidden[others[np.argmin(counts[others])]] = True
+    positions = np.flatnonzero(answers)
+    values = np.append(counts[positions], float(summary.n))[None, :]
+    last = (0, len(positions))
+    cells = [(0, j) for j in range(len(positions))]
+    if summary.type == "multiple":
+        layout = Layout(values, [], [(c, last) for c in cells], totals={last})
+    else:
+        layout = Layout(values, [(cells, last)], totals={last})
+    layout.known = np.zeros(values.shape, dtype=bool)
+    layout.known[last] = True  # "Répondants" is printed on every row
+    hidden_answers, primary_answers = protect(layout, min_count)
+    primary = (counts > 0) & (counts < min_count)
+    hidden = primary.copy()
+    hidden[positions] = hidden_answers[0, :-1]
     figures = [c for c in table.columns if c not in ("code", "label", "no_answer")]
     mask = pd.DataFrame(False, index=table.index, columns=table.columns)
     mask.loc[hidden, figures] = True
-    return apply_mask(table, mask, marker)
+    small = mask.copy()
+    small.loc[~primary, figures] = False
+    return labelled(table, mask, small, marker)
 
 
 # Defined in its own module (it is long); part of this module's API.

@@ -195,12 +195,14 @@ def protect(
     values = layout.values
     primary = (values > 0) & (values < min_count)
     hidden = primary.copy() if hidden is None else hidden | primary
+    # Cells printed elsewhere on the output are not secrets to protect here.
+    secret = ~layout.known if layout.known is not None else np.ones_like(hidden)
     relations = [[*cells, total] for cells, total in layout.equalities]
     relations += [[c, b] for c, b in layout.inequalities]
     pending = hidden.copy()  # cells whose range may still be too narrow
     for _ in range(values.size + 1):
         low, high = feasible_ranges(layout, hidden, pending, primary, min_count)
-        bad = _narrow(low, high, hidden, primary, min_count)
+        bad = _narrow(low, high, hidden & secret, primary, min_count)
         if not bad:
             return hidden, primary
         worst = min(bad, key=lambda c: high[c] - low[c])
@@ -212,8 +214,11 @@ def protect(
         pending[pick] = True
         for c in bad:
             pending[c] = True
-    hidden[:] = True  # nothing left to hide near a cell: hide the whole table
-    return hidden, primary
+    # Nothing left to hide near a cell: hide the whole table, and say
+    # "masqué" everywhere (a "< 5" label tells "at least 1", which can
+    # still narrow a total printed elsewhere).
+    hidden[:] = True
+    return hidden, np.zeros_like(primary)
 
 
 def _cheapest(cell: Cell, relations, hidden, layout: Layout) -> Cell | None:
@@ -229,8 +234,17 @@ def _cheapest(cell: Cell, relations, hidden, layout: Layout) -> Cell | None:
     )
 
 
-def audit(layout: Layout, hidden: np.ndarray, min_count: int = 5) -> pd.DataFrame:
+def audit(
+    layout: Layout,
+    hidden: np.ndarray,
+    min_count: int = 5,
+    primary: np.ndarray | None = None,
+) -> pd.DataFrame:
     """One row per hidden cell: row, column, value, primary, low, high, safe.
+
+    Cells in `layout.known` are shown elsewhere on the output: not listed.
+    `primary`: the cells labelled "< 5" (default: every hidden cell of 1 to
+    min_count - 1).
 
     Ranges use what a reader knows: the shown figures, the additivity of
     the table and the labels ("< 5" cells are 1 to min_count - 1).
@@ -238,8 +252,11 @@ def audit(layout: Layout, hidden: np.ndarray, min_count: int = 5) -> pd.DataFram
     people, primary cells when at least PRIMARY_SPAN.
     """
     values = layout.values
-    primary = hidden & (values > 0) & (values < min_count)
+    if primary is None:
+        primary = hidden & (values > 0) & (values < min_count)
     low, high = feasible_ranges(layout, hidden, None, primary, min_count)
+    if layout.known is not None:  # printed elsewhere on the output: not hidden
+        hidden = hidden & ~layout.known
     safe = _safe(low, high, primary, min_count)
     rows = [
         {
@@ -255,3 +272,43 @@ def audit(layout: Layout, hidden: np.ndarray, min_count: int = 5) -> pd.DataFram
     ]
     columns = ["row", "column", "value", "primary", "low", "high", "safe"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def linked_layout(
+    tables: list[pd.DataFrame], additive_rows: bool = True, total: str = "Total"
+) -> tuple[Layout, list[list[int]]]:
+    """One layout for tables of one question by several groupings.
+
+    They share their "Total" row (everybody, by answer): what each table
+    says about it adds up, so they are audited together. Returns the
+    layout (rows: every table's groups, then the shared total row) and, per
+    table, the layout rows of its own rows in order.
+    """
+    columns = tables[0].shape[1]
+    tj = tables[0].columns.get_loc(total)
+    blocks, positions, equalities, inequalities = [], [], [], []
+    start = 0
+    for table in tables:
+        inner = table.drop(index=total)
+        blocks.append(inner.to_numpy(dtype=float))
+        positions.append(list(range(start, start + len(inner))))
+        start += len(inner)
+    shared = start
+    values = np.vstack([*blocks, tables[0].loc[[total]].to_numpy(dtype=float)])
+    totals = {(i, tj) for i in range(values.shape[0])} | {
+        (shared, j) for j in range(columns)
+    }
+    for i in range(values.shape[0]):
+        cells = [(i, j) for j in range(columns) if j != tj]
+        if additive_rows:
+            equalities.append((cells, (i, tj)))
+        else:
+            inequalities += [(c, (i, tj)) for c in cells]
+    for rows in positions:
+        for j in range(columns):
+            equalities.append(([(i, j) for i in rows], (shared, j)))
+    for table, rows in zip(tables, positions, strict=True):
+        own = [*rows]
+        own.insert(table.index.get_loc(total), shared)
+        rows[:] = own
+    return Layout(values, equalities, inequalities, None, totals), positions

@@ -246,7 +246,9 @@ def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
         ]
         rows.append(cells)
         if g != "Total":
-            numeric = [None if isinstance(v, str) or pd.isna(v) else float(v) for v in values]
+            numeric = [
+                None if isinstance(v, str) or pd.isna(v) else float(v) for v in values
+            ]
             chart_groups.append(Group(name, numeric, f"{cells[1]} pers."))
     desc = (
         "Part de chaque réponse dans chaque groupe ; les effectifs de moins de "
