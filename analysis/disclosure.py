@@ -312,3 +312,26 @@ def linked_layout(
         own.insert(table.index.get_loc(total), shared)
         rows[:] = own
     return Layout(values, equalities, inequalities, None, totals), positions
+
+
+def linked_masks(
+    layout: Layout, rows: list[list[int]], masks: list
+) -> tuple[np.ndarray, np.ndarray]:
+    """(hidden, primary) of linked tables as the reader sees them together.
+
+    A group's cell is hidden if its table hides it; a cell of the shared
+    total row only if every table hides it. `masks`: (hidden, primary) per
+    table, in the order of `linked_layout`.
+    """
+    hidden = np.zeros(layout.values.shape, dtype=bool)
+    primary = np.zeros(layout.values.shape, dtype=bool)
+    hidden[-1] = primary[-1] = True
+    for (h, p), own in zip(masks, rows, strict=True):
+        h, p = np.asarray(h), np.asarray(p)
+        inner = [r for r in own if r != len(hidden) - 1]
+        keep = [k for k, r in enumerate(own) if r != len(hidden) - 1]
+        hidden[inner] |= h[keep]
+        primary[inner] |= p[keep]
+        hidden[-1] &= h[own.index(len(hidden) - 1)]
+        primary[-1] &= p[own.index(len(hidden) - 1)]
+    return hidden, primary

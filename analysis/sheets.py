@@ -9,7 +9,6 @@ workbook travels, so the same protection as on screen applies.
 Comparaison nationale: compare_national, suppressed rows left out.
 """
 
-import numpy as np
 import pandas as pd
 
 from .crosstabs import CrossTab, crosstab, protect_linked, suppress_summary

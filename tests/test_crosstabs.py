@@ -264,3 +264,38 @@ def test_household_size_bands(db, diagnostic):
         None,
     ]
     assert groups.labels["seul"] == "Vit seul"
+
+
+def _crosstab_from(inner, key="K", by="by"):
+    from analysis.crosstabs import CrossTab
+
+    inner = np.asarray(inner, dtype=float)
+    full = np.zeros((inner.shape[0] + 1, inner.shape[1] + 1))
+    full[:-1, :-1] = inner
+    full[:-1, -1] = inner.sum(axis=1)
+    full[-1] = full[:-1].sum(axis=0)
+    codes = ["a", "b", "c"][: inner.shape[1]]
+    counts = pd.DataFrame(
+        full,
+        index=[f"g{i}" for i in range(inner.shape[0])] + ["Total"],
+        columns=[*codes, "Total"],
+    )
+    percent = counts[codes].div(counts["Total"], axis=0) * 100
+    return CrossTab(key, by, by, counts, percent, pd.DataFrame(), {}, {}, 0)
+
+
+def test_tables_of_one_question_are_protected_together():
+    """Two groupings of the same people share their "Ensemble" row: each
+    table safe alone can still leak once both are read (found by search)."""
+    from analysis.crosstabs import protect_linked, protection
+    from analysis.disclosure import linked_layout, linked_masks
+
+    a = _crosstab_from([[2, 1, 5], [1, 2, 2], [2, 5, 5]], by="age")
+    b = _crosstab_from([[2, 6, 5], [3, 2, 7]], by="genre")
+    layout, rows = linked_layout([a.counts, b.counts])
+    alone = [protection(ct.counts) for ct in (a, b)]
+    hidden, primary = linked_masks(layout, rows, alone)
+    assert not audit(layout, hidden, primary=primary)["safe"].all()
+    together = protect_linked([a, b])
+    hidden, primary = linked_masks(layout, rows, together)
+    assert audit(layout, hidden, primary=primary)["safe"].all()

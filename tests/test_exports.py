@@ -165,7 +165,7 @@ def assert_workbook_is_audited(frames, path):
     with the Synthèse figures (same people in their "Ensemble" rows), leave
     every hidden cell a feasible range wide enough (disclosure.audit)."""
     from analysis.crosstabs import crosstab
-    from analysis.disclosure import audit, linked_layout
+    from analysis.disclosure import audit, linked_layout, linked_masks
 
     cross = pd.read_excel(path, sheet_name="Tableaux croisés")
     summary = pd.read_excel(path, sheet_name="Synthèse")
@@ -189,11 +189,7 @@ def assert_workbook_is_audited(frames, path):
         layout, rows = linked_layout(
             [ct.counts for ct in tables], additive_rows=not tables[0].multiple
         )
-        hidden = np.zeros(layout.values.shape, dtype=bool)
-        primary = np.zeros(layout.values.shape, dtype=bool)
-        for (h, p), own in zip(masks, rows, strict=True):
-            hidden[own] |= h
-            primary[own] |= p
+        hidden, primary = linked_masks(layout, rows, masks)
         overall = summary[summary["Question"] == key]
         labels = {ct.labels[c]: j for j, c in enumerate(tables[0].counts.columns[:-1])}
         layout.known = np.zeros(hidden.shape, dtype=bool)
