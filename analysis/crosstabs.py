@@ -246,14 +246,21 @@ def labelled(
     return shown.mask(primary.to_numpy(dtype=bool), marker)
 
 
-def audit_crosstab(ct: "CrossTab", min_count: int = MIN_COUNT) -> pd.DataFrame:
-    """Feasible range of every cell `ct.display()` hides (disclosure.audit).
+def audit_crosstab(
+    ct: "CrossTab", min_count: int = MIN_COUNT, known: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Feasible range of every cell `ct.display(known=known)` hides.
 
-    Columns: group, code, value, primary, low, high, safe.
+    For documents that print a cross-tab (disclosure.audit). `known`: cells
+    the same document prints elsewhere. Columns: group, code, value,
+    primary, low, high, safe.
     """
     layout = Layout.from_counts(ct.counts, additive_rows=not ct.multiple)
-    hidden, _ = protection(ct.counts, min_count, additive_rows=not ct.multiple)
-    table = audit(layout, hidden.to_numpy(), min_count)
+    layout.known = known
+    hidden, primary = protection(
+        ct.counts, min_count, additive_rows=not ct.multiple, known=known
+    )
+    table = audit(layout, hidden.to_numpy(), min_count, primary.to_numpy())
     table.insert(0, "group", [ct.counts.index[i] for i in table["row"]])
     table.insert(1, "code", [ct.counts.columns[j] for j in table["column"]])
     return table.drop(columns=["row", "column"])

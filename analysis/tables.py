@@ -7,6 +7,7 @@ may be shown (cross-tab cells under 5 people hidden, `crosstabs.display`).
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
@@ -223,7 +224,10 @@ def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
         ct = crosstab(frames, key, by)
     except (GroupingError, ValueError) as error:
         return Section(message=str(error))
-    shown = ct.display()
+    # The page prints every overall count of the question above: the
+    # cross-tab's "Ensemble" row is known to the reader (same people when
+    # everyone has a group), and the audit takes it as such.
+    shown = ct.display(known=total_row_known(ct))
     counts, percent = shown["counts"], shown["percent"]
     codes = [c for c in ct.percent.columns]
     groups_ = [g for g in counts.index if g != "Total"]
@@ -288,6 +292,15 @@ def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
             notes=notes,
         ),
     )
+
+
+def total_row_known(ct) -> "np.ndarray | None":
+    """The cross-tab's "Total" row as printed elsewhere on the page."""
+    if ct.without_group:
+        return None
+    known = np.zeros(ct.counts.shape, dtype=bool)
+    known[ct.counts.index.get_loc("Total")] = True
+    return known
 
 
 def shown_pct_text(value: object, count: object) -> str:

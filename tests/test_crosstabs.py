@@ -299,3 +299,22 @@ def test_tables_of_one_question_are_protected_together():
     together = protect_linked([a, b])
     hidden, primary = linked_masks(layout, rows, together)
     assert audit(layout, hidden, primary=primary)["safe"].all()
+
+
+def test_page_crosstab_is_audited_knowing_the_overall_counts():
+    """The results page prints the question's overall counts above the
+    cross-tab: with them known, no hidden cell may be narrowed."""
+    from analysis.crosstabs import audit_crosstab
+    from analysis.disclosure import Layout, audit
+    from analysis.tables import total_row_known
+
+    ct = _crosstab_from([[8, 2, 1], [2, 4, 8], [4, 0, 3]])
+    known = total_row_known(ct)
+    assert audit_crosstab(ct, known=known)["safe"].all()
+    # Protected without knowing them, the same table leaks on the page.
+    layout = Layout.from_counts(ct.counts)
+    layout.known = known
+    shown = ct.display()["counts"]
+    hidden = shown.map(lambda v: isinstance(v, str)).to_numpy()
+    primary = (shown == "< 5").to_numpy()
+    assert not audit(layout, hidden, primary=primary)["safe"].all()
