@@ -43,6 +43,9 @@ from .margins import (
     read_margins_csv,
     save_margins,
 )
+from .margins import (
+    categories as margin_categories,
+)
 from .weighted import Weighting, with_population_weights
 
 # Past this, an export is announced by a push notification (see export_file).
@@ -220,7 +223,7 @@ def margins(survey_id: int):
         stored=[
             {
                 **row,
-                "label": CATEGORIES.get(row["variable"], {}).get(
+                "label": margin_categories(row["variable"]).get(
                     row["category"], row["category"]
                 ),
             }

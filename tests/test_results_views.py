@@ -229,6 +229,8 @@ def test_margins_import_stores_and_errors_are_french(app, logged_in, survey_id):
     # The results are now re-weighted: 14 of 40 are 25-39 but weigh 61 %.
     html = page(logged_in, f"/enquetes/{survey_id}/resultats")
     assert "Résultats redressés selon : âge" in html
+    assert " d'ajustement, plus grand" in " ".join(html.split())
+    assert "plus grand écart restant à une marge : 0,00 point" in html
     assert "Part redressée" in html and "Taille d&#39;échantillon effective" in html
 
 
