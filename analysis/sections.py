@@ -97,7 +97,9 @@ def national_block(frames: SurveyFrames) -> Section:
         groups_.append(Group(label, [None if pd.isna(v) else v for v in values]))
         source = f"{r.source} ({r.year})"
         rows.append(
-            [label, str(int(r.n))] + [pct_text(v) for v in values] + [r.verdict, source]
+            [label, str(int(r.n))]
+            + [pct_text(v) for v in values]
+            + [f"{r.verdict} {r.basis}".strip(), f"{source}, {r.population}"]
         )
     svg = paired_chart(
         groups_,

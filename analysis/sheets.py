@@ -46,6 +46,7 @@ NATIONAL_COLUMNS = {
     "national": "France (%)",
     "difference": "Écart (points)",
     "verdict": "Verdict",
+    "basis": "Base de comparaison",
     "year": "Année",
     "population": "Population de référence",
     "source": "Source",
