@@ -131,9 +131,9 @@ def test_malformed_figures_file(tmp_path):
 
 def test_local_base_is_restricted_to_the_national_age_range(frames):
     """Under-18s are not compared with an 18+ figure, and it is said."""
-    import numpy as np
-
     import dataclasses
+
+    import numpy as np
 
     from analysis.national import age_basis, compare_national, load_figures
 
