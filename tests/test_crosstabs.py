@@ -318,3 +318,20 @@ def test_page_crosstab_is_audited_knowing_the_overall_counts():
     hidden = shown.map(lambda v: isinstance(v, str)).to_numpy()
     primary = (shown == "< 5").to_numpy()
     assert not audit(layout, hidden, primary=primary)["safe"].all()
+
+
+def test_priority_publics_use_one_basis_when_weighted(frames):
+    """Weighted: group share, overall share and gap are all weighted (issue 8
+    B3: 35 % − 19 % was shown as +17 pts, mixing weighted and raw)."""
+    wide = frames.wide
+    weights = pd.Series(np.linspace(0.2, 3.0, len(wide)), index=wide.index)
+    result = priority_publics(frames, weights=weights)
+    assert len(result) and result["weighted"].all()
+    assert (
+        result["difference"] == result["w_percent"] - result["overall_percent"]
+    ).all()
+    assert result["n_effective"].notna().all()
+    first = result.iloc[0]
+    rows = result[result["indicator"] == first["indicator"]]
+    best = rows.loc[rows["w_percent"].idxmax()]
+    assert best["rank"] == 1
