@@ -111,7 +111,8 @@ def _choices_block(block: Block, summary: Summary) -> None:
             r[f"{prefix}percent"],
             r[f"{prefix}ci_low"],
             r[f"{prefix}ci_high"],
-            str(int(r["count"])),
+            # A weighted % beside a raw count mixes two bases: no count then.
+            "" if summary.weighted else str(int(r["count"])),
         )
         for _, r in table.iterrows()
     ]
@@ -120,7 +121,12 @@ def _choices_block(block: Block, summary: Summary) -> None:
         bar_chart(
             bars,
             title=summary.text,
-            desc=f"Pourcentages {kind}sur {summary.n} réponses. "
+            desc=f"Pourcentages {kind}sur {summary.n} réponses"
+            + (
+                f" (effectif efficace {fr_number(summary.n_effective, 0)}). "
+                if summary.weighted and summary.n_effective
+                else ". "
+            )
             + " ; ".join(f"{b.label} : {pct_text(b.value)}" for b in bars),
             ident=f"graph-{block.ident}",
         )
@@ -286,7 +292,8 @@ def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
     return Section(
         svg=Markup(svg),
         table=Table(
-            caption=f"{title} (en % du groupe)",
+            caption=f"{title} (en % du groupe, "
+            + ("parts brutes, non redressées)" if ct.weighted else "parts brutes)"),
             columns=["Groupe", "Personnes", *labels],
             rows=rows,
             notes=notes,

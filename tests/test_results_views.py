@@ -4,8 +4,11 @@ Rendering with data and without, filters, cross-tabs with small cells
 hidden, CSV content, and authorisation on every route.
 """
 
+import dataclasses
 import io
+import re
 
+import numpy as np
 import pytest
 from conftest import csrf_from, login, make_user
 from results_data import make_results_survey
@@ -297,3 +300,26 @@ def test_huge_text_with_html_and_emoji(app, logged_in, diagnostic):
     assert "<b>accès" not in html and "&lt;b&gt;accès" in html
     assert "😀" in html
     assert "moins de 30" in html.lower() or "30 réponses" in html
+
+
+def test_weighted_results_never_mix_bases(app, logged_in, survey_id):
+    """Issue 8 B3: no raw count beside a weighted % in a bar; cross-tabs say
+    their shares are raw; weighted figures carry the effective size."""
+    from analysis.frames import load_survey
+    from analysis.tables import crosstab_block, question_blocks
+    from survey_app.db import connect
+
+    db = connect(app.config["DATABASE"])
+    frames = load_survey(db, survey_id)
+    db.close()
+    wide = frames.wide.copy()
+    wide["weight"] = np.linspace(0.5, 2.0, len(wide))
+    frames = dataclasses.replace(frames, wide=wide)
+    block = next(b for b in question_blocks(frames) if b.kind == "choices")
+    svg = str(block.svg)
+    assert "effectif efficace" in svg
+    # "50 % (12)": a weighted share followed by a raw count.
+    assert not re.search(r"\d\u00a0%\s*\(\d+\)", svg), svg
+    section = crosstab_block(frames, "EQ_MOBILE", "genre")
+    if section.table is not None:
+        assert "parts brutes, non redressées" in section.table.caption
