@@ -318,3 +318,38 @@ def shown_pct_text(value: object, count: object) -> str:
     if pd.isna(value):
         return "—"
     return f"{fr_pct(float(value))} ({int(float(count))})"
+
+
+def summary_table(blocks: list[Block], top: int = 3) -> Table:
+    """One line per question: the summary view, a few pages when printed.
+
+    Choice questions give their `top` most chosen answers with their
+    share (the basis of the page: weighted when weighted), number
+    questions their key figures, open questions their number of answers.
+    """
+    rows = []
+    for block in blocks:
+        if not block.answered:
+            main = "Aucune réponse"
+        elif block.kind == "choices":
+            ranked = sorted(block.rows, key=lambda r: -_as_int(r.n))[:top]
+            main = " · ".join(
+                f"{r.label} : {r.weighted if block.weighted else r.pct}" for r in ranked
+            )
+            if block.multiple:
+                main += " (plusieurs réponses possibles)"
+        elif block.kind == "number":
+            main = " · ".join(f"{name} : {value}" for name, value in block.stats)
+        else:
+            main = "Réponses libres (voir la vue détaillée)"
+        rows.append([block.text, str(block.answered), main])
+    return Table(
+        caption="Synthèse : les réponses les plus fréquentes de chaque question",
+        columns=["Question", "Réponses", "Réponses les plus fréquentes (part)"],
+        rows=rows,
+        text_columns={2},
+    )
+
+
+def _as_int(text: str) -> int:
+    return int(text) if text.isdigit() else 0

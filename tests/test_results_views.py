@@ -323,3 +323,17 @@ def test_weighted_results_never_mix_bases(app, logged_in, survey_id):
     section = crosstab_block(frames, "EQ_MOBILE", "genre")
     if section.table is not None:
         assert "parts brutes, non redressées" in section.table.caption
+
+
+def test_summary_view_is_one_line_per_question(app, logged_in, survey_id):
+    """Issue 8 D8: a summary view, each question once, no chart."""
+    detail = page(logged_in, f"/enquetes/{survey_id}/resultats")
+    assert "vue=resume" in detail
+    html = page(logged_in, f"/enquetes/{survey_id}/resultats?vue=resume")
+    assert "Réponses les plus fréquentes (part)" in html
+    assert '<section class="question"' not in html
+    assert "Vue détaillée" in html
+    assert len(html) < len(detail) / 2
+    # The print layout shows each question once (chart, not its twin table).
+    css = logged_in.get("/analysis/static/results.css").get_data(as_text=True)
+    assert "section.question figure + .table-wrap { display: none; }" in css
