@@ -335,5 +335,6 @@ def test_summary_view_is_one_line_per_question(app, logged_in, survey_id):
     assert "Vue détaillée" in html
     assert len(html) < len(detail) / 2
     # The print layout shows each question once (chart, not its twin table).
-    css = logged_in.get("/analysis/static/results.css").get_data(as_text=True)
+    with open("analysis/static/results.css", encoding="utf-8") as f:
+        css = f.read()
     assert "section.question figure + .table-wrap { display: none; }" in css
