@@ -46,6 +46,8 @@ def merge_questions(
                 "choices": {**choices, **old},
                 "versions": [*before["versions"], number],
                 "latest": number,
+                # The latest version's condition (None: asked to everyone).
+                "show_if": q.get("show_if") or None,
             }
     latest = max((n for n, _ in versions), default=0)
     current = [k for k, q in merged.items() if q["latest"] == latest]
@@ -96,11 +98,12 @@ def questions_frame(
             "versions": q["versions"],
             "columns": by_key[key],
             "order": order,
+            "show_if": q.get("show_if"),
         }
         for order, (key, q) in enumerate(merged.items())
     ]
     names = ["key", "type", "theme", "text", "help", "bank_id", "other"]
-    names += ["versions", "columns", "order"]
+    names += ["versions", "columns", "order", "show_if"]
     return pd.DataFrame(rows, columns=names).set_index("key", drop=False)
 
 

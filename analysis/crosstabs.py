@@ -16,16 +16,19 @@ subtraction from a shown total (see `suppression_mask`).
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
+from .disclosure import Layout, audit, linked_layout, protect
 from .frames import SurveyFrames
 from .groups import group_series
 from .stats import MIN_COUNT, effective_sample_size, is_weighted
 from .summaries import proportions
 
 MARKER = "< 5"
+MASKED = "masqué"  # hidden so that a "< 5" cell cannot be recomputed
 TOTAL = "Total"
 
 
@@ -43,17 +46,33 @@ class CrossTab:
     group_labels: dict[str, str]
     without_group: int  # answered `key` but not the grouping question
     weighted: bool = False
+    multiple: bool = False
 
     def display(
-        self, min_count: int = MIN_COUNT, marker: str = MARKER
+        self,
+        min_count: int = MIN_COUNT,
+        marker: str = MARKER,
+        known: np.ndarray | None = None,
+        masks: tuple[pd.DataFrame, pd.DataFrame] | None = None,
     ) -> dict[str, pd.DataFrame]:
-        """Counts and row % safe to show: small and complementary cells hidden."""
-        mask = suppression_mask(self.counts, min_count)
+        """Counts and row % safe to show: small and complementary cells hidden.
+
+        A percentage is hidden with its count, and every percentage of a
+        row whose total is hidden (count ÷ % would give the total back).
+        `known`: cells of `counts` shown elsewhere on the same output.
+        `masks`: (hidden, primary) already computed (`protect_linked`).
+        """
+        hidden, primary = masks or protection(
+            self.counts, min_count, additive_rows=not self.multiple, known=known
+        )
         percent = self.percent.round(1)
-        percent_mask = mask.reindex(index=percent.index, columns=percent.columns)
+        row_hidden = hidden[TOTAL].to_numpy()[:, None]
+        p_hidden = hidden[percent.columns].copy()
+        p_hidden[:] = p_hidden.to_numpy() | row_hidden
+        p_primary = primary[percent.columns]
         return {
-            "counts": apply_mask(self.counts, mask, marker),
-            "percent": apply_mask(percent, percent_mask.fillna(False), marker),
+            "counts": labelled(self.counts, hidden, primary, marker),
+            "percent": labelled(percent, p_hidden, p_primary, marker),
         }
 
 
@@ -137,6 +156,7 @@ def crosstab(
         group_labels=groups.labels,
         without_group=int((answered & (group_codes < 0)).sum()),
         weighted=weighted,
+        multiple=kind == "multiple",
     )
 
 
@@ -161,67 +181,89 @@ def _choice_flags(frames: SurveyFrames, key: str) -> tuple[list[str], np.ndarray
     return codes, matrix
 
 
+def protection(
+    counts: pd.DataFrame,
+    min_count: int = MIN_COUNT,
+    total: str = TOTAL,
+    additive_rows: bool = True,
+    known: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(hidden, primary) masks of a counts table, audited (disclosure.protect).
+
+    Primary: counts from 1 to min_count - 1 (0 is shown: it describes
+    nobody). Complementary cells are added until no hidden cell can be
+    narrowed, from the figures shown and the table's totals, to less than
+    min_count people (linear programming, see disclosure.py).
+    `additive_rows=False` for multiple choice (ticks do not add up to the
+    row's people). `known`: cells shown elsewhere on the same output.
+    """
+    layout = Layout.from_counts(counts, additive_rows, total)
+    layout.known = known
+    hidden, primary = protect(layout, min_count)
+    frame = partial(pd.DataFrame, index=counts.index, columns=counts.columns)
+    return frame(hidden), frame(primary)
+
+
+def protect_linked(
+    tables: list["CrossTab"],
+    min_count: int = MIN_COUNT,
+    known_total: set[str] | None = None,
+) -> list[tuple[pd.DataFrame, pd.DataFrame]]:
+    """(hidden, primary) of cross-tabs of one question, protected together.
+
+    Their "Total" rows are the same people (everyone has a group in each):
+    the published tables taken together must not narrow a hidden cell.
+    `known_total`: columns of the total row printed elsewhere (Synthèse).
+    """
+    counts = [ct.counts for ct in tables]
+    layout, rows = linked_layout(counts, additive_rows=not tables[0].multiple)
+    if known_total:
+        layout.known = np.zeros(layout.values.shape, dtype=bool)
+        for j, code in enumerate(counts[0].columns):
+            layout.known[-1, j] = code in known_total
+    hidden, primary = protect(layout, min_count)
+    return [
+        (
+            pd.DataFrame(hidden[own], index=c.index, columns=c.columns),
+            pd.DataFrame(primary[own], index=c.index, columns=c.columns),
+        )
+        for c, own in zip(counts, rows, strict=True)
+    ]
+
+
 def suppression_mask(
     counts: pd.DataFrame, min_count: int = MIN_COUNT, total: str = TOTAL
 ) -> pd.DataFrame:
-    """True where a count must be hidden.
+    """True where a count must be hidden (see `protection`)."""
+    return protection(counts, min_count, total)[0]
 
-    Primary: counts from 1 to min_count - 1 (0 is shown: it describes nobody).
-    Complementary, when `counts` has a `total` row and/or column: in every
-    line (a row with its total, a column with its total) where exactly one
-    figure is hidden, it could be recomputed by subtraction, so the smallest
-    other figure of that line is hidden too (possibly a 0: the marker reads
-    "fewer than 5", so 0 is one of the possibilities; the total itself only
-    if nothing else is left); repeated until no line has a single hidden
-    figure.
-    For multiple-choice tables (ticks do not add up to the total) this is
-    stricter than needed, never weaker.
+
+def labelled(
+    frame: pd.DataFrame, hidden: pd.DataFrame, primary: pd.DataFrame, marker: str
+) -> pd.DataFrame:
+    """`frame` with "< 5" on primary cells and "masqué" on other hidden ones."""
+    shown = apply_mask(frame, hidden, MASKED)
+    return shown.mask(primary.to_numpy(dtype=bool), marker)
+
+
+def audit_crosstab(
+    ct: "CrossTab", min_count: int = MIN_COUNT, known: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Feasible range of every cell `ct.display(known=known)` hides.
+
+    For documents that print a cross-tab (disclosure.audit). `known`: cells
+    the same document prints elsewhere. Columns: group, code, value,
+    primary, low, high, safe.
     """
-    values = counts.to_numpy(dtype=float)
-    hidden = (values > 0) & (values < min_count)
-    totals = _total_positions(counts, total)
-    lines = [list(zip(*line, strict=True)) for line in _lines(counts, total)]
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(hidden[p] for p in line) != 1:
-                continue
-            visible = [p for p in line if not hidden[p]]
-            if not visible:
-                continue
-            # The smallest inner cell (a zero is fine: "< 5" includes 0, so
-            # hiding it loses little and still leaves several possibilities),
-            # a total only if no inner cell is left.
-            pool = [p for p in visible if p not in totals] or visible
-            pick = min(pool, key=lambda p: values[p])
-            hidden[pick] = True
-            changed = True
-    return pd.DataFrame(hidden, index=counts.index, columns=counts.columns)
-
-
-def _lines(counts: pd.DataFrame, total: str) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Index arrays of each row/column that adds up to a shown total."""
-    rows, columns = counts.shape
-    lines = []
-    if total in counts.columns:
-        for i in range(rows):
-            lines.append((np.full(columns, i), np.arange(columns)))
-    if total in counts.index:
-        for j in range(columns):
-            lines.append((np.arange(rows), np.full(rows, j)))
-    return lines
-
-
-def _total_positions(counts: pd.DataFrame, total: str) -> set[tuple[int, int]]:
-    positions = set()
-    if total in counts.columns:
-        j = counts.columns.get_loc(total)
-        positions |= {(i, j) for i in range(counts.shape[0])}
-    if total in counts.index:
-        i = counts.index.get_loc(total)
-        positions |= {(i, j) for j in range(counts.shape[1])}
-    return positions
+    layout = Layout.from_counts(ct.counts, additive_rows=not ct.multiple)
+    layout.known = known
+    hidden, primary = protection(
+        ct.counts, min_count, additive_rows=not ct.multiple, known=known
+    )
+    table = audit(layout, hidden.to_numpy(), min_count, primary.to_numpy())
+    table.insert(0, "group", [ct.counts.index[i] for i in table["row"]])
+    table.insert(1, "code", [ct.counts.columns[j] for j in table["column"]])
+    return table.drop(columns=["row", "column"])
 
 
 def apply_mask(
@@ -236,7 +278,8 @@ def suppress(
     table: pd.DataFrame, min_count: int = MIN_COUNT, marker: str = MARKER
 ) -> pd.DataFrame:
     """A counts table safe to show: small and complementary cells → marker."""
-    return apply_mask(table, suppression_mask(table, min_count), marker)
+    hidden, primary = protection(table, min_count)
+    return labelled(table, hidden, primary, marker)
 
 
 def suppress_summary(
@@ -244,25 +287,36 @@ def suppress_summary(
 ) -> pd.DataFrame:
     """A summaries.Summary table safe to show to others.
 
-    Counts from 1 to min_count - 1 and every figure computed from them
-    (percent, interval, weighted figures) become the marker. For a single
-    choice, scale or commune question, whose counts add up to the number of
-    people who answered, one hidden row could be recomputed: the smallest
-    other row is hidden with it. The "Sans réponse" row is treated like
-    any other count.
+    Counts from 1 to min_count - 1 become the marker, with every figure
+    computed from them (percent, interval, weighted figures). The answers'
+    counts add up to the people who answered (shown), or for multiple
+    choice are each at most that: complementary rows ("masqué") are added
+    until the audit of disclosure.py passes. "Sans réponse" is hidden when
+    small, like any count.
     """
     table = summary.table
     counts = table["count"].to_numpy(dtype=float)
-    hidden = (counts > 0) & (counts < min_count)
     answers = ~table["no_answer"].to_numpy(dtype=bool)
-    if summary.type != "multiple" and (hidden & answers).sum() == 1:
-        others = np.flatnonzero(answers & ~hidden)
-        if len(others):
-            hidden[others[np.argmin(counts[others])]] = True
+    positions = np.flatnonzero(answers)
+    values = np.append(counts[positions], float(summary.n))[None, :]
+    last = (0, len(positions))
+    cells = [(0, j) for j in range(len(positions))]
+    if summary.type == "multiple":
+        layout = Layout(values, [], [(c, last) for c in cells], totals={last})
+    else:
+        layout = Layout(values, [(cells, last)], totals={last})
+    layout.known = np.zeros(values.shape, dtype=bool)
+    layout.known[last] = True  # "Répondants" is printed on every row
+    hidden_answers, primary_answers = protect(layout, min_count)
+    primary = (counts > 0) & (counts < min_count)
+    hidden = primary.copy()
+    hidden[positions] = hidden_answers[0, :-1]
     figures = [c for c in table.columns if c not in ("code", "label", "no_answer")]
     mask = pd.DataFrame(False, index=table.index, columns=table.columns)
     mask.loc[hidden, figures] = True
-    return apply_mask(table, mask, marker)
+    small = mask.copy()
+    small.loc[~primary, figures] = False
+    return labelled(table, mask, small, marker)
 
 
 # Defined in its own module (it is long); part of this module's API.

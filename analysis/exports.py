@@ -64,11 +64,17 @@ def codebook_sheet(frames: SurveyFrames) -> pd.DataFrame:
 
 
 def workbook_sheets(frames: SurveyFrames) -> list[tuple[str, pd.DataFrame]]:
-    """The five sheets of a workbook export, in order."""
+    """The sheets of a workbook export, in order.
+
+    The cross-tabs are protected knowing what the Synthèse sheet prints.
+    """
+    summaries = sheets.protected_summaries(frames)
+    overall = sheets.overall_shown(summaries)
     return [
         ("Réponses", answers_table(frames)),
-        ("Synthèse", sheets.summary_sheet(frames)),
-        ("Tableaux croisés", sheets.crosstab_sheet(frames)),
+        ("Lisez-moi", sheets.readme_sheet()),
+        ("Synthèse", sheets.summary_sheet(frames, summaries)),
+        ("Tableaux croisés", sheets.crosstab_sheet(frames, overall=overall)),
         ("Comparaison nationale", sheets.national_sheet(frames)),
         ("Dictionnaire des codes", codebook_sheet(frames)),
     ]

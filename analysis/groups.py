@@ -80,6 +80,10 @@ def group_series(frames: SurveyFrames, by: str) -> Groups:
     Raises GroupingError (French message) for an unknown or unsuitable `by`.
     """
     wide = frames.wide
+    if by.startswith(AGE_BANDING):
+        if "PR_AGE" not in wide.columns:
+            raise GroupingError("Cette enquête ne pose pas la question « Âge ».")
+        return _merged(frames, by, "Âge", "PR_AGE", banding_groups(by))
     if by in GROUPINGS:
         title, source = GROUPINGS[by]
         if source not in wide.columns:
@@ -115,6 +119,43 @@ def group_series(frames: SurveyFrames, by: str) -> Groups:
     labels = {c: frames.label(by_key, c) for c in codes.cat.categories}
     text = frames.questions.at[by_key, "text"] if by == by_key else title
     return Groups(by, text, codes, labels)
+
+
+# A banding of a margins file: "age:15_39|40_59|60_plus" (bank bands merged).
+AGE_BANDING = "age:"
+
+
+def band_label(code: str) -> str:
+    """ "15_39" → "15 à 39 ans", "60_plus" → "60 ans ou plus"."""
+    low, high = code.split("_")
+    return f"{low} ans ou plus" if high == "plus" else f"{low} à {high} ans"
+
+
+def band_range(code: str) -> tuple[int, int]:
+    low, high = code.split("_")
+    return int(low), 200 if high == "plus" else int(high)
+
+
+def banding_groups(by: str) -> dict[str, tuple[str, list[str]]]:
+    """The groups of an "age:..." banding: label and bank bands of each.
+
+    Raises GroupingError when a band does not start and end with bank bands.
+    """
+    groups = {}
+    for code in by.removeprefix(AGE_BANDING).split("|"):
+        try:
+            low, high = band_range(code)
+        except ValueError:
+            raise GroupingError(f"Tranche d'âge « {code} » illisible.") from None
+        inside = [b for b, (lo, hi) in AGE_BANDS.items() if low <= lo and hi <= high]
+        if (
+            not inside
+            or AGE_BANDS[inside[0]][0] != low
+            or (AGE_BANDS[inside[-1]][1] != high)
+        ):
+            raise GroupingError(f"Tranche d'âge « {code} » illisible.")
+        groups[code] = (band_label(code), inside)
+    return groups
 
 
 def _merged(frames, by, title, source, groups) -> Groups:

@@ -32,7 +32,14 @@ import sqlite_utils
 from survey_app.db import now, write_transaction
 from survey_app.text import fold
 
-from .groups import AGE_BANDS, AGE_GROUPS
+from .groups import (
+    AGE_BANDING,
+    AGE_BANDS,
+    AGE_GROUPS,
+    GroupingError,
+    band_range,
+    banding_groups,
+)
 
 GENDERS = {"femme": "Femmes", "homme": "Hommes"}
 DIPLOMAS = {
@@ -191,7 +198,7 @@ def _pop1b(header: list[str], body: list[list[str]], communes) -> pd.DataFrame:
 def _simple(header: list[str], body: list[list[str]]) -> pd.DataFrame:
     col = {name: header.index(name) for name in SIMPLE_COLUMNS}
     seen: dict[tuple[str, str], int] = {}
-    rows = []
+    rows, ages = [], []
     for line, row in enumerate(body, start=2):
         if len(row) <= max(col.values()):
             raise MarginsError(f"Ligne {line} : il manque des colonnes.")
@@ -201,10 +208,10 @@ def _simple(header: list[str], body: list[list[str]]) -> pd.DataFrame:
                 f"Ligne {line} : variable « {row[col['variable']]} » inconnue "
                 "(attendu : age, sexe ou diplome)."
             )
+        if variable == "PR_AGE":
+            ages.append((line, row[col["modalite"]], row[col["effectif"]]))
+            continue
         category = category_code(variable, row[col["modalite"]])
-        if category is None and variable == "PR_AGE":
-            variable, category = "age", category_code("age", row[col["modalite"]])
-            variable = variable if category else "PR_AGE"
         if category is None:
             accepted = ", ".join(CATEGORIES[variable])
             raise MarginsError(
@@ -218,14 +225,82 @@ def _simple(header: list[str], body: list[list[str]]) -> pd.DataFrame:
             )
         seen[(variable, category)] = line
         rows.append((variable, category, _number(row[col["effectif"]], line)))
+    rows += _age_rows(ages)
     if not rows:
         raise MarginsError("Le fichier ne contient aucune ligne de données.")
-    if {"age", "PR_AGE"} <= {r[0] for r in rows}:
-        raise MarginsError(
-            "Les tranches d'âge mélangent celles du questionnaire (18-24, 40-44...) "
-            "et celles de l'Insee (15-24, 40-59...) : choisissez l'une ou l'autre."
-        )
     return _ordered(pd.DataFrame(rows, columns=COLUMNS))
+
+
+def _typed_band(value: str) -> tuple[int, int] | None:
+    """ "15-24", "15 à 24 ans", "75+", "75 ans et plus", "75_plus" → ages."""
+    folded = fold(value).strip()
+    numbers = [
+        int(n) for n in "".join(c if c.isdigit() else " " for c in folded).split()
+    ]
+    open_ended = "+" in value or "plus" in folded
+    if len(numbers) == 2 and not open_ended and numbers[0] <= numbers[1]:
+        return numbers[0], numbers[1]
+    if len(numbers) == 1 and (open_ended or numbers[0] == 75):
+        return numbers[0], 200
+    return None
+
+
+def _age_rows(ages: list[tuple[int, str, str]]) -> list[tuple[str, str, float]]:
+    """Age margins under the variable that fits their bands.
+
+    The questionnaire's own bands → PR_AGE; the five INSEE bands → "age";
+    any other bands that start and end where questionnaire bands do →
+    an "age:..." banding (groups.banding_groups), the questionnaire's
+    bands combined into them. A band that cuts a questionnaire band, or
+    two that overlap, is refused with the bands named.
+    """
+    if not ages:
+        return []
+    bank = {b: r for b, r in AGE_BANDS.items() if b in AGE_LABELS}
+    lows = {lo: b for b, (lo, _) in bank.items()}
+    highs = {hi: b for b, (_, hi) in bank.items()}
+    bands, seen = [], {}
+    for line, text, count in ages:
+        limits = _typed_band(text)
+        if limits is None:
+            raise MarginsError(
+                f"Ligne {line} : tranche d'âge « {text} » illisible (attendu par "
+                "exemple 15-24, 25-39 ou 75+)."
+            )
+        low, high = limits
+        for age, edges in ((low, lows), (high, highs)):
+            if age not in edges:
+                cut = next((b for b, (lo, hi) in bank.items() if lo <= age <= hi), None)
+                named = f"la tranche « {AGE_LABELS[cut]} »" if cut else "les âges"
+                raise MarginsError(
+                    f"Ligne {line} : la tranche « {text} » coupe {named} du "
+                    "questionnaire. Les tranches doivent commencer et finir comme "
+                    "celles du questionnaire (15, 18, 25, 40, 45, 60, 70 et 75 ans)."
+                )
+        code = f"{low}_plus" if high == 200 else f"{low}_{high}"
+        for o_low, o_high, o_line in seen.values():
+            if low <= o_high and o_low <= high:
+                raise MarginsError(
+                    f"Ligne {line} : la tranche « {text} » chevauche la tranche "
+                    f"ligne {o_line}."
+                )
+        seen[code] = (low, high, line)
+        bands.append((code, _number(count, line)))
+    codes = [c for c, _ in bands]
+    if all(c in AGE_LABELS for c in codes):
+        return [("PR_AGE", c, n) for c, n in bands]
+    if all(c in CATEGORIES["age"] for c in codes):
+        return [("age", c, n) for c, n in bands]
+    ordered = sorted(bands, key=lambda b: seen[b[0]][0])
+    variable = AGE_BANDING + "|".join(c for c, _ in ordered)
+    return [(variable, c, n) for c, n in ordered]
+
+
+def categories(variable: str) -> dict[str, str]:
+    """Codes and labels of a margins variable (also "age:..." bandings)."""
+    if variable.startswith(AGE_BANDING):
+        return {c: label for c, (label, _) in banding_groups(variable).items()}
+    return CATEGORIES.get(variable, {})
 
 
 def category_code(variable: str, value: str) -> str | None:
@@ -249,8 +324,10 @@ def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
     order = {(v, c): i for i, (v, c) in enumerate(
         (v, c) for v, cats in CATEGORIES.items() for c in cats
     )}  # fmt: skip
+    # An "age:..." banding comes first, its bands from the youngest.
     frame["_order"] = [
-        order[(v, c)] for v, c in zip(frame["variable"], frame["category"], strict=True)
+        -1000 + band_range(c)[0] if v.startswith(AGE_BANDING) else order[(v, c)]
+        for v, c in zip(frame["variable"], frame["category"], strict=True)
     ]
     return frame.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
@@ -263,10 +340,11 @@ def save_margins(
 ) -> None:
     """Replace a diagnostic's margins (all or nothing). Raises MarginsError."""
     for row in margins.itertuples(index=False):
-        if (
-            row.variable not in CATEGORIES
-            or row.category not in CATEGORIES[row.variable]
-        ):
+        try:
+            known = categories(row.variable)
+        except GroupingError:
+            known = {}
+        if row.category not in known:
             raise MarginsError(f"Marge inconnue : {row.variable} = {row.category}.")
         if not float(row.target) >= 0:
             raise MarginsError("Les effectifs doivent être des nombres positifs.")

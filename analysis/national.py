@@ -20,6 +20,7 @@ re-weighted figure can be biased; the interval only covers chance.
 """
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ import pandas as pd
 import yaml
 
 from .frames import SurveyFrames
-from .groups import GroupingError, group_series
+from .groups import AGE_BANDS, GroupingError, group_series
 from .indicators import INDICATORS, evaluate, prune_rule
 from .stats import MIN_COUNT, effective_sample_size, is_weighted
 from .summaries import proportions
@@ -112,8 +113,10 @@ def compare_national(
     year, population, source, url, note, proxy (the local figure is the
     illectronisme proxy), difference (points, weighted if weighted),
     verdict, suppressed (fewer than 5 people in or out of the situation:
-    not to be shown to others). Figures whose questions are absent are
-    skipped.
+    not to be shown to others), basis (who is compared, in French). The
+    local base is restricted to the national figure's age range (people
+    whose age band starts below it are left out; people who did not give
+    their age are kept). Figures whose questions are absent are skipped.
     """
     w = frames.wide["weight"] if weights is None else weights.reindex(frames.wide.index)
     weighted = is_weighted(w)
@@ -127,19 +130,44 @@ def compare_national(
         values = evaluate(frames, rule)
         known = values.notna().to_numpy()
         hit = values.to_numpy(dtype=bool, na_value=False)
+        eligible, basis = age_basis(frames, figure["population"])
         for grouping, group, label, national, members in _groups(frames, figure):
-            base = known & members
+            base = known & members & eligible
             rows.append(
                 _row(figure, hit, base, wv, weighted, national)
-                | {"grouping": grouping, "group": group, "group_label": label}
-            )
+                | {"grouping": grouping, "group": group, "group_label": label,
+                   "basis": basis}
+            )  # fmt: skip
     columns = [
         "id", "label", "grouping", "group", "group_label", "n", "count",
         "percent", "ci_low", "ci_high", "w_percent", "w_ci_low", "w_ci_high",
         "n_effective", "national", "year", "population", "source", "url",
-        "note", "proxy", "difference", "verdict", "suppressed",
+        "note", "proxy", "difference", "verdict", "suppressed", "basis",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
+
+
+def age_basis(frames: SurveyFrames, population: str) -> tuple[np.ndarray, str]:
+    """(who may be compared, the sentence that says so) for a population.
+
+    "18 ans ou plus, France métropolitaine" keeps the respondents whose age
+    band starts at 18 or more (and those without an age).
+    """
+    everyone = np.ones(len(frames.wide), dtype=bool)
+    found = re.search(r"(\d+) ans ou plus", population)
+    if not found:
+        return everyone, ""
+    minimum = int(found.group(1))
+    sentence = f"Comparé aux {minimum} ans ou plus du territoire"
+    if "PR_AGE" not in frames.wide.columns:
+        return everyone, sentence + " (âge non demandé : tous les répondants)."
+    bands = frames.wide["PR_AGE"].astype("object")
+    too_young = {b for b, (low, _) in AGE_BANDS.items() if low < minimum}
+    eligible = ~bands.isin(too_young).to_numpy()
+    left_out = int((~eligible).sum())
+    if left_out:
+        sentence += f" ({left_out} répondant(s) plus jeune(s) non compté(s))"
+    return eligible, sentence + "."
 
 
 def _groups(frames: SurveyFrames, figure: dict[str, Any]):

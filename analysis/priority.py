@@ -38,7 +38,9 @@ def priority_publics(
     One row per (indicator, grouping, group): n (people of the group for
     whom the indicator is known), count, percent, ci_low, ci_high (and w_*
     if weighted), overall_percent (everyone), difference (points above the
-    overall figure), rank (1 = most affected group of that indicator; ties
+    overall figure), all on one basis: weighted shares when the survey is
+    weighted (`weighted` True, with `n_effective`), raw otherwise; rank
+    (1 = most affected group of that indicator, on the same basis; ties
     share a rank, the larger group listed first) and
     `suppressed`: True when the count or the rest of the group is under
     `min_count` (its figures must not be shown). Groupings the survey does
@@ -58,7 +60,11 @@ def priority_publics(
         values = evaluate(frames, indicator["rule"])
         known = values.notna().to_numpy()
         hit = values.to_numpy(dtype=bool, na_value=False)
-        overall = hit[known].mean() * 100 if known.any() else np.nan
+        # One basis for the whole table: weighted shares when weighted.
+        if weighted and wv[known].sum() > 0:
+            overall = wv[hit & known].sum() / wv[known].sum() * 100
+        else:
+            overall = hit[known].mean() * 100 if known.any() else np.nan
         for grouping in resolved:
             codes = grouping.codes.cat.codes.to_numpy()
             for i, name in enumerate(grouping.codes.cat.categories):
@@ -75,6 +81,7 @@ def priority_publics(
                     effective_sample_size(wv[members]),
                 )
                 row = {k: float(v[0]) for k, v in figures.items()}
+                share = row["w_percent"] if weighted else row["percent"]
                 rows.append(
                     {
                         "indicator": indicator["id"],
@@ -86,7 +93,11 @@ def priority_publics(
                         "n": n,
                         **row,
                         "overall_percent": overall,
-                        "difference": row["percent"] - overall,
+                        "difference": share - overall,
+                        "weighted": weighted,
+                        "n_effective": effective_sample_size(wv[members])
+                        if weighted
+                        else np.nan,
                         "suppressed": 0 < count < min_count
                         or 0 < n - count < min_count,
                     }

@@ -33,10 +33,13 @@ def priority_block(frames: SurveyFrames, top: int = 3) -> Section:
     rows, bars = [], []
     for r in shown.itertuples():
         percent = getattr(r, f"{prefix}percent")
+        people = str(int(r.n))
+        if weighted and not pd.isna(r.n_effective):
+            people += f" (effectif efficace {fr_number(r.n_effective, 0)})"
         rows.append(
             [
                 f"{r.indicator_label} — {r.grouping_label} : {r.group_label}",
-                str(int(r.n)),
+                people,
                 pct_text(percent),
                 ci_text(getattr(r, f"{prefix}ci_low"), getattr(r, f"{prefix}ci_high")),
                 pct_text(r.overall_percent),
@@ -62,7 +65,12 @@ def priority_block(frames: SurveyFrames, top: int = 3) -> Section:
     return Section(
         svg=Markup(svg),
         table=Table(
-            caption=f"Les {top} groupes les plus concernés par indicateur",
+            caption=f"Les {top} groupes les plus concernés par indicateur "
+            + (
+                "(parts redressées : groupe, ensemble et écart)"
+                if weighted
+                else "(parts brutes, non redressées)"
+            ),
             columns=["Indicateur et groupe", "Personnes", "Part", "Marge",
                      "Ensemble", "Écart"],
             rows=rows,
@@ -97,7 +105,9 @@ def national_block(frames: SurveyFrames) -> Section:
         groups_.append(Group(label, [None if pd.isna(v) else v for v in values]))
         source = f"{r.source} ({r.year})"
         rows.append(
-            [label, str(int(r.n))] + [pct_text(v) for v in values] + [r.verdict, source]
+            [label, str(int(r.n))]
+            + [pct_text(v) for v in values]
+            + [f"{r.verdict} {r.basis}".strip(), f"{source}, {r.population}"]
         )
     svg = paired_chart(
         groups_,

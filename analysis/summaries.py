@@ -39,6 +39,7 @@ from .stats import (
     wilson,
 )
 
+NOT_ASKED = "Non concerné (question non posée)"
 # Codes left out of a scale's median: they are not a position on the scale.
 NOT_ON_SCALE = {"nr", "nsp", "non_concerne", "autre"}
 TABLE_COLUMNS = [
@@ -93,7 +94,8 @@ def summarise(
         table = _empty(weighted)
         stats = _numbers(frames, key, weights_array) if kind == "number" else {}
     total, n = len(frames.wide), int(answered.sum())
-    table = _with_no_answer(table, total, n, weighted)
+    not_asked = int((~_asked(frames, key) & ~answered).sum())
+    table = _with_no_answer(table, total, n, weighted, not_asked)
     return Summary(
         key=key,
         type=kind,
@@ -276,21 +278,40 @@ def _empty(weighted: bool) -> pd.DataFrame:
     )
 
 
+def _asked(frames: SurveyFrames, key: str) -> np.ndarray:
+    """Who was shown question `key` (its show-if condition held)."""
+    wide = frames.wide
+    condition = frames.questions.at[key, "show_if"] if (
+        "show_if" in frames.questions.columns
+    ) else None  # fmt: skip
+    if not isinstance(condition, dict) or not condition.get("question"):
+        return np.ones(len(wide), dtype=bool)
+    target, values = condition["question"], set(condition.get("values") or [])
+    if target in wide.columns:
+        return wide[target].astype("object").isin(values).to_numpy()
+    columns = [f"{target}:{v}" for v in values if f"{target}:{v}" in wide.columns]
+    asked = np.zeros(len(wide), dtype=bool)
+    for column in columns:
+        asked |= wide[column].to_numpy(dtype=bool, na_value=False)
+    return asked if columns else np.ones(len(wide), dtype=bool)
+
+
 def _with_no_answer(
-    table: pd.DataFrame, total: int, n: int, weighted: bool
+    table: pd.DataFrame, total: int, n: int, weighted: bool, not_asked: int = 0
 ) -> pd.DataFrame:
+    """The answers, then "Sans réponse" (skipped) and, when some people
+    were never asked (show-if), "Non concerné" apart from it."""
     table = table.copy()
     table["no_answer"] = False
-    row = {
-        "code": None,
-        "label": NO_ANSWER,
-        "count": float(total - n),
-        "no_answer": True,
-    }
+    rows = [{"code": None, "label": NO_ANSWER, "count": float(total - n - not_asked),
+             "no_answer": True}]  # fmt: skip
+    if not_asked:
+        rows.append({"code": None, "label": NOT_ASKED, "count": float(not_asked),
+                     "no_answer": True})  # fmt: skip
     table = (
-        pd.concat([table, pd.DataFrame([row])], ignore_index=True)
+        pd.concat([table, pd.DataFrame(rows)], ignore_index=True)
         if len(table)
-        else pd.DataFrame([row])
+        else pd.DataFrame(rows)
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         table["share_of_total"] = table["count"] / total * 100 if total else np.nan

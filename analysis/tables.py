@@ -7,6 +7,7 @@ may be shown (cross-tab cells under 5 people hidden, `crosstabs.display`).
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
@@ -21,7 +22,7 @@ from .charts import (
     paired_chart,
     stacked_chart,
 )
-from .crosstabs import MARKER, crosstab
+from .crosstabs import MARKER, MASKED, crosstab
 from .frames import SurveyFrames
 from .groups import GROUPINGS, GroupingError, group_series
 from .summaries import Summary, summarise
@@ -110,7 +111,8 @@ def _choices_block(block: Block, summary: Summary) -> None:
             r[f"{prefix}percent"],
             r[f"{prefix}ci_low"],
             r[f"{prefix}ci_high"],
-            str(int(r["count"])),
+            # A weighted % beside a raw count mixes two bases: no count then.
+            "" if summary.weighted else str(int(r["count"])),
         )
         for _, r in table.iterrows()
     ]
@@ -119,7 +121,12 @@ def _choices_block(block: Block, summary: Summary) -> None:
         bar_chart(
             bars,
             title=summary.text,
-            desc=f"Pourcentages {kind}sur {summary.n} réponses. "
+            desc=f"Pourcentages {kind}sur {summary.n} réponses"
+            + (
+                f" (effectif efficace {fr_number(summary.n_effective, 0)}). "
+                if summary.weighted and summary.n_effective
+                else ". "
+            )
             + " ; ".join(f"{b.label} : {pct_text(b.value)}" for b in bars),
             ident=f"graph-{block.ident}",
         )
@@ -223,7 +230,10 @@ def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
         ct = crosstab(frames, key, by)
     except (GroupingError, ValueError) as error:
         return Section(message=str(error))
-    shown = ct.display()
+    # The page prints every overall count of the question above: the
+    # cross-tab's "Ensemble" row is known to the reader (same people when
+    # everyone has a group), and the audit takes it as such.
+    shown = ct.display(known=total_row_known(ct))
     counts, percent = shown["counts"], shown["percent"]
     codes = [c for c in ct.percent.columns]
     groups_ = [g for g in counts.index if g != "Total"]
@@ -246,7 +256,9 @@ def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
         ]
         rows.append(cells)
         if g != "Total":
-            numeric = [None if v == MARKER or pd.isna(v) else float(v) for v in values]
+            numeric = [
+                None if isinstance(v, str) or pd.isna(v) else float(v) for v in values
+            ]
             chart_groups.append(Group(name, numeric, f"{cells[1]} pers."))
     desc = (
         "Part de chaque réponse dans chaque groupe ; les effectifs de moins de "
@@ -268,8 +280,9 @@ def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
             chart_groups, labels, title=title, desc=desc, ident="croisement"
         )
     notes = [
-        "« < 5 » : moins de 5 personnes (ou chiffre qui permettrait de le "
-        "retrouver), masqué pour que personne ne puisse être reconnu."
+        "« < 5 » : moins de 5 personnes, masqué pour que personne ne puisse "
+        "être reconnu. « masqué » : chiffre caché parce qu'il permettrait, "
+        "avec les totaux, de retrouver un chiffre « < 5 »."
     ]
     if ct.without_group:
         notes.append(
@@ -279,7 +292,8 @@ def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
     return Section(
         svg=Markup(svg),
         table=Table(
-            caption=f"{title} (en % du groupe)",
+            caption=f"{title} (en % du groupe, "
+            + ("parts brutes, non redressées)" if ct.weighted else "parts brutes)"),
             columns=["Groupe", "Personnes", *labels],
             rows=rows,
             notes=notes,
@@ -287,9 +301,55 @@ def crosstab_block(frames: SurveyFrames, key: str, by: str) -> Section:
     )
 
 
+def total_row_known(ct) -> "np.ndarray | None":
+    """The cross-tab's "Total" row as printed elsewhere on the page."""
+    if ct.without_group:
+        return None
+    known = np.zeros(ct.counts.shape, dtype=bool)
+    known[ct.counts.index.get_loc("Total")] = True
+    return known
+
+
 def shown_pct_text(value: object, count: object) -> str:
-    if value == MARKER or count == MARKER:
+    if MARKER in (value, count):
         return MARKER
+    if isinstance(value, str) or isinstance(count, str):
+        return MASKED
     if pd.isna(value):
         return "—"
     return f"{fr_pct(float(value))} ({int(float(count))})"
+
+
+def summary_table(blocks: list[Block], top: int = 3) -> Table:
+    """One line per question: the summary view, a few pages when printed.
+
+    Choice questions give their `top` most chosen answers with their
+    share (the basis of the page: weighted when weighted), number
+    questions their key figures, open questions their number of answers.
+    """
+    rows = []
+    for block in blocks:
+        if not block.answered:
+            main = "Aucune réponse"
+        elif block.kind == "choices":
+            ranked = sorted(block.rows, key=lambda r: -_as_int(r.n))[:top]
+            main = " · ".join(
+                f"{r.label} : {r.weighted if block.weighted else r.pct}" for r in ranked
+            )
+            if block.multiple:
+                main += " (plusieurs réponses possibles)"
+        elif block.kind == "number":
+            main = " · ".join(f"{name} : {value}" for name, value in block.stats)
+        else:
+            main = "Réponses libres (voir la vue détaillée)"
+        rows.append([block.text, str(block.answered), main])
+    return Table(
+        caption="Synthèse : les réponses les plus fréquentes de chaque question",
+        columns=["Question", "Réponses", "Réponses les plus fréquentes (part)"],
+        rows=rows,
+        text_columns={2},
+    )
+
+
+def _as_int(text: str) -> int:
+    return int(text) if text.isdigit() else 0

@@ -43,6 +43,9 @@ from .margins import (
     read_margins_csv,
     save_margins,
 )
+from .margins import (
+    categories as margin_categories,
+)
 from .weighted import Weighting, with_population_weights
 
 # Past this, an export is announced by a push notification (see export_file).
@@ -101,6 +104,9 @@ def show(survey_id: int):
     cross_key = request.args.get("question", "")
     cross_by = request.args.get("selon", "")
     has_answers = bool(len(shown.wide))
+    # ?vue=resume: one line per question, a few printed pages (issue 8 D8).
+    summary_view = request.args.get("vue") == "resume"
+    blocks = tables.question_blocks(shown) if has_answers else []
     context = {
         "survey": survey,
         "points": data.points,
@@ -123,7 +129,9 @@ def show(survey_id: int):
         "last_answer": frames.wide["submitted_at"].max() if len(frames.wide) else None,
         "few_answers": FEW_ANSWERS,
         "refresh_seconds": REFRESH_SECONDS,
-        "blocks": tables.question_blocks(shown) if has_answers else [],
+        "blocks": blocks,
+        "summary_view": summary_view,
+        "summary": tables.summary_table(blocks) if summary_view else None,
         "cross_options": tables.crosstab_options(frames),
         "cross_key": cross_key,
         "cross_by": cross_by,
@@ -220,7 +228,7 @@ def margins(survey_id: int):
         stored=[
             {
                 **row,
-                "label": CATEGORIES.get(row["variable"], {}).get(
+                "label": margin_categories(row["variable"]).get(
                     row["category"], row["category"]
                 ),
             }

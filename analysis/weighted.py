@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from .frames import SurveyFrames
-from .groups import GroupingError
+from .groups import AGE_BANDING, GroupingError
 from .margins import load_margins
 from .stats import effective_sample_size
 from .weighting import RakingError, reweight
@@ -35,6 +35,8 @@ class Weighting:
     n_effective: float | None = None
     error: str = ""
     has_margins: bool = False
+    iterations: int = 0
+    gap: float = 0.0  # largest remaining gap, in points of percentage
 
 
 def with_population_weights(
@@ -50,13 +52,17 @@ def with_population_weights(
     if margins.empty or frames.wide.empty:
         return frames, info
     names = list(dict.fromkeys(margins["variable"]))
-    info.variables = [VARIABLE_NAMES.get(v, v) for v in names]
+    info.variables = [
+        "âge" if v.startswith(AGE_BANDING) else VARIABLE_NAMES.get(v, v) for v in names
+    ]
     try:
         weights = reweight(frames, margins[["variable", "category", "target"]])
     except (RakingError, GroupingError) as error:
         info.error = str(error)
         return frames, info
     info.applied = True
+    info.iterations = weights.attrs.get("iterations", 0)
+    info.gap = weights.attrs.get("gap", 0.0) * 100
     info.n_effective = effective_sample_size(weights.to_numpy())
     wide = frames.wide.assign(weight=weights.reindex(frames.wide.index).fillna(1.0))
     return dataclasses.replace(frames, wide=wide), info

@@ -103,6 +103,9 @@ def rake(
     category, keeping their weighted total. Such rows are still adjusted
     on the other variables.
 
+    The result's `attrs` hold `iterations` (rounds used) and `gap` (largest
+    remaining difference between a weighted share and its target, 0-1).
+
     Raises RakingError (French message) when: there are no rows; a
     variable is not a column of `frame` or has no margins; a margin
     category is unknown in the data; a target is negative, not a number or
@@ -118,19 +121,27 @@ def rake(
         raise RakingError("Aucune réponse à redresser.")
     shares, members = _prepare(frame, margins, variables)
     weights = np.ones(len(frame))
-    for _ in range(max_iter):
+    gap = float("inf")
+    for iteration in range(1, max_iter + 1):
         for variable in variables:
             _adjust(weights, shares[variable], members[variable])
         if trim is not None:
             mean = weights.mean()
             np.clip(weights, trim[0] * mean, trim[1] * mean, out=weights)
-        if _gap(weights, shares, members) < tol:
-            return pd.Series(weights / weights.mean(), index=frame.index, name="weight")
+        gap = _gap(weights, shares, members)
+        if gap < tol:
+            result = pd.Series(
+                weights / weights.mean(), index=frame.index, name="weight"
+            )
+            # What a conseiller (or a reviewer) may ask: how it converged.
+            result.attrs.update(iterations=iteration, gap=gap)
+            return result
     raise RakingError(
-        "Le redressement ne converge pas : les marges sont incompatibles avec "
-        "l'échantillon (par exemple une catégorie très peu représentée) ou les "
-        "bornes des poids sont trop étroites. Regroupez des catégories ou "
-        "retirez une variable."
+        f"Le redressement ne converge pas en {max_iter} tours : il reste un écart "
+        f"de {gap * 100:.1f} points entre une part redressée et sa marge. Les "
+        "marges sont incompatibles avec l'échantillon (par exemple une catégorie "
+        "très peu représentée) ou les bornes des poids sont trop étroites. "
+        "Regroupez des catégories ou retirez une variable."
     )
 
 

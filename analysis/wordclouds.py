@@ -11,7 +11,10 @@ Counting rules, chosen for short French answers:
 - a term's count is the number of texts that use it, so one person who
   repeats a word (or pastes 10,000 characters) cannot fill the cloud;
 - French stop words (analysis/data/stopwords_fr.txt), numbers and emoji
-  are left out.
+  are left out;
+- hyphenated words stay whole ("petits-enfants") and the field's
+  multi-word expressions (analysis/data/expressions_fr.txt: "France
+  Services", "carte vitale"...) count as one term.
 """
 
 import functools
@@ -38,8 +41,9 @@ DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 SVG_FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 # Dark inks only: every word keeps a contrast above 7:1 on white.
 INKS = ("#000091", "#1b1b1b", "#3a3a6e")
-# Letters only: apostrophes, dashes, digits and emoji split or drop words.
-WORD_RE = re.compile(r"[^\W\d_]+")
+# Letters, joined by hyphens ("petits-enfants", "rendez-vous"): apostrophes,
+# other dashes, digits and emoji split or drop words.
+WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # Beyond this, a text is cut: counts per text do not need more words.
 MAX_CHARS = 20_000
 
@@ -56,6 +60,43 @@ def stopwords() -> frozenset[str]:
     with open(os.path.join(DATA_DIR, "stopwords_fr.txt"), encoding="utf-8") as f:
         words = (line.strip() for line in f)
         return frozenset(fold(w) for w in words if w and not w.startswith("#"))
+
+
+@functools.cache
+def expressions() -> dict[tuple[str, ...], str]:
+    """Multi-word expressions of the field: folded words → form shown."""
+    path = os.path.join(DATA_DIR, "expressions_fr.txt")
+    with open(path, encoding="utf-8") as f:
+        lines = [line.strip() for line in f]
+    return {
+        tuple(fold(w) for w in WORD_RE.findall(line)): line
+        for line in lines
+        if line and not line.startswith("#")
+    }
+
+
+def _terms(text: str) -> list[tuple[str, str]]:
+    """(folded key, form written) of each word or expression of `text`.
+
+    Expressions ("France Services", "carte vitale") are matched on words
+    before stop words are dropped, the longest one at each word.
+    """
+    known = expressions()
+    longest = max((len(k) for k in known), default=1)
+    words = WORD_RE.findall(text)
+    keys = [fold_word(w) for w in words]
+    terms, i = [], 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 1, -1):
+            candidate = tuple(keys[i : i + size])
+            if candidate in known:
+                terms.append((" ".join(candidate), known[candidate]))
+                i += size
+                break
+        else:
+            terms.append((keys[i], words[i]))
+            i += 1
+    return terms
 
 
 @functools.cache
@@ -110,6 +151,8 @@ def _display(forms: Counter[str]) -> str:
         lowered[form.lower()] += n
         if form.isupper() and len(form) > 1:
             upper[form.lower()] += n
+    if len(forms) == 1 and " " in next(iter(forms)):
+        return next(iter(forms))  # an expression, as the list writes it
     best = min(lowered, key=lambda f: (-lowered[f], len(f), f))
     return best.upper() if upper[best] * 2 > lowered[best] else best
 
@@ -127,8 +170,7 @@ def word_frequencies(texts: Iterable[str | None], top: int = 30) -> pd.DataFrame
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     for value in _clean(texts):
         seen = set()
-        for word in WORD_RE.findall(value):
-            key = fold_word(word)
+        for key, word in _terms(value):
             if len(key) < 2 or key in stop:
                 continue
             occurrences[key] += 1

@@ -11,6 +11,7 @@ from analysis.crosstabs import (
     suppress,
     suppression_mask,
 )
+from analysis.disclosure import Layout, audit
 from analysis.frames import load_survey
 from analysis.groups import GroupingError, group_series
 from analysis.indicators import available_indicators, indicator_series
@@ -94,15 +95,40 @@ def test_suppression_hides_small_cells_and_their_complements():
         columns=["a", "b", "c", "Total"],
     )
     mask = suppression_mask(counts)
-    # 3 is small; 7 then hides it in its row, 9 in its column, 6 closes c.
-    expected = {("g1", "b"), ("g1", "c"), ("g2", "b"), ("g2", "c")}
-    hidden = {(i, c) for i in mask.index for c in mask.columns if mask.loc[i, c]}
-    assert hidden == expected
+    assert mask.loc["g1", "b"] and not mask.loc["Total", "Total"]
+    # 3 + hidden = 10 - ... : the old "two per line" pattern left g1.c in
+    # 6-9 (3 is "< 5"): the audit wants every complement to move by ≥ 5.
+    layout = Layout.from_counts(counts)
+    assert audit(layout, mask.to_numpy())["safe"].all()
     shown = suppress(counts)
-    assert shown.loc["g1", "b"] == "< 5" and shown.loc["g1", "a"] == 10
-    # No hidden cell can be recomputed: every line has 0 or ≥ 2 hidden cells.
-    for line in [*mask.to_numpy(), *mask.to_numpy().T]:
-        assert line.sum() != 1
+    assert shown.loc["g1", "b"] == "< 5"
+    # A complement is never labelled "< 5": it is not small.
+    for i, c in zip(*np.nonzero(mask.to_numpy()), strict=True):
+        value = counts.iat[i, c]
+        assert shown.iat[i, c] == ("< 5" if 0 < value < 5 else "masqué")
+
+
+def test_minimal_leak_of_the_issue_is_closed():
+    """[[4,0,0],[3,0,0],[10,1,3],[3,2,0]] with margins (issue 8, B1)."""
+    inner = np.array([[4, 0, 0], [3, 0, 0], [10, 1, 3], [3, 2, 0]], dtype=float)
+    full = np.zeros((5, 4))
+    full[:4, :3] = inner
+    full[:4, 3] = inner.sum(axis=1)
+    full[4] = full[:4].sum(axis=0)
+    counts = pd.DataFrame(
+        full, index=["A", "B", "C", "D", "Total"], columns=["x", "y", "z", "Total"]
+    )
+    layout = Layout.from_counts(counts)
+    # The two-per-line rule: A+B = 7 follows from the totals, D.x = 3, D.y = 2.
+    primary = (full > 0) & (full < 5)
+    leaky = audit(layout, primary).set_index(["row", "column"])
+    assert leaky.loc[(3, 0), "low"] == leaky.loc[(3, 0), "high"] == 3
+    mask = suppression_mask(counts).to_numpy()
+    result = audit(layout, mask)
+    assert result["safe"].all(), result
+    shown = suppress(counts)
+    assert shown.loc["C", "x"] in ("masqué", 10.0)
+    assert "< 5" not in {shown.at["C", "x"], shown.at["C", "Total"]}
 
 
 def test_suppression_keeps_zeros_and_big_cells():
@@ -119,10 +145,30 @@ def test_display_hides_percentages_of_small_cells(frames):
     counts, percent = shown["counts"], shown["percent"]
     assert counts.loc["femme", "aucun"] == "< 5"
     assert percent.loc["femme", "aucun"] == "< 5"
-    assert counts.loc["femme", "smartphone"] == 6
-    # 6 + hidden = 8 would reveal it: the complement is hidden as well.
-    flat = [*counts.to_numpy().ravel()]
-    assert flat.count("< 5") >= 2
+    # 6 + hidden = 8 would reveal it: the complement is hidden, as "masqué".
+    assert counts.loc["femme", "smartphone"] == "masqué"
+    # A % is hidden with its count, and wherever its row's total is hidden.
+    for group in counts.index:
+        row_hidden = isinstance(counts.at[group, "Total"], str)
+        for code in percent.columns:
+            if row_hidden or isinstance(counts.at[group, code], str):
+                assert isinstance(percent.at[group, code], str), (group, code)
+
+
+def test_percentages_of_a_row_with_hidden_total_are_hidden():
+    from analysis.crosstabs import CrossTab
+
+    counts = pd.DataFrame(
+        [[2, 9, 11], [8, 10, 18], [10, 19, 29]],
+        index=["g1", "g2", "Total"],
+        columns=["a", "b", "Total"],
+    )
+    percent = counts[["a", "b"]].div(counts["Total"], axis=0) * 100
+    ct = CrossTab("K", "by", "T", counts, percent, pd.DataFrame(), {}, {}, 0)
+    shown = ct.display()
+    assert shown["counts"].at["g1", "Total"] == "masqué"
+    # 9 shown with 81.8 % would give 11 back.
+    assert shown["percent"].at["g1", "b"] == "masqué"
 
 
 def test_indicators_follow_the_bank_codes(frames):
@@ -196,7 +242,8 @@ def test_summary_display_hides_small_counts_and_one_complement(frames):
     )  # fmt: skip
     single = Summary("K", "single", "autre", "?", 20, 20, 0, table)
     hidden = suppress_summary(single).set_index("label")["count"]
-    assert hidden.tolist() == [10.0, "< 5", "< 5", 0.0]
+    # 7 is not small: "masqué", never "< 5"; 10 shown would leave 7 in 6-9.
+    assert hidden.tolist() == ["masqué", "masqué", "< 5", 0.0]
     # Multiple choice: 6 email, 6 achats, 2 "aucune", 3 without an answer.
     multi = suppress_summary(summarise(frames, "US_ACTIVITES")).set_index("code")
     assert multi.loc["aucune", "percent"] == "< 5" and multi.loc["email", "count"] == 6
@@ -217,3 +264,74 @@ def test_household_size_bands(db, diagnostic):
         None,
     ]
     assert groups.labels["seul"] == "Vit seul"
+
+
+def _crosstab_from(inner, key="K", by="by"):
+    from analysis.crosstabs import CrossTab
+
+    inner = np.asarray(inner, dtype=float)
+    full = np.zeros((inner.shape[0] + 1, inner.shape[1] + 1))
+    full[:-1, :-1] = inner
+    full[:-1, -1] = inner.sum(axis=1)
+    full[-1] = full[:-1].sum(axis=0)
+    codes = ["a", "b", "c"][: inner.shape[1]]
+    counts = pd.DataFrame(
+        full,
+        index=[f"g{i}" for i in range(inner.shape[0])] + ["Total"],
+        columns=[*codes, "Total"],
+    )
+    percent = counts[codes].div(counts["Total"], axis=0) * 100
+    return CrossTab(key, by, by, counts, percent, pd.DataFrame(), {}, {}, 0)
+
+
+def test_tables_of_one_question_are_protected_together():
+    """Two groupings of the same people share their "Ensemble" row: each
+    table safe alone can still leak once both are read (found by search)."""
+    from analysis.crosstabs import protect_linked, protection
+    from analysis.disclosure import linked_layout, linked_masks
+
+    a = _crosstab_from([[2, 1, 5], [1, 2, 2], [2, 5, 5]], by="age")
+    b = _crosstab_from([[2, 6, 5], [3, 2, 7]], by="genre")
+    layout, rows = linked_layout([a.counts, b.counts])
+    alone = [protection(ct.counts) for ct in (a, b)]
+    hidden, primary = linked_masks(layout, rows, alone)
+    assert not audit(layout, hidden, primary=primary)["safe"].all()
+    together = protect_linked([a, b])
+    hidden, primary = linked_masks(layout, rows, together)
+    assert audit(layout, hidden, primary=primary)["safe"].all()
+
+
+def test_page_crosstab_is_audited_knowing_the_overall_counts():
+    """The results page prints the question's overall counts above the
+    cross-tab: with them known, no hidden cell may be narrowed."""
+    from analysis.crosstabs import audit_crosstab
+    from analysis.disclosure import Layout, audit
+    from analysis.tables import total_row_known
+
+    ct = _crosstab_from([[8, 2, 1], [2, 4, 8], [4, 0, 3]])
+    known = total_row_known(ct)
+    assert audit_crosstab(ct, known=known)["safe"].all()
+    # Protected without knowing them, the same table leaks on the page.
+    layout = Layout.from_counts(ct.counts)
+    layout.known = known
+    shown = ct.display()["counts"]
+    hidden = shown.map(lambda v: isinstance(v, str)).to_numpy()
+    primary = (shown == "< 5").to_numpy()
+    assert not audit(layout, hidden, primary=primary)["safe"].all()
+
+
+def test_priority_publics_use_one_basis_when_weighted(frames):
+    """Weighted: group share, overall share and gap are all weighted (issue 8
+    B3: 35 % − 19 % was shown as +17 pts, mixing weighted and raw)."""
+    wide = frames.wide
+    weights = pd.Series(np.linspace(0.2, 3.0, len(wide)), index=wide.index)
+    result = priority_publics(frames, weights=weights)
+    assert len(result) and result["weighted"].all()
+    assert (
+        result["difference"] == result["w_percent"] - result["overall_percent"]
+    ).all()
+    assert result["n_effective"].notna().all()
+    first = result.iloc[0]
+    rows = result[result["indicator"] == first["indicator"]]
+    best = rows.loc[rows["w_percent"].idxmax()]
+    assert best["rank"] == 1

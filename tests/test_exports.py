@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -26,6 +27,7 @@ from survey_app.db import connect
 
 SHEETS = [
     "Réponses",
+    "Lisez-moi",
     "Synthèse",
     "Tableaux croisés",
     "Comparaison nationale",
@@ -133,11 +135,13 @@ def test_xlsx_sheets_values_and_formulas(frames, tmp_path):
         (summary["Question"] == "EQ_MOBILE") & (summary["Code"] == "smartphone")
     ]
     assert row["Personnes"].iloc[0] == 20 and row["Part (%)"].iloc[0] == 50.0
+    readme = " ".join(pd.read_excel(path, sheet_name="Lisez-moi")["Lisez-moi"])
+    assert "« masqué »" in readme and "« < 5 »" in readme
 
 
 def test_xlsx_crosstab_sheet_hides_small_cells(app, diagnostic, tmp_path):
     survey_id = make_results_survey(
-        app.config["DATABASE"], diagnostic, n=16, code="pti234"
+        app.config["DATABASE"], diagnostic, n=42, code="pti234"
     )
     db = connect(app.config["DATABASE"])
     frames = load_survey(db, survey_id)
@@ -147,11 +151,80 @@ def test_xlsx_crosstab_sheet_hides_small_cells(app, diagnostic, tmp_path):
     cross = pd.read_excel(path, sheet_name="Tableaux croisés")
     assert len(cross)
     people = cross["Personnes"].tolist()
-    assert "< 5" in people
-    numbers = [float(p) for p in people if p != "< 5"]
+    assert "masqué" in people
+    numbers = [float(p) for p in people if not isinstance(p, str)]
     assert numbers and not [p for p in numbers if 0 < p < 5]
-    hidden = cross[cross["Personnes"] == "< 5"]
-    assert (hidden["Part du groupe (%)"] == "< 5").all()
+    hidden = cross[cross["Personnes"].isin(["< 5", "masqué"])]
+    assert hidden["Part du groupe (%)"].isin(["< 5", "masqué"]).all()
+    assert_workbook_is_audited(frames, path)
+
+
+def assert_workbook_is_audited(frames, path):
+    """Read back from the file: no cell of 5 or more says "< 5", Synthèse
+    shows no small count, and every question's cross-tabs, audited together
+    with the Synthèse figures (same people in their "Ensemble" rows), leave
+    every hidden cell a feasible range wide enough (disclosure.audit)."""
+    from analysis.crosstabs import crosstab
+    from analysis.disclosure import audit, linked_layout, linked_masks
+
+    cross = pd.read_excel(path, sheet_name="Tableaux croisés")
+    summary = pd.read_excel(path, sheet_name="Synthèse")
+    small = [v for v in summary["Personnes"] if not isinstance(v, str) and 0 < v < 5]
+    assert not small
+    checked = 0
+    for key in cross["Question"].unique():
+        tables, masks = [], []
+        for by in ("age", "genre", "situation", "diplome", "lieu"):
+            try:
+                ct = crosstab(frames, key, by)
+            except Exception:
+                continue
+            part = cross[(cross["Question"] == key) & (cross["Selon"] == ct.title)]
+            if part.empty or ct.without_group:
+                continue
+            tables.append(ct)
+            masks.append(read_masks(ct, part))
+        if not tables:
+            continue
+        layout, rows = linked_layout(
+            [ct.counts for ct in tables], additive_rows=not tables[0].multiple
+        )
+        hidden, primary = linked_masks(layout, rows, masks)
+        overall = summary[summary["Question"] == key]
+        labels = {ct.labels[c]: j for j, c in enumerate(tables[0].counts.columns[:-1])}
+        layout.known = np.zeros(hidden.shape, dtype=bool)
+        layout.known[-1, -1] = True  # Répondants
+        for label, value in zip(overall["Réponse"], overall["Personnes"], strict=True):
+            if label in labels and not isinstance(value, str):
+                layout.known[-1, labels[label]] = True
+        result = audit(layout, hidden, primary=primary)
+        assert result["safe"].all(), (key, result)
+        checked += 1
+    assert checked
+
+
+def read_masks(ct, part):
+    """(hidden, primary) of one cross-tab as the sheet prints it."""
+    counts = ct.counts
+    hidden = np.zeros(counts.shape, dtype=bool)
+    primary = np.zeros(counts.shape, dtype=bool)
+    names = {
+        ("Ensemble" if g == "Total" else ct.group_labels.get(g, g)): i
+        for i, g in enumerate(counts.index)
+    }
+    columns = {ct.labels[c]: j for j, c in enumerate(counts.columns[:-1])}
+    last = len(counts.columns) - 1
+    for _, row in part.iterrows():
+        i, j = names[row["Groupe"]], columns[row["Réponse"]]
+        for jj, shown in ((j, row["Personnes"]), (last, row["Personnes du groupe"])):
+            truth = counts.iat[i, jj]
+            if isinstance(shown, str):
+                hidden[i, jj] = True
+                primary[i, jj] = shown == "< 5"
+                assert shown == "masqué" or 0 < truth < 5, (ct.key, truth)
+            else:
+                assert shown == truth
+    return hidden, primary
 
 
 def ods_rows(path, sheet):

@@ -127,3 +127,31 @@ def test_malformed_figures_file(tmp_path):
     )
     with pytest.raises(FiguresError, match="entre 0 et 100"):
         national.load_figures(bad)
+
+
+def test_local_base_is_restricted_to_the_national_age_range(frames):
+    """Under-18s are not compared with an 18+ figure, and it is said."""
+    import dataclasses
+
+    import numpy as np
+
+    from analysis.national import age_basis, compare_national, load_figures
+
+    wide = frames.wide.copy()
+    assert "PR_AGE" in wide.columns
+    wide.loc[wide.index[:3], "PR_AGE"] = "15_17"  # three minors
+    frames = dataclasses.replace(frames, wide=wide)
+    young = wide["PR_AGE"].astype("object").isin(["moins_15", "15_17"]).to_numpy()
+    eligible, sentence = age_basis(frames, "18 ans ou plus, France métropolitaine")
+    assert not (eligible & young).any()
+    assert eligible[~young].all()
+    assert "18 ans ou plus" in sentence
+    table = compare_national(frames)
+    adults_only = {f["id"] for f in load_figures() if "18 ans" in f["population"]}
+    rows = table[table["id"].isin(adults_only)]
+    assert young.sum() == 3
+    assert len(rows) and (rows["n"] <= int((~young).sum())).all()
+    assert rows["basis"].str.contains("18 ans ou plus").all()
+    credoc = [f for f in load_figures() if "CREDOC" in f["source"]]
+    assert credoc and all("métropolitaine" in f["population"] for f in credoc)
+    assert np.asarray(eligible).dtype == bool

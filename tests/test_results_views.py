@@ -4,8 +4,11 @@ Rendering with data and without, filters, cross-tabs with small cells
 hidden, CSV content, and authorisation on every route.
 """
 
+import dataclasses
 import io
+import re
 
+import numpy as np
 import pytest
 from conftest import csrf_from, login, make_user
 from results_data import make_results_survey
@@ -229,6 +232,8 @@ def test_margins_import_stores_and_errors_are_french(app, logged_in, survey_id):
     # The results are now re-weighted: 14 of 40 are 25-39 but weigh 61 %.
     html = page(logged_in, f"/enquetes/{survey_id}/resultats")
     assert "Résultats redressés selon : âge" in html
+    assert " d'ajustement, plus grand" in " ".join(html.split())
+    assert "plus grand écart restant à une marge : 0,00 point" in html
     assert "Part redressée" in html and "Taille d&#39;échantillon effective" in html
 
 
@@ -295,3 +300,41 @@ def test_huge_text_with_html_and_emoji(app, logged_in, diagnostic):
     assert "<b>accès" not in html and "&lt;b&gt;accès" in html
     assert "😀" in html
     assert "moins de 30" in html.lower() or "30 réponses" in html
+
+
+def test_weighted_results_never_mix_bases(app, logged_in, survey_id):
+    """Issue 8 B3: no raw count beside a weighted % in a bar; cross-tabs say
+    their shares are raw; weighted figures carry the effective size."""
+    from analysis.frames import load_survey
+    from analysis.tables import crosstab_block, question_blocks
+    from survey_app.db import connect
+
+    db = connect(app.config["DATABASE"])
+    frames = load_survey(db, survey_id)
+    db.close()
+    wide = frames.wide.copy()
+    wide["weight"] = np.linspace(0.5, 2.0, len(wide))
+    frames = dataclasses.replace(frames, wide=wide)
+    block = next(b for b in question_blocks(frames) if b.kind == "choices")
+    svg = str(block.svg)
+    assert "effectif efficace" in svg
+    # "50 % (12)": a weighted share followed by a raw count.
+    assert not re.search(r"\d\u00a0%\s*\(\d+\)", svg), svg
+    section = crosstab_block(frames, "EQ_MOBILE", "genre")
+    if section.table is not None:
+        assert "parts brutes, non redressées" in section.table.caption
+
+
+def test_summary_view_is_one_line_per_question(app, logged_in, survey_id):
+    """Issue 8 D8: a summary view, each question once, no chart."""
+    detail = page(logged_in, f"/enquetes/{survey_id}/resultats")
+    assert "vue=resume" in detail
+    html = page(logged_in, f"/enquetes/{survey_id}/resultats?vue=resume")
+    assert "Réponses les plus fréquentes (part)" in html
+    assert '<section class="question"' not in html
+    assert "Vue détaillée" in html
+    assert len(html) < len(detail) / 2
+    # The print layout shows each question once (chart, not its twin table).
+    with open("analysis/static/results.css", encoding="utf-8") as f:
+        css = f.read()
+    assert "section.question figure + .table-wrap { display: none; }" in css

@@ -178,3 +178,28 @@ def test_survey_with_no_answers_and_question_nobody_answered(db, diagnostic):
     assert nobody.n == 0 and nobody.no_answer == 1
     assert nobody.stats == {"median": None, "median_label": None}
     assert summarise(other, "PR_MENAGE").stats == {"n": 0}
+
+
+def test_not_asked_is_apart_from_no_answer(frames):
+    """Issue 8 B4: people a show-if never asked are "Non concerné", not
+    "Sans réponse"."""
+    import dataclasses
+
+    from analysis.summaries import NOT_ASKED
+
+    # As in the bank: a question shown only to smartphone users.
+    key = "CP_AISANCE"
+    condition = {"question": "EQ_MOBILE", "values": ["smartphone"]}
+    questions = frames.questions.copy()
+    questions["show_if"] = questions["show_if"].astype("object")
+    questions.at[key, "show_if"] = condition
+    frames = dataclasses.replace(frames, questions=questions)
+    s = summarise(frames, key)
+    table = s.table.set_index("label")
+    target = frames.wide[condition["question"]].astype("object")
+    asked = target.isin(condition["values"]).to_numpy()
+    answered = frames.answered(key).to_numpy()
+    assert (~asked & ~answered).any()
+    assert table.loc[NOT_ASKED, "count"] == (~asked & ~answered).sum()
+    assert table.loc["Sans réponse", "count"] == (asked & ~answered).sum()
+    assert table["count"].sum() >= s.total

@@ -52,6 +52,9 @@ def test_raking_reaches_the_target_margins():
         weights[frame["age"] == "vieux"].min() > weights[frame["age"] == "jeune"].max()
     )
     assert 0 < effective_sample_size(weights) < 12
+    # The raking says how it converged.
+    assert 1 <= weights.attrs["iterations"] < 100
+    assert 0 <= weights.attrs["gap"] < 1e-6
 
 
 def test_trimming_bounds_the_weights_and_still_meets_feasible_margins():
@@ -85,7 +88,7 @@ def test_impossible_margins_do_not_converge():
     frame = pd.DataFrame({"age": ["jeune"] * 5 + ["vieux"] * 5,
                           "genre": ["homme"] * 5 + ["femme"] * 5})  # fmt: skip
     margins = {"age": {"jeune": 50, "vieux": 50}, "genre": {"homme": 90, "femme": 10}}
-    with pytest.raises(RakingError, match="ne converge pas"):
+    with pytest.raises(RakingError, match=r"ne converge pas en 50 tours.*écart de \d"):
         rake(frame, margins, max_iter=50)
 
 
@@ -172,9 +175,10 @@ def test_read_simple_layout_with_labels_and_decimal_commas():
         ("variable;modalite;effectif\nage;15_24;beaucoup\n", "n'est pas un nombre"),
         ("variable;modalite;effectif\nage;15_24;-3\n", "positif"),
         ("variable;modalite;effectif\ntaille;grand;3\n", "variable « taille »"),
-        ("variable;modalite;effectif\nage;12_14;3\n", "modalité « 12_14 »"),
-        ("variable;modalite;effectif\nage;15_24;3\nage;15-24;4\n", "figure déjà"),
-        ("variable;modalite;effectif\nage;15_24;3\nage;18_24;4\n", "mélangent"),
+        ("variable;modalite;effectif\nage;12_14;3\n", "tranche « 12_14 »"),
+        ("variable;modalite;effectif\nage;15_24;3\nage;15-24;4\n", "chevauche"),
+        ("variable;modalite;effectif\nage;15_24;3\nage;18_24;4\n", "chevauche"),
+        ("variable;modalite;effectif\nage;20-29;3\n", "coupe la tranche « 18 à 24"),
         ("CODGEO;LIBGEO;SEXE;AGED100;NB\n44109;N;3;020;1\n", "SEXE"),
         ("CODGEO;LIBGEO;SEXE;AGED100;NB\n44109;N;1;vingt;1\n", "AGED100"),
     ],
@@ -241,3 +245,29 @@ def test_reweight_a_survey_and_summaries_use_the_weights(db, diagnostic):
             ]
         )
         reweight(frames, bands)
+
+
+def test_the_margins_page_example_is_accepted_and_rakes(db, diagnostic):
+    """The example printed on the margins page (issue 8, B2)."""
+    import re
+    from pathlib import Path
+
+    page = Path("analysis/templates/results/margins.html").read_text("utf-8")
+    example = re.search(r'<pre class="example">(.*?)</pre>', page, re.S).group(1)
+    margins = read_margins_csv(example.encode("utf-8"))
+    assert set(margins["variable"]) == {"age", "PR_GENRE"}
+    assert len(margins[margins["variable"] == "age"]) == 5
+    save_margins(db, diagnostic, margins)
+
+
+def test_any_nesting_banding_is_accepted_and_groups_answers():
+    from analysis.groups import banding_groups
+
+    text = "variable;modalite;effectif\nage;15-39;300\nage;40 à 59 ans;200\n"
+    text += "age;60 ans et plus;250\n"
+    margins = read_margins_csv(text.encode())
+    variable = "age:15_39|40_59|60_plus"
+    assert set(margins["variable"]) == {variable}
+    groups = banding_groups(variable)
+    assert groups["15_39"][1] == ["15_17", "18_24", "25_39"]
+    assert groups["60_plus"] == ("60 ans ou plus", ["60_69", "70_74", "75_plus"])

@@ -112,3 +112,16 @@ def test_missing_dejavu_falls_back_to_bundled_font(monkeypatch, caplog):
         assert wordcloud_png(["démarche caf"]).startswith(b"\x89PNG")
     finally:
         wordclouds.font_path.cache_clear()
+
+
+def test_hyphens_expressions_and_conditionals():
+    texts = [
+        "Mes petits-enfants m'aident, je voudrais aller à France Services",
+        "Il faudrait une aide pour la carte Vitale depuis un an",
+        "france services est loin",
+    ]
+    terms = word_frequencies(texts).set_index("term")
+    assert terms.loc["France Services", "count"] == 2
+    assert "petits-enfants" in terms.index and "enfants" not in terms.index
+    assert "carte vitale" in terms.index and "carte" not in terms.index
+    assert not {"voudrais", "faudrait", "an", "france", "services"} & set(terms.index)
