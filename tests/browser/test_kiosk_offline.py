@@ -291,18 +291,39 @@ def test_leaving_kiosk_with_unsent_answers_warns_first(browser, live_server):
     # No service worker, so that the test can make the server unreachable.
     context = browser.new_context(base_url=live_server.url, service_workers="block")
     try:
+        # The server is made unreachable before the kiosk page exists: a
+        # route added to a page still loading could miss its first send, and
+        # the answer then really left (issue 8, F1: the count was right).
+        refused = []
+
+        def server_down(route):
+            refused.append(route.request.url)
+            route.abort()
+
+        context.route("**/envoi", server_down)
         page = log_in(context, live_server, user)
         page.on("dialog", lambda dialog: dialog.accept())
         enter_kiosk(page, survey_id)
-        context.route("**/envoi", lambda route: route.abort())  # server down
         answer(page, "62", simple=False)
+        # Read the count only after a send was tried and failed.
+        for _ in range(150):
+            if refused:
+                break
+            page.wait_for_timeout(100)
+        assert refused, "la tablette n'a pas essayé d'envoyer la réponse"
         expect(page.locator("#kiosk-queue")).to_contain_text(
             "1 réponse en attente d'envoi"
         )
+        tried = len(refused)
         page.click("text=Quitter le mode kiosque")
+        for _ in range(150):  # the leave page tries to send too
+            if len(refused) > tried:
+                break
+            page.wait_for_timeout(100)
         expect(page.locator("#kiosk-queue")).to_contain_text(
             "1 réponse en attente d'envoi"
         )
+        assert stored(live_server, survey_id) == []  # nothing reached the server
         page.fill("#password", user["password"])
         page.click("button[type=submit]")  # first press: a warning, no leaving
         warning = page.locator("#kiosk-warning")
