@@ -5,7 +5,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from .. import field
-    from . import builder, dashboard, points, public
+    from . import builder, checks, dashboard, points, public
 
     app.register_blueprint(builder.bp)
     builder.register(app)
@@ -14,4 +14,6 @@ def register(app: Flask) -> None:
     points.init_app(app)
     app.register_blueprint(dashboard.bp)
     dashboard.init_app(app)
+    app.register_blueprint(checks.bp)
+    checks.init_app(app)
     field.register(app)  # kiosk, paper entry, offline sync (survey_app/field)
