@@ -160,9 +160,9 @@ def walk_to_last(client, code):
     html = page(client.get(url))
     for number, answers in enumerate(SCREENS[:-1], 1):
         assert f"Étape {number} sur" in html
-        if "COMMUNE" in answers:  # without JavaScript: search, then pick
-            html = page(send(client, url, html, {"COMMUNE.q": "lyon"}))
-            assert "Lyon (69001)" in html
+        if "COMMUNE" in answers:  # without JavaScript, one tap (issue 8, A2)
+            answers = {**answers, "COMMUNE.q": "lyon"}
+            del answers["COMMUNE"]
         response = send(client, url, html, answers)
         assert response.status_code == 200, page(response)
         html = page(response)
@@ -408,9 +408,13 @@ def test_error_is_shown_on_the_screen_being_filled(client, db, survey):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("Lyon", "Lyon (69001)"), ("69003", "Lyon (69001)"), ("st etienne", "Saint")],
+    [
+        ("Beaurepaire", "Beaurepaire (38270, Isère)"),
+        ("59530", "Le Quesnoy (59530, Nord)"),
+        ("st martin", "Saint-Martin (32300, Gers)"),
+    ],
 )
-def test_commune_by_name_or_postcode_without_javascript(
+def test_several_communes_are_offered_with_postcode_and_departement(
     client, survey, query, expected
 ):
     _, code = survey
@@ -418,18 +422,69 @@ def test_commune_by_name_or_postcode_without_javascript(
     html = page(send(client, url, page(client.get(url)), {"COMMUNE.q": query}))
     assert "Étape 1 sur" in html and expected in html
     assert 'type="radio"' in html and 'name="COMMUNE"' in html
+    assert "Autre commune / je préfère ne pas dire" in html
+    assert "Plusieurs communes correspondent" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("lyon", "69123"), ("Landreci", "59331"), ("LANDRÉCIES", "59331"),
+     ("69003", "69123"), ("bavay", "59053")],
+)  # fmt: skip
+def test_one_matching_commune_is_taken_on_the_same_tap(
+    client, db, survey, query, expected
+):
+    _, code = survey
+    url = f"/s/{code}/questions"
+    answers = {"AGE": "40", "COMMUNE.q": query}
+    html = page(send(client, url, page(client.get(url)), answers))
+    assert "Étape 2 sur" in html  # no second tap (issue 8, A2)
+    assert f'name="COMMUNE" value="{expected}"' in html
+
+
+def add_to_territory(db, diagnostic, *codes):
+    with write_transaction(db):
+        for commune in codes:
+            db.execute(
+                "INSERT INTO diagnostic_communes (diagnostic_id, commune_code) "
+                "VALUES (?, ?)",
+                [diagnostic, commune],
+            )
+
+
+def test_the_territory_comes_first(client, db, diagnostic, survey):
+    _, code = survey
+    url = f"/s/{code}/questions"
+    add_to_territory(db, diagnostic, "85017", "59481", "59057")
+    answers = {"AGE": "40", "COMMUNE.q": "Beaurepaire"}  # four in France
+    html = page(send(client, url, page(client.get(url)), answers))
+    assert 'name="COMMUNE" value="85017"' in html and "Étape 2 sur" in html
+    answers = {"AGE": "40", "COMMUNE.q": "59530"}  # fifteen, two here
+    html = page(send(client, url, page(client.get(url)), answers))
+    offered = re.findall(r'name="COMMUNE" value="(\w+)"', html)
+    assert set(offered[:2]) == {"59057", "59481"} and len(offered) > 3
+
+
+def test_people_from_elsewhere_can_go_on(client, db, survey):
+    _, code = survey
+    url = f"/s/{code}/questions"
+    answers = {"AGE": "40", "COMMUNE.q": "Beaurepaire"}
+    html = page(send(client, url, page(client.get(url)), answers))
+    html = page(send(client, url, html, {"COMMUNE": "aucune"}))
+    assert "Étape 2 sur" in html
+    assert 'name="COMMUNE" value="aucune"' in html  # kept as a choice
 
 
 def test_search_and_other_errors_are_shown_together(client, survey):
     _, code = survey
     url = f"/s/{code}/questions"
-    answers = {"AGE": "quarante", "COMMUNE.q": "lyon"}
+    answers = {"AGE": "quarante", "COMMUNE.q": "Beaurepaire"}
     html = page(send(client, url, page(client.get(url)), answers))
-    assert "Lyon (69001)" in html and "Écrivez seulement un nombre" in html
+    assert "Beaurepaire (60700, Oise)" in html and "Écrivez seulement un nombre" in html
     html = page(send(client, url, html, {"AGE": "40"}))  # forgot to pick
     assert "Choisissez votre commune dans la liste." in html
     assert 'href="#q-COMMUNE-1"' in html and 'value="40"' in html
-    html = page(send(client, url, html, {"COMMUNE": "69123"}))
+    html = page(send(client, url, html, {"COMMUNE": "60056"}))
     assert "Étape 2 sur" in html
 
 
@@ -438,9 +493,8 @@ def test_commune_not_found_and_then_corrected(client, survey):
     url = f"/s/{code}/questions"
     html = page(send(client, url, page(client.get(url)), {"COMMUNE.q": "zzqxw"}))
     assert "Aucune commune trouvée pour « zzqxw »" in html
+    assert "Autre commune / je préfère ne pas dire" in html
     html = page(send(client, url, html, {"AGE": "30", "COMMUNE.q": "69003"}))
-    assert "Lyon (69001)" in html and "Étape 1 sur" in html
-    html = page(send(client, url, html, {"AGE": "30", "COMMUNE": "69123"}))
     assert "Étape 2 sur" in html
 
 

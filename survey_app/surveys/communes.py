@@ -17,6 +17,9 @@ import sqlite_utils
 from flask import current_app
 
 from ..text import fold
+from .answers import NOT_SAID
+
+__all__ = ["NOT_SAID", "Match", "find_commune", "label", "survey_territory"]
 
 CANDIDATES = 8
 # A prefix shorter than this ("la", "sai") is never taken for a commune.

@@ -16,6 +16,7 @@ from wtforms.validators import ValidationError
 from ..db import get_db
 from ..honeypot import is_spam
 from . import model
+from .communes import survey_territory
 from .questionnaire import (
     Walk,
     answer_fields,
@@ -113,7 +114,11 @@ def run_questionnaire(
         return redirect(done, 303)
     key = key if valid_key(key) else new_key()
     version = served_version(survey["id"], form.get("_v"))
-    walk = Walk(version["questions"], answer_fields(version["questions"], form))
+    walk = Walk(
+        version["questions"],
+        answer_fields(version["questions"], form),
+        territory=survey_territory(get_db(), survey["id"]),
+    )
     if walk.first() is None:
         abort(404, "Ce questionnaire n'a pas encore de questions.")
     step = form.get("_step", type=int)
