@@ -376,3 +376,45 @@ def test_leaving_kiosk_with_unsent_answers_warns_first(browser, live_server):
     finally:
         context.close()
     assert [r["answers"]["AGE"] for r in stored(live_server, survey_id)] == [62]
+
+
+def test_paper_entry_enter_in_the_commune_keeps_the_typist_there(
+    browser, live_server
+):
+    """Issue 8, A2: Enter in the commune sent focus back to question 1."""
+    user = live_server.create_user()
+    diagnostic = live_server.create_diagnostic(user["id"], "Diagnostic du Diois")
+    db = connect(live_server.database)
+    try:
+        survey_id = model.create_survey(db, diagnostic, "Papier", field_questions)
+    finally:
+        db.close()
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        page = log_in(context, live_server, user)
+        page.goto(f"/enquetes/{survey_id}/saisie")
+        expect(page.locator("#q-AGE")).to_be_focused()
+        page.keyboard.type("67")
+        page.keyboard.press("Enter")
+        page.keyboard.press("1")
+        page.keyboard.press("Enter")
+        expect(page.locator("#q-AIDE")).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(page.locator("#q-COMMUNE-q")).to_be_focused()
+        page.keyboard.type("Beaurepaire")  # four communes: a list to pick from
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.locator("#q-COMMUNE-1")).to_be_focused()
+        expect(page.locator("#q-AGE")).to_have_value("67")
+        assert axe_violations(page) == []
+        page.keyboard.press("2")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.locator("#paper-saved")).to_have_text(
+            "Questionnaire n°1 enregistré."
+        )
+    finally:
+        context.close()
+    (response,) = stored(live_server, survey_id)
+    assert response["answers"]["AGE"] == 67
+    assert response["answers"]["COMMUNE"].startswith(("38", "60", "76", "85"))
