@@ -378,9 +378,7 @@ def test_leaving_kiosk_with_unsent_answers_warns_first(browser, live_server):
     assert [r["answers"]["AGE"] for r in stored(live_server, survey_id)] == [62]
 
 
-def test_paper_entry_enter_in_the_commune_keeps_the_typist_there(
-    browser, live_server
-):
+def test_paper_entry_enter_in_the_commune_keeps_the_typist_there(browser, live_server):
     """Issue 8, A2: Enter in the commune sent focus back to question 1."""
     user = live_server.create_user()
     diagnostic = live_server.create_diagnostic(user["id"], "Diagnostic du Diois")
