@@ -158,8 +158,11 @@ def walk_to_last(client, code):
     """Answer every screen except the last; return the last screen's HTML."""
     url = f"/s/{code}/questions"
     html = page(client.get(url))
+    totals = []
     for number, answers in enumerate(SCREENS[:-1], 1):
         assert f"Étape {number} sur" in html
+        totals.append(int(re.search(r"Étape \d+ sur (\d+)", html)[1]))
+        assert totals == sorted(totals, reverse=True)  # never grows (A3)
         if "COMMUNE" in answers:  # without JavaScript, one tap (issue 8, A2)
             answers = {**answers, "COMMUNE.q": "lyon"}
             del answers["COMMUNE"]

@@ -199,8 +199,20 @@
       var last = order[order.length - 1] === screen;
       var theme = (filled[screen][0] || {}).theme;
       form.querySelector(".kiosk-heading").textContent = data.themes[theme] || "Questions";
-      form.querySelector(".progress").textContent = "Étape " + number + " sur " + order.length;
-      form.querySelector("progress").max = order.length;
+      // Never grows while answering (issue 8, A3): a later screen counts
+      // unless it waits on an answer given on an earlier screen (same rule
+      // as questionnaire.Walk.progress).
+      var settled = {}, total = number;
+      steps.slice(0, screen).forEach(function (step) {
+        step.forEach(function (q) { settled[q.key] = true; });
+      });
+      for (var i = screen + 1; i < steps.length; i++) {
+        if (filled[i].length || steps[i].some(function (q) {
+          return !(q.show_if && settled[q.show_if.question]);
+        })) total++;
+      }
+      form.querySelector(".progress").textContent = "Étape " + number + " sur " + total;
+      form.querySelector("progress").max = total;
       form.querySelector("progress").value = number;
       form.querySelector("button[value=next]").textContent = last ? "Envoyer mes réponses" : "Suivant";
       form.querySelector("button[value=prev]").hidden = number <= 1;

@@ -106,9 +106,27 @@ class Walk:
         )
 
     def progress(self, index: int) -> tuple[int, int]:
-        """("Étape n sur m") counting only the screens with something to show."""
+        """("Étape n sur m"): m never grows while answering (issue 8, A3).
+
+        n counts the screens shown so far; m adds every later screen that
+        some answer could still show, so an answer can only make it smaller.
+        """
         filled = [i for i, step in enumerate(self.steps) if step]
-        return (filled.index(index) + 1 if index in filled else 1), len(filled)
+        number = len([i for i in filled if i < index]) + 1
+        if self.whole_form:
+            return number, len(filled)
+        every = rules.group_steps(self.questions)
+        settled = {q["key"] for step in every[:index] for q in step}
+        later = [
+            i
+            for i in range(index + 1, len(every))
+            if self.steps[i]
+            or any(
+                (q.get("show_if") or {}).get("question") not in settled
+                for q in every[i]
+            )
+        ]
+        return number, number + len(later)
 
 
 def search_step_communes(walk: Walk, index: int) -> dict[str, str]:
