@@ -85,8 +85,14 @@ def field_section(diagnostic_id: int) -> dict[str, Any]:
     }
 
 
-def render_public_privacy(survey: dict[str, Any], point: dict | None, code: str):
-    """The residents' privacy page (survey as given by public.resolve)."""
+def render_public_privacy(
+    survey: dict[str, Any], point: dict | None, code: str, resume: dict | None = None
+):
+    """The residents' privacy page (survey as given by public.resolve).
+
+    `resume`: the questionnaire being answered (see flow.run_questionnaire),
+    so that "Retour au questionnaire" keeps the answers given so far.
+    """
     data = collected_data(get_db(), [survey["id"]])
     return render_template(
         "privacy/public.html",
@@ -95,6 +101,7 @@ def render_public_privacy(survey: dict[str, Any], point: dict | None, code: str)
         code=code,
         data=data,
         hosting=hosting(),
+        resume=resume,
     )
 
 

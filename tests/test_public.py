@@ -576,3 +576,23 @@ def test_pages_are_small_and_need_no_script(client, survey):
     step = client.get(f"/s/{code}/questions")
     assert step.headers["Cache-Control"] == "private, no-cache"
     assert "<script" not in page(step) and " style=" not in page(step)
+
+
+def test_privacy_page_keeps_the_answers_given_so_far(client, db, survey):
+    """Issue 8, A4: "Retour au questionnaire" restarted from zero."""
+    _, code = survey
+    url = f"/s/{code}/questions"
+    html = page(send(client, url, page(client.get(url)), SCREENS[0]))
+    assert "Étape 2 sur" in html
+    assert 'name="_nav" value="privacy"' in html
+    answers = {"MOBILE": "autre", "MOBILE.autre": "Un vieux Nokia"}
+    privacy = page(send(client, url, html, answers, nav="privacy"))
+    assert "Vos données et vos droits" in privacy and "24 mois" in privacy
+    assert 'value="Un vieux Nokia"' in privacy and 'value="42"' in privacy
+    back_html = page(send(client, url, privacy, {}, nav="back"))
+    assert "Étape 2 sur" in back_html and "Certaines réponses" not in back_html
+    assert 'value="autre" checked' in back_html and "Un vieux Nokia" in back_html
+    for answers in SCREENS[1:]:
+        back_html = page(send(client, url, back_html, answers))
+    [row] = responses(db)
+    assert json.loads(row["answers"])["AGE"] == 42

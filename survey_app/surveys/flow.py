@@ -144,6 +144,26 @@ def run_questionnaire(
         validate_csrf(form.get("csrf_token"))
     except ValidationError:
         return show(step, notice=EXPIRED, status=400)
+    if form.get("_nav") == "privacy" and context.get("code"):
+        # Issue 8, A4: the privacy page carries the answers so far, and its
+        # "Retour au questionnaire" brings them back to this screen.
+        from ..privacy import render_public_privacy
+
+        resume = {
+            "action": action,
+            "fields": [
+                (name, value)
+                for name, values in walk.fields.items()
+                for value in values
+            ],
+            "version_id": version["id"],
+            "key": key,
+            "step": step,
+        }
+        html = render_public_privacy(survey, point, context["code"], resume=resume)
+        return _page(html)
+    if form.get("_nav") == "back":
+        return show(step)
     if form.get("_nav") == "prev":
         previous = walk.before(step)
         return show(step if previous is None else previous)
