@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from survey_app.db import write_transaction
 from survey_app.honeypot import FIELD
 from survey_app.surveys import model
+from survey_app.surveys.territory_phrase import structure_subject
 
 QUESTIONS = [
     {"key": "AGE", "type": "number", "theme": "profil", "required": True,
@@ -596,3 +597,31 @@ def test_privacy_page_keeps_the_answers_given_so_far(client, db, survey):
         back_html = page(send(client, url, back_html, answers))
     [row] = responses(db)
     assert json.loads(row["answers"])["AGE"] == 42
+
+
+@pytest.mark.parametrize(
+    ("structure", "expected"),
+    [
+        ("Communauté de communes du Diois", "La Communauté de communes du Diois"),
+        ("CC du Trièves", "La Communauté de communes du Trièves"),
+        ("Centre social Les Tilleuls", "Le Centre social Les Tilleuls"),
+        ("Espace France Services", "L'Espace France Services"),
+        ("la Mairie de Die", "La Mairie de Die"),
+        ("Emmaüs Connect", "Emmaüs Connect"),
+        ("", "L'équipe du diagnostic"),
+    ],
+)
+def test_thanks_page_names_the_structure_with_its_article(structure, expected):
+    """Issue 8, A5: "Et ensuite ? Communauté de communes … rassemble"."""
+    assert structure_subject(structure) == expected
+
+
+def test_thanks_page_sentence(client, db, survey, diagnostic):
+    _, code = survey
+    with write_transaction(db):
+        db.execute(
+            "UPDATE diagnostics SET structure = ? WHERE id = ?",
+            ["Communauté de communes du Diois", diagnostic],
+        )
+    html = page(client.get(f"/s/{code}/merci"))
+    assert "Et ensuite ? La Communauté de communes du Diois rassemble" in html

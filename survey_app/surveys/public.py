@@ -20,6 +20,7 @@ from .. import csrf
 from ..db import get_db
 from . import model
 from .flow import already_stored, run_questionnaire
+from .territory_phrase import structure_subject
 
 bp = Blueprint("public", __name__, url_prefix="/s")
 
@@ -106,7 +107,12 @@ def privacy(code: str):
 @bp.get("/<code>/merci")
 def thanks(code: str):
     survey, _point = resolve(code, allow_closed=True)
-    return render_template("public/thanks.html", survey=survey, code=code.lower())
+    return render_template(
+        "public/thanks.html",
+        survey=survey,
+        code=code.lower(),
+        structure_subject=structure_subject(survey.get("structure")),
+    )
 
 
 @bp.route("/<code>/questions", methods=["GET", "POST"])
