@@ -625,3 +625,25 @@ def test_thanks_page_sentence(client, db, survey, diagnostic):
         )
     html = page(client.get(f"/s/{code}/merci"))
     assert "Et ensuite ? La Communauté de communes du Diois rassemble" in html
+
+
+def test_hints_are_said_once_and_required_questions_marked(client, db, diagnostic):
+    """Issue 8, A5: "plusieurs réponses" twice, "(facultatif)" everywhere."""
+    questions = [
+        {**q, "help": "Vous pouvez cocher plusieurs réponses."}
+        if q["key"] == "EQUIP"
+        else q
+        for q in QUESTIONS
+    ]
+    _, code = make_survey(db, diagnostic, questions=questions)
+    url = f"/s/{code}/questions"
+    html = page(send(client, url, page(client.get(url)), SCREENS[0]))
+    assert "EQUIP" in html
+    assert html.count("Vous pouvez cocher plusieurs réponses.") == 1
+    assert "(facultatif)" not in html
+    assert html.count("(obligatoire)") == 2  # MOBILE and EQUIP
+    assert "Vous pouvez laisser vide" not in html  # nothing optional here
+    for answers in SCREENS[1:-1]:
+        html = page(send(client, url, html, answers))
+    assert "Étape 6 sur 6" in html and "(obligatoire)" not in html
+    assert html.count("Vous pouvez laisser vide une question") == 1

@@ -112,9 +112,12 @@
 
     function questionNode(q) {
       var id = "q-" + q.key.replace(/[^A-Za-z0-9_-]/g, "_");
-      var wrap, hint = q.help ? el("p", { "class": "hint", id: id + "-hint", text: q.help }) : null;
+      var saidByTheForm = { multiple: "Vous pouvez cocher plusieurs réponses.",
+                            commune: "Tapez le nom de la commune ou son code postal." };
+      var help = q.help === saidByTheForm[q.type] ? "" : q.help;  // issue 8, A5
+      var wrap, hint = help ? el("p", { "class": "hint", id: id + "-hint", text: help }) : null;
       var error = el("p", { "class": "error", id: id + "-error", hidden: "" });
-      var optional = q.required ? null : el("span", { "class": "opt", text: " (facultatif)" });
+      var optional = q.required ? el("span", { "class": "opt", text: " (obligatoire)" }) : null;
       if (q.choices) {
         var multiple = q.type === "multiple";
         var options = q.choices.concat(q.other && q.type !== "scale" ? [{ code: "autre", label: "Autre" }] : []);
@@ -132,8 +135,7 @@
         });
         if (q.other && q.type !== "scale") {
           wrap.appendChild(el("div", { "class": "other" }, [
-            el("label", { "for": id + "-autre", text: "Si « Autre », précisez " },
-               [el("span", { "class": "opt", text: "(facultatif)" })]),
+            el("label", { "for": id + "-autre", text: "Si « Autre », précisez" }),
             el("input", { type: "text", id: id + "-autre", name: q.key + ".autre",
                           maxlength: "300", autocomplete: "off" })
           ]));

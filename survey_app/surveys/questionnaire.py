@@ -27,6 +27,11 @@ from .communes import NOT_SAID, find_commune, label
 SUFFIXES = ("", ".autre", ".q", ".q0")
 KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 COMMUNE_CHOICES = 8
+# Help texts the form already says by itself (issue 8, A5: printed twice).
+SAID_BY_THE_FORM = {
+    "multiple": "Vous pouvez cocher plusieurs réponses.",
+    "commune": "Tapez le nom de la commune ou son code postal.",
+}
 
 
 def new_key() -> str:
@@ -195,6 +200,9 @@ def _item(
         "current": first_value(fields.get(key)),
         "other": first_value(fields.get(f"{key}.autre")),
         "error": error,
+        "help": None
+        if question.get("help") == SAID_BY_THE_FORM.get(question["type"])
+        else question.get("help"),
     }
     item["anchor"] = item["id"] + ("-1" if question.get("choices") else "")
     if question["type"] == "commune":
