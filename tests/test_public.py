@@ -178,7 +178,8 @@ def test_welcome_page_tells_who_why_how_long_and_anonymity(client, survey):
     html = page(client.get(f"/s/{code}"))
     assert 'lang="fr"' in html
     assert "Le numérique et vous" in html and "Mairie de Test" in html
-    assert "9 questions au plus, environ 2 minutes" in html
+    assert "9 questions au plus, environ 4 minutes" in html  # duration.py
+    assert html.index("Commencer") < html.index("Vos réponses sont anonymes")
     assert "24 mois" in html and "anonymes" in html and "adresse IP" in html
     assert f'href="/s/{code}/confidentialite"' in html
     assert "Commencer" in html and f'href="/s/{code}/questions"' in html

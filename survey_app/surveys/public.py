@@ -18,7 +18,7 @@ from flask import (
 
 from .. import csrf
 from ..db import get_db
-from . import model
+from . import duration, model
 from .flow import already_stored, run_questionnaire
 from .territory_phrase import structure_subject
 
@@ -83,15 +83,15 @@ def resolve(code: str, allow_closed: bool = False) -> tuple[dict, dict | None]:
 def start(code: str):
     """Welcome page: title, short privacy notice, "Commencer"."""
     survey, point = resolve(code)
-    count = len(model.current_version(get_db(), survey["id"])["questions"])
+    questions = model.current_version(get_db(), survey["id"])["questions"]
+    count = len(questions)
     return render_template(
         "public/start.html",
         survey=survey,
         point=point,
         code=code.lower(),
         count=count,
-        # A rough estimate: about 8 seconds a question, most are one tap.
-        minutes=max(2, round(count * 8 / 60)),
+        duration=duration.label(questions),
     )
 
 
