@@ -286,3 +286,10 @@ def test_poster_and_start_page_give_the_same_duration(client, logged_in, db, sur
     start = logged_in.get("/s/marche")
     assert expected in poster.get_data(as_text=True)
     assert expected in start.get_data(as_text=True)
+
+
+def test_builder_preset_gives_the_same_duration():
+    from survey_app.surveys import bank, builder_forms, duration
+
+    short = duration.label(bank.preset("court"))
+    assert f"Version courte ({short})" in builder_forms.PRESET_CHOICES[0].label
