@@ -175,3 +175,20 @@ def test_every_public_page_passes_axe_core(browser, live_server):
     finally:
         context.close()
     assert len(checked) == 9
+
+
+def test_start_button_is_above_the_fold_at_360_by_640(browser, live_server):
+    """Issue 8, A5: "Commencer" was below the fold on a small phone."""
+    code, _survey_id = make_survey(live_server)
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 360, "height": 640}
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"/s/{code}")
+        box = page.locator("a.button", has_text="Commencer").bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 640
+        assert fits_360(page)
+        assert axe_violations(page) == []
+    finally:
+        context.close()
