@@ -213,3 +213,23 @@ def m002_cheaper_triggers(db: Database) -> None:
             "survey_id = NEW.survey_id AND point_id IS NULL",
         )
     )
+
+
+@migrations()
+def m003_answers_to_check(db: Database) -> None:
+    # Issue 8, A1: an optional answer that cannot be read (a commune typed
+    # offline that matches several communes, a number out of range) is kept
+    # aside with its reason; the rest of the response is stored as usual.
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS answers_to_check (
+            id INTEGER PRIMARY KEY,
+            response_id INTEGER NOT NULL
+                REFERENCES responses(id) ON DELETE CASCADE,
+            question_key TEXT NOT NULL,
+            typed TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            UNIQUE (response_id, question_key)
+        );
+        """
+    )

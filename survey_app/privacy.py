@@ -66,6 +66,22 @@ def hosting() -> str:
     return current_app.config.get("HOSTING") or DEFAULT_HOSTING
 
 
+# Settings the residents' privacy page needs (issue 8, A5): without them a
+# survey cannot be opened, and the conseiller is told which one is missing.
+REQUIRED_SETTINGS = {
+    "HOSTING": "HOSTING (où sont hébergées les réponses, montré aux habitants)",
+}
+
+
+def missing_settings() -> list[str]:
+    """French descriptions of the required privacy settings left empty."""
+    return [
+        text
+        for name, text in REQUIRED_SETTINGS.items()
+        if not str(current_app.config.get(name) or "").strip()
+    ]
+
+
 def field_section(diagnostic_id: int) -> dict[str, Any]:
     """What the diagnostic page's "Terrain et données" section shows."""
     db = get_db()
@@ -85,8 +101,14 @@ def field_section(diagnostic_id: int) -> dict[str, Any]:
     }
 
 
-def render_public_privacy(survey: dict[str, Any], point: dict | None, code: str):
-    """The residents' privacy page (survey as given by public.resolve)."""
+def render_public_privacy(
+    survey: dict[str, Any], point: dict | None, code: str, resume: dict | None = None
+):
+    """The residents' privacy page (survey as given by public.resolve).
+
+    `resume`: the questionnaire being answered (see flow.run_questionnaire),
+    so that "Retour au questionnaire" keeps the answers given so far.
+    """
     data = collected_data(get_db(), [survey["id"]])
     return render_template(
         "privacy/public.html",
@@ -94,7 +116,11 @@ def render_public_privacy(survey: dict[str, Any], point: dict | None, code: str)
         point=point,
         code=code,
         data=data,
-        hosting=hosting(),
+        # Never the administrator's placeholder in front of residents.
+        hosting=current_app.config.get("HOSTING")
+        or "Chez la structure ou son prestataire. Pour savoir où exactement, "
+        "écrivez à la personne qui mène l'enquête.",
+        resume=resume,
     )
 
 

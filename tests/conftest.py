@@ -45,6 +45,7 @@ def app(tmp_path, template_db):
             "SECRET_KEY": "test-secret",
             "DATABASE": path,
             "GEO_DATA_DIR": GEO_DIR,
+            "HOSTING": "Serveur de la mairie de Test, en France.",
         }
     )
     app.instance_path = str(tmp_path / "instance")

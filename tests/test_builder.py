@@ -670,3 +670,19 @@ def test_insert_by_bank_order_and_choice_codes():
 def test_validate_questions_messages(change, message):
     errors = validate_questions(change(bank.preset("court")))
     assert errors and any(message in e for e in errors)
+
+
+def test_survey_cannot_open_while_a_privacy_setting_is_missing(
+    app, logged_in, survey, db
+):
+    """Issue 8, A5: the public page showed "(à préciser … réglage HOSTING)"."""
+    app.config["HOSTING"] = ""
+    response = post_form(logged_in, f"/enquetes/{survey}/statut/ouvrir", {})
+    html = logged_in.get(f"/enquetes/{survey}/statut/ouvrir").get_data(as_text=True)
+    assert "réglage HOSTING" in html
+    status = db.execute("SELECT status FROM surveys WHERE id = ?", [survey])
+    assert status.fetchone()[0] == "draft", response.status_code
+    app.config["HOSTING"] = "Serveur de la mairie, à Die."
+    post_form(logged_in, f"/enquetes/{survey}/statut/ouvrir", {})
+    status = db.execute("SELECT status FROM surveys WHERE id = ?", [survey])
+    assert status.fetchone()[0] == "open"

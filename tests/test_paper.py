@@ -94,15 +94,23 @@ def test_expired_csrf_token_keeps_what_was_typed(app, logged_in, survey):
     assert responses(app, survey["id"]) == []
 
 
-def test_commune_typed_is_searched_then_saved(app, logged_in, survey):
+def test_commune_typed_is_saved_on_the_same_enter(app, logged_in, survey):
     page = logged_in.get(entry(survey)).get_data(True)
     data = {**form_fields(page), "AGE": "30", "MOBILE": "smartphone",
             "COMMUNE.q": "69003"}  # fmt: skip
-    shown = logged_in.post(entry(survey), data=data).get_data(as_text=True)
-    assert "Lyon" in shown
-    data.update({"COMMUNE": "69123", "COMMUNE.q0": "69003"})
     assert logged_in.post(entry(survey), data=data).status_code == 303
     assert responses(app, survey["id"])[0]["answers"]["COMMUNE"] == "69123"
+
+
+def test_commune_with_namesakes_is_searched_then_saved(app, logged_in, survey):
+    page = logged_in.get(entry(survey)).get_data(True)
+    data = {**form_fields(page), "AGE": "30", "MOBILE": "smartphone",
+            "COMMUNE.q": "Beaurepaire"}  # fmt: skip
+    shown = logged_in.post(entry(survey), data=data).get_data(as_text=True)
+    assert "Beaurepaire (60700, Oise)" in shown
+    data.update({"COMMUNE": "60056", "COMMUNE.q0": "Beaurepaire"})
+    assert logged_in.post(entry(survey), data=data).status_code == 303
+    assert responses(app, survey["id"])[0]["answers"]["COMMUNE"] == "60056"
 
 
 def test_point_of_another_survey_is_ignored(app, logged_in, survey, diagnostic):

@@ -272,3 +272,24 @@ def test_localhost_addresses_are_flagged_before_printing(app, logged_in, db, sur
     app.config["PUBLIC_BASE_URL"] = "https://enquete.mairie.fr"
     for url in urls:
         assert "PUBLIC_BASE_URL" not in logged_in.get(url).get_data(as_text=True)
+
+
+def test_poster_and_start_page_give_the_same_duration(client, logged_in, db, survey):
+    """Issue 8, A5: one survey, three time estimates ("3", "2", "5 minutes")."""
+    from survey_app.surveys import duration
+
+    db.execute("UPDATE surveys SET status = 'open' WHERE id = ?", [survey])
+    db.conn.commit()
+    point_id = model.create_point(db, survey, "Marché", "marche", code="marche")
+    expected = duration.label(model.current_version(db, survey)["questions"])
+    poster = logged_in.get(f"/enquetes/{survey}/lieux/{point_id}/affiche")
+    start = logged_in.get("/s/marche")
+    assert expected in poster.get_data(as_text=True)
+    assert expected in start.get_data(as_text=True)
+
+
+def test_builder_preset_gives_the_same_duration():
+    from survey_app.surveys import bank, builder_forms, duration
+
+    short = duration.label(bank.preset("court"))
+    assert f"Version courte ({short})" in builder_forms.PRESET_CHOICES[0].label

@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from survey_app.db import write_transaction
 from survey_app.honeypot import FIELD
 from survey_app.surveys import model
+from survey_app.surveys.territory_phrase import structure_subject
 
 QUESTIONS = [
     {"key": "AGE", "type": "number", "theme": "profil", "required": True,
@@ -158,11 +159,14 @@ def walk_to_last(client, code):
     """Answer every screen except the last; return the last screen's HTML."""
     url = f"/s/{code}/questions"
     html = page(client.get(url))
+    totals = []
     for number, answers in enumerate(SCREENS[:-1], 1):
         assert f"Étape {number} sur" in html
-        if "COMMUNE" in answers:  # without JavaScript: search, then pick
-            html = page(send(client, url, html, {"COMMUNE.q": "lyon"}))
-            assert "Lyon (69001)" in html
+        totals.append(int(re.search(r"Étape \d+ sur (\d+)", html)[1]))
+        assert totals == sorted(totals, reverse=True)  # never grows (A3)
+        if "COMMUNE" in answers:  # without JavaScript, one tap (issue 8, A2)
+            answers = {**answers, "COMMUNE.q": "lyon"}
+            del answers["COMMUNE"]
         response = send(client, url, html, answers)
         assert response.status_code == 200, page(response)
         html = page(response)
@@ -174,7 +178,8 @@ def test_welcome_page_tells_who_why_how_long_and_anonymity(client, survey):
     html = page(client.get(f"/s/{code}"))
     assert 'lang="fr"' in html
     assert "Le numérique et vous" in html and "Mairie de Test" in html
-    assert "9 questions au plus, environ 2 minutes" in html
+    assert "9 questions au plus, environ 4 minutes" in html  # duration.py
+    assert html.index("Commencer") < html.index("Vos réponses sont anonymes")
     assert "24 mois" in html and "anonymes" in html and "adresse IP" in html
     assert f'href="/s/{code}/confidentialite"' in html
     assert "Commencer" in html and f'href="/s/{code}/questions"' in html
@@ -408,9 +413,13 @@ def test_error_is_shown_on_the_screen_being_filled(client, db, survey):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("Lyon", "Lyon (69001)"), ("69003", "Lyon (69001)"), ("st etienne", "Saint")],
+    [
+        ("Beaurepaire", "Beaurepaire (38270, Isère)"),
+        ("59530", "Le Quesnoy (59530, Nord)"),
+        ("st martin", "Saint-Martin (32300, Gers)"),
+    ],
 )
-def test_commune_by_name_or_postcode_without_javascript(
+def test_several_communes_are_offered_with_postcode_and_departement(
     client, survey, query, expected
 ):
     _, code = survey
@@ -418,18 +427,69 @@ def test_commune_by_name_or_postcode_without_javascript(
     html = page(send(client, url, page(client.get(url)), {"COMMUNE.q": query}))
     assert "Étape 1 sur" in html and expected in html
     assert 'type="radio"' in html and 'name="COMMUNE"' in html
+    assert "Autre commune / je préfère ne pas dire" in html
+    assert "Plusieurs communes correspondent" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("lyon", "69123"), ("Landreci", "59331"), ("LANDRÉCIES", "59331"),
+     ("69003", "69123"), ("bavay", "59053")],
+)  # fmt: skip
+def test_one_matching_commune_is_taken_on_the_same_tap(
+    client, db, survey, query, expected
+):
+    _, code = survey
+    url = f"/s/{code}/questions"
+    answers = {"AGE": "40", "COMMUNE.q": query}
+    html = page(send(client, url, page(client.get(url)), answers))
+    assert "Étape 2 sur" in html  # no second tap (issue 8, A2)
+    assert f'name="COMMUNE" value="{expected}"' in html
+
+
+def add_to_territory(db, diagnostic, *codes):
+    with write_transaction(db):
+        for commune in codes:
+            db.execute(
+                "INSERT INTO diagnostic_communes (diagnostic_id, commune_code) "
+                "VALUES (?, ?)",
+                [diagnostic, commune],
+            )
+
+
+def test_the_territory_comes_first(client, db, diagnostic, survey):
+    _, code = survey
+    url = f"/s/{code}/questions"
+    add_to_territory(db, diagnostic, "85017", "59481", "59057")
+    answers = {"AGE": "40", "COMMUNE.q": "Beaurepaire"}  # four in France
+    html = page(send(client, url, page(client.get(url)), answers))
+    assert 'name="COMMUNE" value="85017"' in html and "Étape 2 sur" in html
+    answers = {"AGE": "40", "COMMUNE.q": "59530"}  # fifteen, two here
+    html = page(send(client, url, page(client.get(url)), answers))
+    offered = re.findall(r'name="COMMUNE" value="(\w+)"', html)
+    assert set(offered[:2]) == {"59057", "59481"} and len(offered) > 3
+
+
+def test_people_from_elsewhere_can_go_on(client, db, survey):
+    _, code = survey
+    url = f"/s/{code}/questions"
+    answers = {"AGE": "40", "COMMUNE.q": "Beaurepaire"}
+    html = page(send(client, url, page(client.get(url)), answers))
+    html = page(send(client, url, html, {"COMMUNE": "aucune"}))
+    assert "Étape 2 sur" in html
+    assert 'name="COMMUNE" value="aucune"' in html  # kept as a choice
 
 
 def test_search_and_other_errors_are_shown_together(client, survey):
     _, code = survey
     url = f"/s/{code}/questions"
-    answers = {"AGE": "quarante", "COMMUNE.q": "lyon"}
+    answers = {"AGE": "quarante", "COMMUNE.q": "Beaurepaire"}
     html = page(send(client, url, page(client.get(url)), answers))
-    assert "Lyon (69001)" in html and "Écrivez seulement un nombre" in html
+    assert "Beaurepaire (60700, Oise)" in html and "Écrivez seulement un nombre" in html
     html = page(send(client, url, html, {"AGE": "40"}))  # forgot to pick
     assert "Choisissez votre commune dans la liste." in html
     assert 'href="#q-COMMUNE-1"' in html and 'value="40"' in html
-    html = page(send(client, url, html, {"COMMUNE": "69123"}))
+    html = page(send(client, url, html, {"COMMUNE": "60056"}))
     assert "Étape 2 sur" in html
 
 
@@ -438,9 +498,8 @@ def test_commune_not_found_and_then_corrected(client, survey):
     url = f"/s/{code}/questions"
     html = page(send(client, url, page(client.get(url)), {"COMMUNE.q": "zzqxw"}))
     assert "Aucune commune trouvée pour « zzqxw »" in html
+    assert "Autre commune / je préfère ne pas dire" in html
     html = page(send(client, url, html, {"AGE": "30", "COMMUNE.q": "69003"}))
-    assert "Lyon (69001)" in html and "Étape 1 sur" in html
-    html = page(send(client, url, html, {"AGE": "30", "COMMUNE": "69123"}))
     assert "Étape 2 sur" in html
 
 
@@ -519,3 +578,73 @@ def test_pages_are_small_and_need_no_script(client, survey):
     step = client.get(f"/s/{code}/questions")
     assert step.headers["Cache-Control"] == "private, no-cache"
     assert "<script" not in page(step) and " style=" not in page(step)
+
+
+def test_privacy_page_keeps_the_answers_given_so_far(client, db, survey):
+    """Issue 8, A4: "Retour au questionnaire" restarted from zero."""
+    _, code = survey
+    url = f"/s/{code}/questions"
+    html = page(send(client, url, page(client.get(url)), SCREENS[0]))
+    assert "Étape 2 sur" in html
+    assert 'name="_nav" value="privacy"' in html
+    answers = {"MOBILE": "autre", "MOBILE.autre": "Un vieux Nokia"}
+    privacy = page(send(client, url, html, answers, nav="privacy"))
+    assert "Vos données et vos droits" in privacy and "24 mois" in privacy
+    assert 'value="Un vieux Nokia"' in privacy and 'value="42"' in privacy
+    back_html = page(send(client, url, privacy, {}, nav="back"))
+    assert "Étape 2 sur" in back_html and "Certaines réponses" not in back_html
+    assert 'value="autre" checked' in back_html and "Un vieux Nokia" in back_html
+    for answers in SCREENS[1:]:
+        back_html = page(send(client, url, back_html, answers))
+    [row] = responses(db)
+    assert json.loads(row["answers"])["AGE"] == 42
+
+
+@pytest.mark.parametrize(
+    ("structure", "expected"),
+    [
+        ("Communauté de communes du Diois", "La Communauté de communes du Diois"),
+        ("CC du Trièves", "La Communauté de communes du Trièves"),
+        ("Centre social Les Tilleuls", "Le Centre social Les Tilleuls"),
+        ("Espace France Services", "L'Espace France Services"),
+        ("la Mairie de Die", "La Mairie de Die"),
+        ("Emmaüs Connect", "Emmaüs Connect"),
+        ("", "L'équipe du diagnostic"),
+    ],
+)
+def test_thanks_page_names_the_structure_with_its_article(structure, expected):
+    """Issue 8, A5: "Et ensuite ? Communauté de communes … rassemble"."""
+    assert structure_subject(structure) == expected
+
+
+def test_thanks_page_sentence(client, db, survey, diagnostic):
+    _, code = survey
+    with write_transaction(db):
+        db.execute(
+            "UPDATE diagnostics SET structure = ? WHERE id = ?",
+            ["Communauté de communes du Diois", diagnostic],
+        )
+    html = page(client.get(f"/s/{code}/merci"))
+    assert "Et ensuite ? La Communauté de communes du Diois rassemble" in html
+
+
+def test_hints_are_said_once_and_required_questions_marked(client, db, diagnostic):
+    """Issue 8, A5: "plusieurs réponses" twice, "(facultatif)" everywhere."""
+    questions = [
+        {**q, "help": "Vous pouvez cocher plusieurs réponses."}
+        if q["key"] == "EQUIP"
+        else q
+        for q in QUESTIONS
+    ]
+    _, code = make_survey(db, diagnostic, questions=questions)
+    url = f"/s/{code}/questions"
+    html = page(send(client, url, page(client.get(url)), SCREENS[0]))
+    assert "EQUIP" in html
+    assert html.count("Vous pouvez cocher plusieurs réponses.") == 1
+    assert "(facultatif)" not in html
+    assert html.count("(obligatoire)") == 2  # MOBILE and EQUIP
+    assert "Vous pouvez laisser vide" not in html  # nothing optional here
+    for answers in SCREENS[1:-1]:
+        html = page(send(client, url, html, answers))
+    assert "Étape 6 sur 6" in html and "(obligatoire)" not in html
+    assert html.count("Vous pouvez laisser vide une question") == 1

@@ -314,3 +314,21 @@ def test_purge_forgets_old_failed_sign_ins(db):
     purge_expired(db, NOW)
     left = [r[0] for r in db.execute("SELECT email FROM login_failures")]
     assert left == ["recent@example.fr"]
+
+
+def test_public_privacy_page_never_shows_the_admin_placeholder(
+    app, client, db, diagnostic
+):
+    """Issue 8, A5: "(à préciser par l'administrateur : réglage HOSTING)"."""
+    from survey_app.surveys import model
+
+    app.config["HOSTING"] = ""
+    survey_id = model.create_survey(db, diagnostic, "Enquête", [])
+    code = db.execute("SELECT code FROM surveys WHERE id = ?", [survey_id]).fetchone()[
+        0
+    ]
+    db.execute("UPDATE surveys SET status = 'open' WHERE id = ?", [survey_id])
+    db.conn.commit()
+    html = client.get(f"/s/{code}/confidentialite").get_data(as_text=True)
+    assert "Vos données et vos droits" in html
+    assert "administrateur" not in html and "HOSTING" not in html

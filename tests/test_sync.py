@@ -4,6 +4,7 @@ import pytest
 from conftest import login, make_user, post_form
 from field_helpers import item, make_survey, responses, version_id
 
+from survey_app.db import connect, write_transaction
 from survey_app.field import device
 
 
@@ -93,9 +94,82 @@ def test_hidden_answers_dropped_and_communes_resolved_by_the_server(app, client,
         "MOBILE": "smartphone",
         "COMMUNE": "69123",  # postcode 69003 is Lyon only
     }
-    # Dozens of Saint-Martin: refused, the conseiller sees why.
-    assert results[1]["status"] == "invalid"
-    assert "commune" in results[1]["message"]
+    # Five Saint-Martin in France, none in the territory: the answer is
+    # stored all the same, the commune kept "à vérifier" (issue 8, A1).
+    assert results[1]["status"] == "stored"
+    stored = responses(app, kiosk["survey"])[1]
+    assert stored["answers"] == {"AGE": 50, "MOBILE": "smartphone"}
+    assert to_check(app, stored["id"]) == [
+        ("COMMUNE", "Saint-Martin", "À vérifier : plusieurs communes correspondent.")
+    ]
+
+
+def add_to_territory(app, diagnostic: int, *codes: str) -> None:
+    db = connect(app.config["DATABASE"])
+    try:
+        with write_transaction(db):
+            for code in codes:
+                db.execute(
+                    "INSERT INTO diagnostic_communes (diagnostic_id, commune_code) "
+                    "VALUES (?, ?)",
+                    [diagnostic, code],
+                )
+    finally:
+        db.close()
+
+
+def to_check(app, response_id: int) -> list[tuple]:
+    db = connect(app.config["DATABASE"])
+    try:
+        rows = db.execute(
+            "SELECT question_key, typed, reason FROM answers_to_check "
+            "WHERE response_id = ? ORDER BY id",
+            [response_id],
+        )
+        return [tuple(r) for r in rows]
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize(
+    "typed, territory, expected",
+    [
+        ("bavay", (), "59053"),  # case ignored
+        ("Landreci", (), "59331"),  # the only commune starting so
+        ("LANDRÉCIES", (), "59331"),  # accents ignored
+        ("Beaurepaire", ("60056",), "60056"),  # four in France, one here
+        ("59530", ("59481",), "59481"),  # fifteen share it, one here
+        ("st martin", ("54480",), "54480"),
+    ],
+)
+def test_commune_typed_offline_prefers_the_territory_then_the_country(
+    app, client, kiosk, diagnostic, typed, territory, expected
+):
+    add_to_territory(app, diagnostic, *territory)
+    answer = item(kiosk["version"], AGE="50", MOBILE="smartphone", COMMUNE=typed)
+    assert send(client, kiosk, [answer]).json["results"][0]["status"] == "stored"
+    stored = responses(app, kiosk["survey"])[0]
+    assert stored["answers"]["COMMUNE"] == expected
+    assert to_check(app, stored["id"]) == []
+
+
+def test_unreadable_optional_answer_is_kept_aside_and_the_rest_stored(
+    app, client, kiosk
+):
+    long = "a" * 301
+    answer = item(kiosk["version"], AGE="50", MOBILE="simple", AIDE=long,
+                  COMMUNE="Zzyzx")  # fmt: skip
+    result = send(client, kiosk, [answer]).json["results"][0]
+    assert result["status"] == "stored"
+    stored = responses(app, kiosk["survey"])[0]
+    assert stored["answers"] == {"AGE": 50, "MOBILE": "simple"}
+    kept = to_check(app, stored["id"])
+    assert kept[0] == ("COMMUNE", "Zzyzx", "À vérifier : commune introuvable.")
+    assert kept[1][:2] == ("AIDE", long)
+    assert "trop longue" in kept[1][2]
+    # Sent again (the tablet never got the answer): nothing twice.
+    assert send(client, kiosk, [answer]).json["results"][0]["status"] == "duplicate"
+    assert len(to_check(app, stored["id"])) == 2
 
 
 def test_implausible_device_clock_uses_the_arrival_time(app, client, kiosk):

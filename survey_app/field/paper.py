@@ -24,6 +24,7 @@ from ..access import login_required, member_survey
 from ..db import get_db
 from ..inputs import storable_int
 from ..surveys import model
+from ..surveys.communes import survey_territory
 from ..surveys.flow import EXPIRED, already_stored, served_version
 from ..surveys.points import survey_points
 from ..surveys.questionnaire import (
@@ -73,15 +74,18 @@ def _point_id(survey_id: int, value: str | None) -> int | None:
     return row[0] if row else None
 
 
-def _whole_form(questions: list[dict], form) -> Walk:
+def _whole_form(survey_id: int, questions: list[dict], form) -> Walk:
     """A Walk whose single screen holds every question.
 
     Even those shown only after some answer: the paper form has them all, and
     `parse_answers` drops the answers of a question whose condition is not met.
     """
-    walk = Walk(questions, answer_fields(questions, form))
-    walk.steps = [list(questions)]
-    return walk
+    return Walk(
+        questions,
+        answer_fields(questions, form),
+        territory=survey_territory(get_db(), survey_id),
+        whole_form=True,
+    )
 
 
 @bp.route("/<int:survey_id>/saisie", methods=["GET", "POST"])
@@ -102,7 +106,9 @@ def entry(survey_id: int):
         return _saved(survey_id, point_id, mode, stored)
     key = key if valid_key(key) else new_key()
     version = served_version(survey_id, form.get("_v"))
-    walk = _whole_form(version["questions"], form if request.method == "POST" else {})
+    walk = _whole_form(
+        survey_id, version["questions"], form if request.method == "POST" else {}
+    )
 
     def show(errors=None, notice: str = "", status: int = 200):
         number = request.args.get("n", type=int)

@@ -10,10 +10,12 @@ answers 200 with one result per item, in order:
      "today": <answers collected today at this point in this mode>}
 
 A device retries a batch until it gets this answer, so every item is
-idempotent on its key: the same batch sent twice stores nothing twice. An
-item refused as invalid is answered with French reasons; the device keeps it
-(flagged) and never drops it. Answers are validated by
-`answers.parse_answers`, exactly like the forms.
+idempotent on its key: the same batch sent twice stores nothing twice. Only
+a required question can get an item refused (answered with French reasons;
+the device keeps it, flagged, and sends it again later): an optional answer
+that cannot be read, or a commune typed offline that does not point to one
+commune, is kept aside "à vérifier" with the response (issue 8, A1).
+Answers are validated by `answers.parse_answers`, exactly like the forms.
 
 :raise 400: the body is not such a JSON object.
 :raise 403: missing, forged, or other survey's device token.
@@ -28,9 +30,9 @@ from werkzeug.exceptions import HTTPException
 
 from .. import csrf
 from ..db import get_db, now
-from ..geo import search_communes
 from ..surveys import answers as rules
 from ..surveys import model
+from ..surveys.communes import find_commune, survey_territory
 from ..surveys.questionnaire import commune_exists, valid_key
 from . import device
 
@@ -104,16 +106,18 @@ def as_form(answers: Any) -> dict[str, str | list[str]] | None:
     return form
 
 
-def resolve_communes(questions: list[dict], form: dict) -> dict[str, str]:
+def resolve_communes(
+    questions: list[dict], form: dict, territory: set[str]
+) -> dict[str, dict[str, str]]:
     """Turn a commune typed offline (name or postcode) into its INSEE code.
 
     Offline, the device cannot search the 35,000 communes: it keeps what the
-    resident typed ("Crest", "26400"). Here a name or postcode matching
-    exactly one commune is replaced by its code. Returns {question key:
-    French message} for what matches none or several communes, so that the
-    conseiller sees why the answer was refused.
+    resident typed ("Crest", "26400"). Here what points to one commune (the
+    diagnostic's territory first, then the country) is replaced by its code.
+    What does not is taken out of `form` and returned, {question key:
+    {"question_key", "typed", "reason"}}, to be kept "à vérifier".
     """
-    errors = {}
+    aside = {}
     for question in questions:
         key = question["key"]
         value = form.get(key)
@@ -122,14 +126,30 @@ def resolve_communes(questions: list[dict], form: dict) -> dict[str, str]:
         typed = rules.clean_text(value)[:100]
         if not typed:
             continue
-        found = search_communes(get_db(), typed, 2)
-        if len(found) == 1:
-            form[key] = found[0]["code"]
-        elif found:
-            errors[key] = f"Plusieurs communes correspondent à « {typed} »."
-        else:
-            errors[key] = f"Aucune commune trouvée pour « {typed} »."
-    return errors
+        # A postcode first ("69003" is typed for Lyon, not the INSEE code
+        # of Albigny-sur-Saône), then an INSEE code ("2A004").
+        match = find_commune(get_db(), typed, territory)
+        if match.code or commune_exists(typed.upper()):
+            form[key] = match.code or typed.upper()
+            continue
+        del form[key]
+        several = len(match.candidates) > 1
+        why = "plusieurs communes correspondent" if several else "commune introuvable"
+        aside[key] = {
+            "question_key": key,
+            "typed": typed,
+            "reason": f"À vérifier : {why}.",
+        }
+    return aside
+
+
+def typed_text(form: dict, key: str) -> str:
+    """What was sent for a question (and its "Autre" text), as one string."""
+    parts = []
+    for name in (key, f"{key}.{rules.OTHER}"):
+        value = form.get(name)
+        parts += value if isinstance(value, list) else [value] if value else []
+    return rules.clean_text(" ".join(parts), multiline=True)
 
 
 def error_list(questions: list[dict], errors: dict[str, str]) -> str:
@@ -138,7 +158,7 @@ def error_list(questions: list[dict], errors: dict[str, str]) -> str:
 
 
 def check_item(
-    survey: dict, versions: dict[int, list[dict]], item: Any, modes: set[str]
+    versions: dict[int, list[dict]], item: Any, modes: set[str], territory: set[str]
 ) -> tuple[dict[str, Any], dict | None]:
     """Validate one queued item: (result without status, parsed) or refusal.
 
@@ -160,10 +180,21 @@ def check_item(
     if form is None:
         return {**result, "message": MESSAGES["answers"]}, None
     questions = versions[version_id]
-    unresolved = resolve_communes(questions, form)
+    aside = resolve_communes(questions, form, territory)
     parsed, errors = rules.parse_answers(questions, form, commune_exists)
     shown = {q["key"] for q in rules.visible_questions(questions, parsed)}
-    errors.update({k: m for k, m in unresolved.items() if k in shown})
+    required = {q["key"] for q in questions if q.get("required")}
+    aside = {k: v for k, v in aside.items() if k in shown}
+    # Issue 8, A1: only a required question can cost the whole answer; an
+    # optional one that cannot be read is kept aside with its reason.
+    for key, message in errors.items():
+        if key not in required and key not in aside:
+            aside[key] = {
+                "question_key": key,
+                "typed": typed_text(form, key),
+                "reason": message,
+            }
+    errors = {k: m for k, m in errors.items() if k in required and k not in aside}
     if errors:
         message = MESSAGES["invalid"] + " " + error_list(questions, errors)
         return {**result, "message": message, "errors": errors}, None
@@ -172,6 +203,7 @@ def check_item(
         "answers": parsed,
         "mode": mode,
         "submitted_at": answered_at(item.get("answered_at")),
+        "aside": list(aside.values()),
     }
 
 
@@ -179,9 +211,10 @@ def store_batch(survey: dict, point_id: int | None, items: list, modes: set[str]
     """Validate and store each item on its own; one result per item."""
     db = get_db()
     versions = {v["id"]: v["questions"] for v in model.all_versions(db, survey["id"])}
+    territory = survey_territory(db, survey["id"])
     results = []
     for item in items:
-        result, parsed = check_item(survey, versions, item, modes)
+        result, parsed = check_item(versions, item, modes, territory)
         if parsed is None:
             key = result["key"]
             # Already stored (an earlier send whose answer was lost): a

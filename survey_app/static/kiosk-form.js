@@ -112,9 +112,12 @@
 
     function questionNode(q) {
       var id = "q-" + q.key.replace(/[^A-Za-z0-9_-]/g, "_");
-      var wrap, hint = q.help ? el("p", { "class": "hint", id: id + "-hint", text: q.help }) : null;
+      var saidByTheForm = { multiple: "Vous pouvez cocher plusieurs réponses.",
+                            commune: "Tapez le nom de la commune ou son code postal." };
+      var help = q.help === saidByTheForm[q.type] ? "" : q.help;  // issue 8, A5
+      var wrap, hint = help ? el("p", { "class": "hint", id: id + "-hint", text: help }) : null;
       var error = el("p", { "class": "error", id: id + "-error", hidden: "" });
-      var optional = q.required ? null : el("span", { "class": "opt", text: " (facultatif)" });
+      var optional = q.required ? el("span", { "class": "opt", text: " (obligatoire)" }) : null;
       if (q.choices) {
         var multiple = q.type === "multiple";
         var options = q.choices.concat(q.other && q.type !== "scale" ? [{ code: "autre", label: "Autre" }] : []);
@@ -132,8 +135,7 @@
         });
         if (q.other && q.type !== "scale") {
           wrap.appendChild(el("div", { "class": "other" }, [
-            el("label", { "for": id + "-autre", text: "Si « Autre », précisez " },
-               [el("span", { "class": "opt", text: "(facultatif)" })]),
+            el("label", { "for": id + "-autre", text: "Si « Autre », précisez" }),
             el("input", { type: "text", id: id + "-autre", name: q.key + ".autre",
                           maxlength: "300", autocomplete: "off" })
           ]));
@@ -199,8 +201,20 @@
       var last = order[order.length - 1] === screen;
       var theme = (filled[screen][0] || {}).theme;
       form.querySelector(".kiosk-heading").textContent = data.themes[theme] || "Questions";
-      form.querySelector(".progress").textContent = "Étape " + number + " sur " + order.length;
-      form.querySelector("progress").max = order.length;
+      // Never grows while answering (issue 8, A3): a later screen counts
+      // unless it waits on an answer given on an earlier screen (same rule
+      // as questionnaire.Walk.progress).
+      var settled = {}, total = number;
+      steps.slice(0, screen).forEach(function (step) {
+        step.forEach(function (q) { settled[q.key] = true; });
+      });
+      for (var i = screen + 1; i < steps.length; i++) {
+        if (filled[i].length || steps[i].some(function (q) {
+          return !(q.show_if && settled[q.show_if.question]);
+        })) total++;
+      }
+      form.querySelector(".progress").textContent = "Étape " + number + " sur " + total;
+      form.querySelector("progress").max = total;
       form.querySelector("progress").value = number;
       form.querySelector("button[value=next]").textContent = last ? "Envoyer mes réponses" : "Suivant";
       form.querySelector("button[value=prev]").hidden = number <= 1;

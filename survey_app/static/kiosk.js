@@ -2,7 +2,9 @@
 // (IndexedDB: nothing expires) and sent to the server when the network
 // allows, each exactly once (its key is made on the tablet when the resident
 // finishes). The server judges every answer again; one it refuses stays here,
-// flagged, with its reason. The questionnaire itself is kiosk-form.js.
+// flagged, with its reason, shown to the conseiller on the leave page (never
+// to the next resident), and is sent again at each sync. The questionnaire
+// itself is kiosk-form.js.
 (function () {
   "use strict";
   var dataNode = document.getElementById("kiosk-data");
@@ -56,7 +58,9 @@
       var groups = {}, day = today();
       records.forEach(function (r) {
         if (r.status === "sent" && r.day !== day) forget(r.key);  // counted already
-        if (r.status !== "pending") return;
+        // A refused answer is sent again too: the server may accept it now
+        // (issue 8, A1: answers refused for an optional commune).
+        if (r.status !== "pending" && r.status !== "invalid") return;
         var id = r.url + "\n" + r.token;
         (groups[id] = groups[id] || []).push(r);
       });

@@ -5,7 +5,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from .. import field
-    from . import builder, dashboard, erasure, points, preview, public
+    from . import builder, checks, dashboard, erasure, points, preview, public
 
     app.register_blueprint(builder.bp)
     builder.register(app)
@@ -16,4 +16,6 @@ def register(app: Flask) -> None:
     dashboard.init_app(app)
     erasure.init_app(app)
     preview.init_app(app)
+    app.register_blueprint(checks.bp)
+    checks.init_app(app)
     field.register(app)  # kiosk, paper entry, offline sync (survey_app/field)

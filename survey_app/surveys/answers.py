@@ -21,6 +21,9 @@ Question = dict[str, Any]
 Form = Mapping[str, str | list[str]]
 
 OTHER = "autre"
+# "Autre commune / je préfère ne pas dire" (issue 8, A2): an answer, stored
+# as no commune, that lets people from elsewhere go on.
+NOT_SAID = "AUCUNE"
 DEFAULT_MAX_LENGTH = {"short_text": 300, "long_text": 2000}
 OTHER_MAX_LENGTH = 300
 QUESTIONS_PER_STEP = 4
@@ -237,6 +240,8 @@ def _parse_one(
         return {key: number}, None
     if kind == "commune":
         code = text.upper()
+        if code == NOT_SAID:
+            return {}, None
         known = commune_exists(code) if commune_exists else True
         if not INSEE_RE.fullmatch(code) or not known:
             return {}, "unknown_commune"

@@ -2,7 +2,7 @@
 
 Each bank entry is a question in the format of model.py plus three bank-only
 fields: `indicator` (the national figure it compares with), `source` and
-`short` (part of the 3-minute "version courte"). Presets hand out questions
+`short` (part of the "version courte"). Presets hand out questions
 ready for `model.create_survey`, without the bank-only fields but with
 `bank_id`, so analysis can find the national figure of a survey question.
 """
@@ -19,7 +19,7 @@ from .questions import normalise_question, validate_questions
 BANK_PATH = Path(__file__).with_name("bank.yaml")
 BANK_ONLY_FIELDS = ("indicator", "source", "short")
 PRESETS = {
-    "court": "Version courte (3 minutes)",
+    "court": "Version courte",
     "complet": "Version complète",
 }
 

@@ -27,6 +27,7 @@ from flask import (
 from ..access import login_required, member_diagnostic, member_survey
 from ..db import get_db, now, write_transaction
 from ..extensions import add_diagnostic_section, add_survey_tab
+from ..privacy import missing_settings
 from . import bank, editing, model
 from .builder_forms import (
     NewSurveyForm,
@@ -233,6 +234,14 @@ def status(survey_id: int, action: str):
     refusal = None
     if not version["questions"]:
         refusal = "Ajoutez au moins une question avant d'ouvrir l'enquête."
+    elif after == "open" and (missing := missing_settings()):
+        refusal = (
+            "L'enquête ne peut pas encore être ouverte : la page « Vos données "
+            "et vos droits » des habitants serait incomplète. Demandez à "
+            "l'administrateur du site de renseigner le réglage "
+            + " et ".join(missing)
+            + "."
+        )
     elif survey["status"] not in (before, after):
         refusal = (
             f"L'enquête est {model.SURVEY_STATUSES[survey['status']].lower()} : "

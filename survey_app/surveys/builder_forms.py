@@ -21,13 +21,19 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from . import bank
+from . import bank, duration
 from .model import CHOICE_TYPES, QUESTION_TYPES, THEMES
 from .questions import OTHER_CODE, normalise_question, question_errors, text_errors
 
 Question = dict[str, Any]
+_SHORT = bank.preset("court")
 PRESET_CHOICES = [
-    SelectChoice("court", "Version courte (3 minutes), 20 questions de la banque"),
+    # The same estimate as the start page and the poster (issue 8, A5).
+    SelectChoice(
+        "court",
+        f"Version courte ({duration.label(_SHORT)}), "
+        f"{len(_SHORT)} questions de la banque",
+    ),
     SelectChoice("complet", "Version complète, toutes les questions de la banque"),
     SelectChoice("vide", "Enquête vide : je choisis mes questions"),
 ]

@@ -16,6 +16,7 @@ from wtforms.validators import ValidationError
 from ..db import get_db
 from ..honeypot import is_spam
 from . import model
+from .communes import survey_territory
 from .questionnaire import (
     Walk,
     answer_fields,
@@ -115,7 +116,11 @@ def run_questionnaire(
         return redirect(done, 303)
     key = key if valid_key(key) else new_key()
     version = served_version(survey["id"], form.get("_v"))
-    walk = Walk(version["questions"], answer_fields(version["questions"], form))
+    walk = Walk(
+        version["questions"],
+        answer_fields(version["questions"], form),
+        territory=survey_territory(get_db(), survey["id"]),
+    )
     if walk.first() is None:
         abort(404, "Ce questionnaire n'a pas encore de questions.")
     step = form.get("_step", type=int)
@@ -141,6 +146,26 @@ def run_questionnaire(
         validate_csrf(form.get("csrf_token"))
     except ValidationError:
         return show(step, notice=EXPIRED, status=400)
+    if form.get("_nav") == "privacy" and context.get("code"):
+        # Issue 8, A4: the privacy page carries the answers so far, and its
+        # "Retour au questionnaire" brings them back to this screen.
+        from ..privacy import render_public_privacy
+
+        resume = {
+            "action": action,
+            "fields": [
+                (name, value)
+                for name, values in walk.fields.items()
+                for value in values
+            ],
+            "version_id": version["id"],
+            "key": key,
+            "step": step,
+        }
+        html = render_public_privacy(survey, point, context["code"], resume=resume)
+        return _page(html)
+    if form.get("_nav") == "back":
+        return show(step)
     if form.get("_nav") == "prev":
         previous = walk.before(step)
         return show(step if previous is None else previous)

@@ -222,11 +222,14 @@ def store_response(
     answers: dict[str, Any],
     mode: str = "self",
     submitted_at: str | None = None,
+    aside: list[dict[str, str]] | None = None,
 ) -> tuple[int, bool]:
     """Store one response exactly once; return (response id, newly created).
 
     A second submission with the same idempotency key (double tap, browser
     retry, offline queue resent) returns the first response untouched.
+    `aside`: answers kept for the conseiller to check, each
+    {"question_key", "typed", "reason"}, stored with the response.
     """
     row = [
         survey_id,
@@ -247,7 +250,14 @@ def store_response(
             row,
         )
         if cursor.rowcount == 1:
-            return cursor.lastrowid, True
+            response_id = cursor.lastrowid
+            for kept in aside or []:
+                db.execute(
+                    "INSERT INTO answers_to_check "
+                    "(response_id, question_key, typed, reason) VALUES (?, ?, ?, ?)",
+                    [response_id, kept["question_key"], kept["typed"], kept["reason"]],
+                )
+            return response_id, True
         found = db.execute(
             "SELECT id FROM responses WHERE idempotency_key = ?", [idempotency_key]
         ).fetchone()

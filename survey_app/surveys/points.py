@@ -29,14 +29,13 @@ from ..db import get_db, write_transaction
 from ..extensions import add_survey_tab
 from ..public_urls import external_url
 from ..text import fold
-from . import model
+from . import duration, model
 from .qr import qr_png, qr_svg
 from .territory_phrase import territory_phrase
 
 bp = Blueprint("points", __name__, url_prefix="/enquetes/<int:survey_id>")
 
 # Rough reading-and-tapping time per question on a phone, for the poster.
-SECONDS_PER_QUESTION = 20
 
 
 class PointForm(FlaskForm):
@@ -153,13 +152,6 @@ def survey_point(survey_id: int, point_id: int) -> tuple[dict, dict]:
     if point is None:
         abort(404)
     return survey, dict(point)
-
-
-def duration_label(question_count: int) -> str:
-    minutes = max(2, round(question_count * SECONDS_PER_QUESTION / 60))
-    if minutes > 5:
-        minutes = 5 * round(minutes / 5)
-    return f"environ {minutes} minutes"
 
 
 @bp.route("/lieux", methods=["GET", "POST"])
@@ -288,7 +280,7 @@ def poster(survey_id: int, point_id: int):
         local_only=only_reachable_here(url),
         # Our own SVG (a path and a rect, no user text): safe to inline.
         qr=qr_svg(url),
-        duration=duration_label(len(questions)),
+        duration=duration.label(questions),
     )
 
 

@@ -18,10 +18,11 @@ from flask import (
 
 from .. import csrf
 from ..db import get_db
-from . import model
+from . import duration, model
 from .erasure import RECEIPT_RE, normalise_receipt, receipt
 from .flow import already_stored, run_questionnaire
 from .questionnaire import valid_key
+from .territory_phrase import structure_subject
 
 bp = Blueprint("public", __name__, url_prefix="/s")
 
@@ -84,15 +85,15 @@ def resolve(code: str, allow_closed: bool = False) -> tuple[dict, dict | None]:
 def start(code: str):
     """Welcome page: title, short privacy notice, "Commencer"."""
     survey, point = resolve(code)
-    count = len(model.current_version(get_db(), survey["id"])["questions"])
+    questions = model.current_version(get_db(), survey["id"])["questions"]
+    count = len(questions)
     return render_template(
         "public/start.html",
         survey=survey,
         point=point,
         code=code.lower(),
         count=count,
-        # A rough estimate: about 8 seconds a question, most are one tap.
-        minutes=max(2, round(count * 8 / 60)),
+        duration=duration.label(questions),
     )
 
 
@@ -111,7 +112,11 @@ def thanks(code: str):
     typed = request.args.get("recu", "")
     shown = normalise_receipt(typed) if RECEIPT_RE.fullmatch(typed) else None
     return render_template(
-        "public/thanks.html", survey=survey, code=code.lower(), receipt=shown
+        "public/thanks.html",
+        survey=survey,
+        code=code.lower(),
+        receipt=shown,
+        structure_subject=structure_subject(survey.get("structure")),
     )
 
 

@@ -17,15 +17,21 @@ from typing import Any
 from flask import render_template
 
 from ..db import get_db
-from ..geo import commune, search_communes
+from ..geo import commune
 from . import answers as rules
 from . import model
+from .communes import NOT_SAID, find_commune, label
 
 # Fields a question may own: its value, "Autre" text, commune search query and
 # the query whose results are on screen.
 SUFFIXES = ("", ".autre", ".q", ".q0")
 KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 COMMUNE_CHOICES = 8
+# Help texts the form already says by itself (issue 8, A5: printed twice).
+SAID_BY_THE_FORM = {
+    "multiple": "Vous pouvez cocher plusieurs réponses.",
+    "commune": "Tapez le nom de la commune ou son code postal.",
+}
 
 
 def new_key() -> str:
@@ -56,11 +62,19 @@ class Walk:
 
     questions: list[dict]
     fields: dict[str, list[str]]
+    # INSEE codes of the diagnostic's communes: offered first (issue 8, A2).
+    territory: set[str] = field(default_factory=set)
+    # Every question on one screen (paper entry), whatever the answers.
+    whole_form: bool = False
     answers: dict[str, Any] = field(init=False)
     errors: dict[str, str] = field(init=False)
     steps: list[list[dict]] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.parse()
+
+    def parse(self) -> None:
+        """(Re)read the answers from `fields`, e.g. after a commune was found."""
         form = {k: v[0] if len(v) == 1 else v for k, v in self.fields.items()}
         self.answers, self.errors = rules.parse_answers(
             self.questions, form, commune_exists
@@ -68,10 +82,14 @@ class Walk:
         visible = {
             q["key"] for q in rules.visible_questions(self.questions, self.answers)
         }
-        self.steps = [
-            [q for q in step if q["key"] in visible]
-            for step in rules.group_steps(self.questions)
-        ]
+        self.steps = (
+            [list(self.questions)]
+            if self.whole_form
+            else [
+                [q for q in step if q["key"] in visible]
+                for step in rules.group_steps(self.questions)
+            ]
+        )
 
     def shown(self, index: int) -> list[dict]:
         return self.steps[index] if 0 <= index < len(self.steps) else []
@@ -93,58 +111,87 @@ class Walk:
         )
 
     def progress(self, index: int) -> tuple[int, int]:
-        """("Étape n sur m") counting only the screens with something to show."""
+        """("Étape n sur m"): m never grows while answering (issue 8, A3).
+
+        n counts the screens shown so far; m adds every later screen that
+        some answer could still show, so an answer can only make it smaller.
+        """
         filled = [i for i, step in enumerate(self.steps) if step]
-        return (filled.index(index) + 1 if index in filled else 1), len(filled)
+        number = len([i for i in filled if i < index]) + 1
+        if self.whole_form:
+            return number, len(filled)
+        every = rules.group_steps(self.questions)
+        settled = {q["key"] for step in every[:index] for q in step}
+        later = [
+            i
+            for i in range(index + 1, len(every))
+            if self.steps[i]
+            or any(
+                (q.get("show_if") or {}).get("question") not in settled
+                for q in every[i]
+            )
+        ]
+        return number, number + len(later)
 
 
 def search_step_communes(walk: Walk, index: int) -> dict[str, str]:
-    """Run the commune searches typed on this screen.
+    """Run the commune searches typed on this screen (issue 8, A2).
 
-    A new query (different from the one whose results are on screen) is
-    searched so the screen can be shown again with the matches to pick from.
-    Returns {question key: message}: "" after a search that found communes,
-    a French error otherwise; empty when the screen can move on.
+    A new query (different from the one whose results are on screen) that
+    points to one commune (name, postcode or start of a name; accents and
+    case ignored; the territory first) is accepted on the same tap. When
+    several match, the screen is shown again with them to pick from.
+    Returns {question key: French message} for the questions that keep the
+    resident on this screen; empty when the screen can move on.
     """
     messages: dict[str, str] = {}
+    found_one = False
     for question in walk.shown(index):
         key = question["key"]
         if question["type"] != "commune":
             continue
         query = rules.clean_text(first_value(walk.fields.get(f"{key}.q")))[:100]
+        chosen = first_value(walk.fields.get(key))
         if query and query != first_value(walk.fields.get(f"{key}.q0")):
-            found = search_communes(get_db(), query, COMMUNE_CHOICES)
+            match = find_commune(get_db(), query, walk.territory)
             walk.fields[f"{key}.q0"] = [query]
-            walk.fields[key] = [found[0]["code"]] if len(found) == 1 else []
+            walk.fields[key] = [match.code] if match.code else []
+            found_one = found_one or bool(match.code)
+            if match.code:
+                continue
             messages[key] = (
-                ""
-                if found
+                f"Plusieurs communes correspondent à « {query} » : choisissez la "
+                "vôtre dans la liste."
+                if match.candidates
                 else f"Aucune commune trouvée pour « {query} ». Vérifiez "
-                "l'orthographe ou tapez le code postal."
+                "l'orthographe, tapez le code postal, ou laissez vide."
             )
-        elif query and not first_value(walk.fields.get(key)):
+        elif query and not chosen:
             messages[key] = "Choisissez votre commune dans la liste."
+    if found_one:
+        walk.parse()
     return messages
 
 
-def _commune_matches(key: str, fields: dict[str, list[str]]) -> list[dict]:
+def _commune_matches(
+    key: str, fields: dict[str, list[str]], territory: set[str]
+) -> list[dict]:
     db = get_db()
     query = first_value(fields.get(f"{key}.q0"))
-    found = search_communes(db, query, COMMUNE_CHOICES) if query else []
+    found = find_commune(db, query, territory).candidates if query else []
     chosen = first_value(fields.get(key)).upper()
-    if chosen and chosen not in {c["code"] for c in found}:
+    if chosen and chosen != NOT_SAID and chosen not in {c["code"] for c in found}:
         known = commune(db, chosen)
         found = ([known] if known else []) + found
-    return [{"code": c["code"], "label": _commune_label(c)} for c in found]
+    return [{"code": c["code"], "label": label(c)} for c in found]
 
 
-def _commune_label(row: dict) -> str:
-    """ "Lyon (69001)": the postcode tells apart communes with the same name."""
-    where = (row["postcodes"] or row["departement"] or "").split()
-    return f"{row['name']} ({where[0]})" if where else row["name"]
-
-
-def _item(question: dict, fields: dict[str, list[str]], error: str | None) -> dict:
+def _item(
+    question: dict,
+    fields: dict[str, list[str]],
+    error: str | None,
+    territory: set[str] = frozenset(),
+) -> dict:
     key = question["key"]
     item = {
         "q": question,
@@ -153,12 +200,16 @@ def _item(question: dict, fields: dict[str, list[str]], error: str | None) -> di
         "current": first_value(fields.get(key)),
         "other": first_value(fields.get(f"{key}.autre")),
         "error": error,
+        "help": None
+        if question.get("help") == SAID_BY_THE_FORM.get(question["type"])
+        else question.get("help"),
     }
     item["anchor"] = item["id"] + ("-1" if question.get("choices") else "")
     if question["type"] == "commune":
         item["query"] = first_value(fields.get(f"{key}.q"))
         item["query_shown"] = first_value(fields.get(f"{key}.q0"))
-        item["matches"] = _commune_matches(key, fields)
+        item["matches"] = _commune_matches(key, fields, territory)
+        item["not_said"] = NOT_SAID
         item["anchor"] = item["id"] + ("-1" if item["matches"] else "-q")
     return item
 
@@ -178,7 +229,10 @@ def render_step(
 ) -> str:
     """The HTML of screen `index`, with the other screens' answers hidden."""
     shown = walk.shown(index)
-    items = [_item(q, walk.fields, (errors or {}).get(q["key"])) for q in shown]
+    items = [
+        _item(q, walk.fields, (errors or {}).get(q["key"]), walk.territory)
+        for q in shown
+    ]
     on_screen = {q["key"] + s for q in shown for s in SUFFIXES}
     hidden = [
         (name, value)

@@ -51,3 +51,33 @@ def territory_phrase(db: sqlite_utils.Database, diagnostic_id: int) -> str:
     if len(names) <= 3:
         return "à " + ", ".join(names[:-1]) + " et " + names[-1]
     return f"à {names[0]}, {names[1]} et alentours"
+
+
+# Kinds of structures and their article, for a sentence that starts with the
+# structure's name ("La Communauté de communes du Diois rassemble…", issue 8).
+ARTICLES = {
+    "la ": ("communauté", "commune", "mairie", "ville", "métropole", "maison",
+            "médiathèque", "association", "préfecture", "région", "mission"),
+    "le ": ("centre", "conseil", "département", "ccas", "cias", "syndicat",
+            "pôle", "point", "service", "tiers-lieu", "pays"),
+    "l'": ("espace", "agglomération", "équipe", "union", "office"),
+}  # fmt: skip
+ARTICLE_STARTS = ("le ", "la ", "les ", "l'", "l’")
+
+
+def structure_subject(name: str | None) -> str:
+    """The structure as the subject of a sentence, with its article, capitalised.
+
+    "Communauté de communes du Diois" -> "La Communauté de communes du
+    Diois"; a name without a known kind ("Emmaüs Connect") stays as it is.
+    """
+    name = epci_full_name((name or "").strip())
+    if not name:
+        return "L'équipe du diagnostic"
+    first = name.split()[0].lower()
+    if name.lower().startswith(ARTICLE_STARTS):
+        return name[0].upper() + name[1:]
+    for article, kinds in ARTICLES.items():
+        if first in kinds:
+            return article.capitalize() + name
+    return name

@@ -79,6 +79,7 @@ class LiveServer:
                 {
                     "TESTING": True,
                     "SECRET_KEY": self.secret_key,
+                    "HOSTING": "Serveur de la mairie de Test, en France.",
                     "DATABASE": self.database,
                 }
             )
@@ -123,6 +124,7 @@ def live_server(template_db, tmp_path_factory):
         "PORT": str(port),
         "FLASK_DATABASE": database,
         "FLASK_SECRET_KEY": secret_key,
+        "FLASK_HOSTING": "Serveur de la mairie de Test, en France.",
     }
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     with open(server.log_path, "wb") as log:

@@ -98,10 +98,8 @@ def answer(page, code: str, resident: dict) -> None:
         next_screen(page)
     page.fill("#q-AGE", resident["age"])
     page.fill("#q-COMMUNE-q", resident["search"])
-    next_screen(page)  # "Suivant" searches first: the matching communes
-    page.locator("label.choice", has_text=resident["commune"]).first.check()
     assert fits_360(page)
-    next_screen(page)
+    next_screen(page)  # one commune matches: taken on the same tap (issue 8)
     expect(page.locator("button[value=next]")).to_have_text("Envoyer mes réponses")
     page.fill("#q-REMARQUE", resident["remark"])
     next_screen(page)
@@ -115,7 +113,7 @@ RESIDENTS = [
         "mobile": "simple",
         "internet": "non",
         "age": "71",
-        "search": "mens",  # Mens, Mensignac, Menskirch: one is chosen
+        "search": "mens",  # Mens, not Mensignac or Menskirch
         "commune": "Mens",
         "remark": "Le réseau coupe <souvent> au hameau",
     },
@@ -124,7 +122,7 @@ RESIDENTS = [
         "mobile": "smartphone",
         "internet": "oui",
         "age": "38",
-        "search": "38000",  # one match: already ticked
+        "search": "38000",  # Grenoble only
         "commune": "Grenoble",
         "remark": "",
     },
