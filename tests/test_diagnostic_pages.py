@@ -131,9 +131,13 @@ def test_observation_and_guide(logged_in, diagnostic, db):
     assert "Quelles démarches bloquent" in html  # the default guide
     post_form(logged_in, f"{page}/guide", {"questions": "Question A\n\nQuestion B"},
               page=page)  # fmt: skip
-    post_form(logged_in, f"/diagnostics/{diagnostic}/observations",
-              {"observed_on": "2026-11-14", "place": "Marché de Mens",
-               "notes": "File d'attente au point France Services."}, page=page)  # fmt: skip
+    observation = {
+        "observed_on": "2026-11-14",
+        "place": "Marché de Mens",
+        "notes": "File d'attente au point France Services.",
+    }
+    post_form(logged_in, f"/diagnostics/{diagnostic}/observations", observation,
+              page=page)  # fmt: skip
     html = logged_in.get(page).get_data(as_text=True)
     assert "<li>Question A</li><li>Question B</li>" in html
     assert "<p>File d'attente au point France Services.</p>" in html

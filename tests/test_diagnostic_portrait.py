@@ -181,8 +181,11 @@ def test_import_flow_preview_then_store(logged_in, territory, db):
     assert stored.status_code == 302
     assert db.execute("SELECT count(*) FROM portrait_figures").fetchone()[0] == 4
     source = db.execute("SELECT title, year, url FROM portrait_sources").fetchone()
-    assert tuple(source) == ("Insee, RP 2021", 2021,
-                             "https://www.insee.fr/fr/statistiques/8202264")  # fmt: skip
+    assert tuple(source) == (
+        "Insee, RP 2021",
+        2021,
+        "https://www.insee.fr/fr/statistiques/8202264",
+    )
     html = logged_in.get(f"/diagnostics/{territory}/portrait").get_data(as_text=True)
     assert "Taux de pauvreté" in html and "14,5\u00a0%" in html  # France's
     assert "Insee, RP 2021, 2021" in html
@@ -234,8 +237,9 @@ def test_commune_table_sorts_by_any_indicator(logged_in, territory, db):
 def test_manual_entry_requires_number_and_source(logged_in, territory, db):
     page = f"/diagnostics/{territory}/portrait"
     url = f"{page}/chiffre"
-    post_form(logged_in, url, {"commune": MENS, "indicator": "taux_chomage",
-                               "value": "beaucoup", "title": "Insee"}, page=page)  # fmt: skip
+    words = {"commune": MENS, "indicator": "taux_chomage", "value": "beaucoup",
+             "title": "Insee"}  # fmt: skip
+    post_form(logged_in, url, words, page=page)
     post_form(logged_in, url, {"commune": OTHER, "indicator": "taux_chomage",
                                "value": "9", "title": "Insee"}, page=page)  # fmt: skip
     assert db.execute("SELECT count(*) FROM portrait_figures").fetchone()[0] == 0
@@ -284,8 +288,11 @@ def test_every_survey_is_weighted_to_the_portrait(db, territory):
     from analysis.weighted import with_population_weights
 
     # Twice as many women as men, in every age band.
-    answers = [{"PR_GENRE": sex, "PR_AGE": choice["code"]}
-               for choice in AGE_CHOICES for sex in ("femme", "femme", "homme")]  # fmt: skip
+    answers = [
+        {"PR_GENRE": sex, "PR_AGE": choice["code"]}
+        for choice in AGE_CHOICES
+        for sex in ("femme", "femme", "homme")
+    ]
     survey = make_survey(db, territory, answers, questions=PROFILE)
     frames, info = with_population_weights(db, load_survey(db, survey))
     assert not info.applied  # nothing in the portrait, nothing typed
