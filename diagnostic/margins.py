@@ -52,9 +52,15 @@ def portrait_margins(
         & figures["commune_code"].isin(territory)
     ]
     if len(diplomas) == len(DIPLOMA_KEYS) * len(territory):
-        for key in DIPLOMA_KEYS:
-            value = diplomas.loc[diplomas["indicator"] == key, "value"].sum()
-            out.append(("PR_DIPLOME", key.removeprefix("diplome_"), float(value)))
+        # INSEE counts diplomas among people who have left school: their
+        # shares are applied to the 15+ total so that every margin describes
+        # the same population (raking refuses margins with different totals).
+        adults = float(rows["count"].sum())
+        counts = diplomas.groupby("indicator")["value"].sum()
+        if counts.sum() > 0:
+            for key in DIPLOMA_KEYS:
+                target = adults * float(counts[key]) / float(counts.sum())
+                out.append(("PR_DIPLOME", key.removeprefix("diplome_"), target))
     return pd.DataFrame(out, columns=COLUMNS[:3])
 
 

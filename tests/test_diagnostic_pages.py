@@ -163,3 +163,42 @@ def test_step_three_state_follows_answers_and_interviews():
     assert steps[6]["state"] == "todo"
     steps = derive_steps(facts, {6: {"mark": "not_applicable", "notes": ""}})
     assert steps[6]["state_label"] == "Sans objet"
+
+
+def test_demo_fills_the_guided_path(runner, db, client):
+    """§4: the demo shows framing, interviews, observations and a portrait
+    whose ages re-weight the demo survey."""
+    from analysis.frames import load_survey
+    from analysis.weighted import with_population_weights
+    from survey_app.demo import DEMO_EMAIL, DEMO_PASSWORD
+
+    runner.invoke(args=["demo"])
+    diagnostic = db.execute("SELECT id FROM diagnostics").fetchone()[0]
+    counts = {
+        table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("diagnostic_interviews", "diagnostic_observations",
+                      "diagnostic_framing", "portrait_references")
+    }  # fmt: skip
+    assert counts == {"diagnostic_interviews": 2, "diagnostic_observations": 3,
+                      "diagnostic_framing": 1, "portrait_references": 2}  # fmt: skip
+    communes = db.execute(
+        "SELECT count(*) FROM diagnostic_communes WHERE diagnostic_id = ?",
+        [diagnostic],
+    ).fetchone()[0]
+    with_ages = db.execute(
+        "SELECT count(DISTINCT commune_code) FROM portrait_population"
+    ).fetchone()[0]
+    assert communes > 20 and with_ages == communes
+    survey = db.execute("SELECT id FROM surveys").fetchone()[0]
+    _frames, weighting = with_population_weights(db, load_survey(db, survey))
+    assert weighting.applied, weighting.error
+    client.post("/connexion", data={})  # warm up the session cookie
+    from conftest import post_form
+
+    post_form(client, "/connexion", {"email": DEMO_EMAIL, "password": DEMO_PASSWORD})
+    html = client.get(f"/diagnostics/{diagnostic}/portrait").get_data(as_text=True)
+    assert "Démonstration : chiffres fictifs" in html and "<svg" in html
+    html = client.get(f"/diagnostics/{diagnostic}/entretiens").get_data(as_text=True)
+    assert "CCAS de Mens" in html and "Familles rurales" in html
+    steps = client.get(f"/diagnostics/{diagnostic}/etapes").get_data(as_text=True)
+    assert "4 champ(s) sur 4 du cadrage remplis" in steps

@@ -314,3 +314,27 @@ def test_every_survey_is_weighted_to_the_portrait(db, territory):
     weights = frames.wide.groupby("PR_GENRE")["weight"].sum()
     # As many women as men in the portrait: the men now weigh as much.
     assert weights["homme"] == pytest.approx(weights["femme"])
+
+
+def test_diploma_margins_describe_the_same_population_as_ages():
+    table = read_table(pop1b().encode())
+    population = check_import(
+        table, guess_mapping(list(table.columns)), KNOWN, TERRITORY
+    ).population
+    keys = ["aucun_cep", "brevet_cap_bep", "bac", "bac_2", "bac_3_plus"]
+    figures = pd.DataFrame(
+        [(code, f"diplome_{k}", 10.0 * (i + 1)) for code in TERRITORY
+         for i, k in enumerate(keys)],
+        columns=["commune_code", "indicator", "value"],
+    )  # fmt: skip
+    margins = portrait_margins(population, figures, TERRITORY)
+    totals = margins.groupby("variable")["target"].sum()
+    assert totals["PR_DIPLOME"] == pytest.approx(totals["PR_AGE"])
+    diplomas = margins[margins["variable"] == "PR_DIPLOME"].set_index("category")
+    assert diplomas.at["bac_3_plus", "target"] == pytest.approx(
+        totals["PR_AGE"] * 5 / 15
+    )
+    # One commune without diplomas: no diploma margin at all.
+    partial = figures[figures["commune_code"] != MENS]
+    assert "PR_DIPLOME" not in set(portrait_margins(population, partial, TERRITORY)
+                                   ["variable"])  # fmt: skip
