@@ -9,22 +9,12 @@ import pytest
 from diagnostic.demo import fill_demo
 from survey_app.db import connect
 
-from .conftest import axe_violations, log_in
+from .conftest import axe_violations
 
 pytestmark = pytest.mark.browser
 
 COMMUNES = [("38226", 1415), ("38113", 596), ("38242", 1478)]
 WIDTHS = [360, 1366]
-
-
-@pytest.fixture
-def conseiller(browser, live_server):
-    """A signed-in conseiller; CSP bypassed only so that axe-core can be injected."""
-    user = live_server.create_user()
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
-    page = log_in(context, live_server, user)
-    yield context, page, user
-    context.close()
 
 
 @pytest.fixture
@@ -72,9 +62,7 @@ def test_import_with_mapping_by_keyboard(conseiller, filled, live_server, tmp_pa
     _context, page, _user = conseiller
     csv = tmp_path / "pauvrete.csv"
     csv.write_bytes(
-        "CODGEO;LIBGEO;PAUVRETE\n38226;Mens;13,9\n38113;Clelles;12,1\n".encode(
-            "cp1252"
-        )
+        "CODGEO;LIBGEO;PAUVRETE\n38226;Mens;13,9\n38113;Clelles;12,1\n".encode("cp1252")
     )
     page.goto(f"/diagnostics/{filled}/portrait/import")
     # A file dialog cannot be driven headless: the file is set, the rest typed.
@@ -100,9 +88,7 @@ def test_import_with_mapping_by_keyboard(conseiller, filled, live_server, tmp_pa
     page.focus("#col-2")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent").startswith(
-        "Enregistrer"
-    )
+    assert page.evaluate("document.activeElement.textContent").startswith("Enregistrer")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/portrait")
