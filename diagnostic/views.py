@@ -6,6 +6,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
+from analysis.wordclouds import word_frequencies, wordcloud_svg
 from survey_app.access import login_required, member_diagnostic
 from survey_app.db import get_db, now, write_transaction
 
@@ -99,8 +100,15 @@ def framing(diagnostic_id: int):
 def interviews(diagnostic_id: int):
     diagnostic = member_diagnostic(diagnostic_id)
     db = get_db()
+    texts = iv.step_texts(db, diagnostic_id)
     return render_template(
         "diagnostic/interviews.html",
+        cloud=wordcloud_svg(
+            texts, title="Mots des entretiens et observations", ident="nuage-entretiens"
+        )
+        if texts
+        else None,
+        words=word_frequencies(texts, top=15),
         diagnostic=diagnostic,
         guide=iv.load_guide(db, diagnostic_id),
         interviews=iv.load_interviews(db, diagnostic_id),

@@ -200,5 +200,6 @@ def test_demo_fills_the_guided_path(runner, db, client):
     assert "Démonstration : chiffres fictifs" in html and "<svg" in html
     html = client.get(f"/diagnostics/{diagnostic}/entretiens").get_data(as_text=True)
     assert "CCAS de Mens" in html and "Familles rurales" in html
+    assert "Mots les plus employés" in html and "<svg" in html
     steps = client.get(f"/diagnostics/{diagnostic}/etapes").get_data(as_text=True)
     assert "4 champ(s) sur 4 du cadrage remplis" in steps
