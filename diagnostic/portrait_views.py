@@ -1,6 +1,8 @@
 """Portrait pages (step 2): the portrait, CSV import with its column-mapping
 step, manual entry, local plans and sources."""
 
+from datetime import UTC, datetime, timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from survey_app.access import login_required, member_diagnostic
@@ -84,6 +86,15 @@ def import_upload(diagnostic_id: int):
         if not error:
             db = get_db()
             with write_transaction(db):
+                # Files left at the mapping step are forgotten after a day.
+                db.execute(
+                    "DELETE FROM portrait_uploads WHERE created_at < ?",
+                    [
+                        (datetime.now(UTC) - timedelta(days=1)).strftime(
+                            "%Y-%m-%dT%H:%M:%SZ"
+                        )
+                    ],
+                )
                 upload_id = db.execute(
                     "INSERT INTO portrait_uploads (diagnostic_id, filename, content, "
                     "title, year, url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

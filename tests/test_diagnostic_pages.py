@@ -203,3 +203,20 @@ def test_demo_fills_the_guided_path(runner, db, client):
     assert "Mots les plus employés" in html and "<svg" in html
     steps = client.get(f"/diagnostics/{diagnostic}/etapes").get_data(as_text=True)
     assert "4 champ(s) sur 4 du cadrage remplis" in steps
+
+
+def test_interview_edit_and_delete_stay_in_the_diagnostic(logged_in, diagnostic, db):
+    from diagnostic.interviews import save_interview
+
+    interview = save_interview(
+        db, diagnostic, {"held_on": "2026-11-02", "structure": "Mairie de Clelles"}
+    )
+    page = f"/diagnostics/{diagnostic}/entretiens/{interview}"
+    assert "Mairie de Clelles" in logged_in.get(page).get_data(as_text=True)
+    post_form(logged_in, page, {"held_on": "2026-11-03", "structure": "Mairie",
+                                "role": "Secrétaire de mairie"})  # fmt: skip
+    row = db.execute("SELECT held_on, role FROM diagnostic_interviews").fetchone()
+    assert tuple(row) == ("2026-11-03", "Secrétaire de mairie")
+    assert logged_in.get(f"/diagnostics/{diagnostic}/entretiens/999").status_code == 404
+    post_form(logged_in, f"{page}/supprimer", {}, page=page)
+    assert db.execute("SELECT count(*) FROM diagnostic_interviews").fetchone()[0] == 0
