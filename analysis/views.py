@@ -26,6 +26,7 @@ from flask import (
     url_for,
 )
 
+from diagnostic.margins import diagnostic_margins
 from survey_app.access import login_required, member_survey
 from survey_app.db import get_db
 from survey_app.extensions import add_survey_tab
@@ -221,7 +222,7 @@ def margins(survey_id: int):
                 )
                 flash(message, "success")
             return redirect(url_for("results.show", survey_id=survey_id) + "#national")
-    stored = load_margins(db, diagnostic_id)
+    stored = diagnostic_margins(db, diagnostic_id)  # the portrait's (issue 10)
     return render_template(
         "results/margins.html",
         survey=survey,

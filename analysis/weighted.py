@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from diagnostic.margins import diagnostic_margins
+
 from .frames import SurveyFrames
 from .groups import AGE_BANDING, GroupingError
-from .margins import load_margins
 from .stats import effective_sample_size
 from .weighting import RakingError, reweight
 
@@ -47,7 +48,9 @@ def with_population_weights(
     Never raises for bad margins: the French reason is in `Weighting.error`
     and the frames come back unweighted.
     """
-    margins = load_margins(db, frames.survey["diagnostic_id"])
+    # The portrait's ages and sexes when entered there (issue 10), else the
+    # margins typed on the survey's margins page.
+    margins = diagnostic_margins(db, frames.survey["diagnostic_id"])
     info = Weighting(has_margins=not margins.empty, n=len(frames.wide))
     if margins.empty or frames.wide.empty:
         return frames, info

@@ -99,10 +99,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
 
     import analysis.views
+    import diagnostic
     import facilitation
 
     analysis.views.init_app(app)
     facilitation.init_app(app)
+    diagnostic.init_app(app)  # the guide's steps and the portrait (issue 10)
     from . import fieldwork  # security headers, rate limits, push, RGPD
 
     fieldwork.init_app(app)

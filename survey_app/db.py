@@ -31,6 +31,7 @@ MIGRATION_MODULES = (
     "survey_app.field_migrations",
     "facilitation.migrations",
     "analysis.migrations",
+    "diagnostic.migrations",
 )
 
 

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 from werkzeug.security import generate_password_hash
 
+from diagnostic.demo import fill_demo
+
 from .db import now, write_transaction
 from .demo_answers import respondent_form
 from .surveys import model
@@ -244,6 +246,7 @@ def load_demo(db: sqlite_utils.Database) -> str:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        fill_demo(db, diagnostic_id, first, communes)  # steps, portrait (issue 10)
     return (
         "Données de démonstration chargées.\n"
         f"{login}\n"
