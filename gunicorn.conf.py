@@ -17,7 +17,8 @@ timeout = 60
 # Open streams end at once on SIGTERM (the phones reconnect to the next
 # server); this only bounds the requests still running.
 graceful_timeout = 10
-keepalive = 5
+# An idle keep-alive connection holds a stop for up to this long.
+keepalive = 2
 accesslog = None  # no access log: it would store residents' IP addresses
 errorlog = "-"
 wsgi_app = "survey_app.asgi:app"

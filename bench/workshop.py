@@ -112,6 +112,7 @@ class Room:
         self.accepted: set[str] = set()
         self.seen: Counter[str] = Counter()
         self.latencies: list[float] = []
+        self.post_times: list[float] = []  # seconds each card POST took
         self.errors: Counter[str] = Counter()
         self.opened = 0
         self.all_open = asyncio.Event()
@@ -191,6 +192,7 @@ async def post_cards(room: Room, phone: Phone, count: int, window: float, rnd):
         except (OSError, asyncio.IncompleteReadError, HTTPError) as error:
             room.errors[f"card post: {type(error).__name__}"] += 1
             continue
+        room.post_times.append(time.monotonic() - room.posted[text])
         if status == 201:
             room.accepted.add(text)
             room.card_ids[phone.index].append(json.loads(answer)["card"]["id"])
@@ -304,6 +306,11 @@ async def drive(server: Server, app, workshops: list[dict], args) -> dict:
         "p95_ms": pct(0.95),
         "p99_ms": pct(0.99),
         "max_ms": round(latencies[-1], 1) if latencies else None,
+        "post_p95_ms": round(
+            sorted(room.post_times)[int(0.95 * len(room.post_times))] * 1000, 1
+        )
+        if room.post_times
+        else None,
         "lost": lost,
         "votes": acknowledged,
         "votes_counted": counted,

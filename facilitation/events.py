@@ -266,10 +266,11 @@ _on_write: dict[str, list[Callable[[], None]]] = {}
 
 def hub_for(path: str) -> Hub:
     with _hubs_lock:
-        if path not in _hubs:
-            _hubs[path] = Hub(path)
-            on_write(path, _hubs[path].poke)
-        return _hubs[path]
+        hub = _hubs.get(path)
+        if hub is None:
+            hub = _hubs[path] = Hub(path)
+    on_write(path, hub.poke)
+    return hub
 
 
 def on_write(path: str, callback: Callable[[], None]) -> None:

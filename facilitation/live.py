@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 from collections import deque
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -252,6 +253,10 @@ class LiveHub:
                         await stream.wake.wait()
                 except TimeoutError:
                     pass
+            if self.closing:
+                # The server stops: phones come back spread over a few
+                # seconds, not all in the same instant to the next one.
+                await _write(send, f"retry: {random.randint(1000, 8000)}\n\n")
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         finally:
             self.count -= 1

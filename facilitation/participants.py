@@ -13,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from survey_app.db import now, write_transaction
+from survey_app.group_commit import grouped_write
 
 from .errors import WorkshopError
 from .events import append_event
@@ -64,6 +65,7 @@ def _smallest_table(db: sqlite_utils.Database, workshop_id: int) -> int | None:
     return row[0] if row else None
 
 
+@grouped_write
 def join(
     db: sqlite_utils.Database,
     workshop_id: int,
