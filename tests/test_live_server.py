@@ -112,9 +112,9 @@ def test_streams_hold_no_thread_are_capped_and_end_on_sigterm(
     for stream in streams:
         assert b"200" in read_until(stream, b": flux ouvert").split(b"\r\n")[0]
     # ...and the next one is refused, in French, instead of waiting.
-    refused = read_until(
-        send(port, "GET", f"/a/{here['code']}/flux", token), b"}", seconds=10
-    )
+    extra = send(port, "GET", f"/a/{here['code']}/flux", token)
+    refused = read_until(extra, b"}", seconds=10)
+    extra.close()
     assert refused.startswith(b"HTTP/1.1 503")
     assert "Trop de connexions" in refused.decode()
 
@@ -144,3 +144,5 @@ def test_streams_hold_no_thread_are_capped_and_end_on_sigterm(
         read_until(stream, b"0\r\n\r\n")
     process.wait(timeout=12)
     assert time.monotonic() - stopping < 8
+    for sock in [*streams, post]:
+        sock.close()
