@@ -10,6 +10,11 @@ import json
 from collections.abc import AsyncIterator
 from urllib.parse import urlencode
 
+# A bench must never hang: every answer has this long to come, and an open
+# stream must say something (an event or its 15 s keep-alive) this often.
+REQUEST_TIMEOUT = 20.0
+STREAM_SILENCE_TIMEOUT = 40.0
+
 
 class HTTPError(Exception):
     pass
@@ -80,8 +85,30 @@ class Client:
         path: str,
         body: bytes = b"",
         headers: dict[str, str] | None = None,
+        timeout: float = REQUEST_TIMEOUT,
     ) -> tuple[int, dict[str, str], bytes]:
-        """Send a request on the keep-alive connection (reopened if closed)."""
+        """Send a request on the keep-alive connection (reopened if closed).
+
+        :raise HTTPError: no complete answer within `timeout` seconds (the
+            connection is dropped, as a browser would).
+        """
+        try:
+            return await asyncio.wait_for(
+                self._request(method, path, body, headers), timeout
+            )
+        except TimeoutError:
+            if self._conn is not None:
+                self._conn[1].close()
+                self._conn = None
+            raise HTTPError(f"no answer within {timeout:g} s") from None
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        body: bytes,
+        headers: dict[str, str] | None,
+    ) -> tuple[int, dict[str, str], bytes]:
         extra = dict(headers or {})
         if body or method == "POST":
             extra["Content-Length"] = str(len(body))
@@ -140,11 +167,18 @@ class Client:
 
         `on_open()` is called once the server has answered 200.
         """
-        reader, writer = await asyncio.open_connection(self.host, self.port)
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(self.host, self.port), REQUEST_TIMEOUT
+        )
         try:
             writer.write(self._head("GET", path, {"Accept": "text/event-stream"}))
             await writer.drain()
-            status, headers = await _read_headers(reader)
+            try:
+                status, headers = await asyncio.wait_for(
+                    _read_headers(reader), REQUEST_TIMEOUT
+                )
+            except TimeoutError:
+                raise HTTPError("stream: no answer") from None
             if status != 200:
                 raise HTTPError(f"stream answered {status}")
             if on_open is not None:
@@ -155,7 +189,14 @@ class Client:
                 source = _raw(reader)
             buffer = ""
             event_id, event, data = "", "message", []
-            async for chunk in source:
+            while True:
+                try:
+                    async with asyncio.timeout(STREAM_SILENCE_TIMEOUT):
+                        chunk = await anext(source)
+                except StopAsyncIteration:
+                    return
+                except TimeoutError:
+                    raise HTTPError("stream: silent") from None
                 buffer += chunk.decode("utf-8")
                 while "\n" in buffer:
                     line, buffer = buffer.split("\n", 1)

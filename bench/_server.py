@@ -129,7 +129,7 @@ class Server:
             return ""
 
     def settings(self) -> dict:
-        """workers and threads as gunicorn.conf.py computes them here."""
+        """Workers (gunicorn.conf.py) and API threads per worker (server.py)."""
         values: dict = {}
         saved = dict(os.environ)
         os.environ.update(self.env)
@@ -139,13 +139,16 @@ class Server:
         finally:
             os.environ.clear()
             os.environ.update(saved)
-        return {key: values.get(key) for key in ("workers", "threads")}
+        from survey_app.server import API_THREADS
+
+        threads = int(self.env.get("GUNICORN_THREADS", API_THREADS))
+        return {"workers": values.get("workers"), "threads": threads}
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            # SIGINT = quick shutdown: open event streams would hold a
-            # graceful one for its whole timeout.
-            self.process.send_signal(signal.SIGINT)
+            # SIGTERM, as a service manager stops it: open event streams
+            # end at once (facilitation/live.py).
+            self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:

@@ -1,18 +1,24 @@
 """Bench a live workshop: N phones on the event stream, posting cards and dots.
 
     .venv/bin/python bench/workshop.py --participants 300
+    .venv/bin/python bench/workshop.py --participants 1000 --workshops 10
 
 Starts the production server exactly as `make serve` does (`flask init`, then
 `.venv/bin/gunicorn -c gunicorn.conf.py` on a free port, temp database through
-FLASK_DATABASE / FLASK_SECRET_KEY), creates a brainstorm (cards shown live)
-followed by its vote, then drives everything from this one process with
-asyncio sockets on loopback:
+FLASK_DATABASE / FLASK_SECRET_KEY), creates `--workshops` workshops, each a
+brainstorm (cards shown live) followed by its vote, then drives everything
+from this one process with asyncio sockets on loopback:
 
-1. N participants join (POST /a/<code>/rejoindre) and open the SSE stream;
+1. N participants, spread over the workshops in turn, join
+   (POST /a/<code>/rejoindre) and open the SSE stream;
 2. each posts `--cards` cards at random moments over `--window` seconds;
-   every stream records when each card of someone else arrives;
-3. the vote opens; each participant puts `--dots` dots, and the totals in the
-   database are checked against what was acknowledged.
+   every stream records when each card of someone else of its workshop
+   arrives (a card of another workshop arriving is an error);
+3. the votes open; each participant puts `--dots` dots, and the totals in
+   the database are checked against what was acknowledged.
+
+Every request has a timeout (bench/_asynchttp.py) and every phase a
+deadline: the bench ends and reports, whatever the server does.
 
 Figures: latency from a card's POST to its arrival at every other phone
 (p50/p95/max, ms), `lost` (deliveries never seen: must be 0), `errors`
@@ -41,8 +47,8 @@ from _asynchttp import Client, HTTPError  # noqa: E402
 from _server import Server  # noqa: E402
 
 
-def prepare(server: Server) -> dict:
-    """A workshop with a live brainstorm and its dot vote (in-process)."""
+def prepare(server: Server, count: int) -> tuple:
+    """`count` workshops, each a live brainstorm and its vote (in-process)."""
     from facilitation import boards, workshops
     from survey_app import create_app
     from survey_app.auth import create_user
@@ -56,21 +62,24 @@ def prepare(server: Server) -> dict:
             "TESTING": True,
         }
     )
+    found = []
     with app.app_context():
         db = get_db()
         user_id = create_user("bench@example.fr", "mot-de-passe-du-bench")
         diagnostic_id = create_diagnostic(user_id, title="Bench")
-        workshop_id = workshops.create_workshop(
-            db,
-            diagnostic_id,
-            "Bench",
-            user_id,
-            [{"kind": "brainstorm", "config": {"private": False}}],
-            {"rate_limit_per_minute": 120},
-        )
-        activity = boards.list_activities(db, workshop_id)[0]
-        code = workshops.get_workshop(db, workshop_id)["code"]
-    return {"app": app, "id": workshop_id, "code": code, "activity": activity}
+        for n in range(count):
+            workshop_id = workshops.create_workshop(
+                db,
+                diagnostic_id,
+                f"Bench {n + 1}",
+                user_id,
+                [{"kind": "brainstorm", "config": {"private": False}}],
+                {"rate_limit_per_minute": 120},
+            )
+            activity = boards.list_activities(db, workshop_id)[0]
+            code = workshops.get_workshop(db, workshop_id)["code"]
+            found.append({"code": code, "activity_id": activity["id"]})
+    return app, found
 
 
 def open_vote(app, activity_id: int) -> None:
@@ -81,13 +90,15 @@ def open_vote(app, activity_id: int) -> None:
         boards.set_phase(get_db(), activity_id, "vote")
 
 
-def vote_totals(app, activity_id: int) -> int:
+def vote_totals(app, activity_ids: list[int]) -> int:
     from survey_app.db import get_db
 
+    marks = ", ".join("?" * len(activity_ids))
     with app.app_context():
         row = get_db().execute(
-            "SELECT coalesce(sum(count), 0) FROM workshop_votes WHERE activity_id = ?",
-            [activity_id],
+            "SELECT coalesce(sum(count), 0) FROM workshop_votes "
+            f"WHERE activity_id IN ({marks})",
+            activity_ids,
         )
         return row.fetchone()[0]
 
@@ -95,21 +106,30 @@ def vote_totals(app, activity_id: int) -> int:
 class Room:
     """What the phones saw: post times, arrivals, errors."""
 
-    def __init__(self, participants: int) -> None:
+    def __init__(self, participants: int, workshops: int) -> None:
         self.posted: dict[str, float] = {}  # card text -> monotonic post time
-        self.author: dict[str, int] = {}
+        self.author: dict[str, tuple[int, int]] = {}  # text -> (workshop, phone)
         self.accepted: set[str] = set()
         self.seen: Counter[str] = Counter()
         self.latencies: list[float] = []
+        self.post_times: list[float] = []  # seconds each card POST took
         self.errors: Counter[str] = Counter()
         self.opened = 0
         self.all_open = asyncio.Event()
         self.participants = participants
-        self.card_ids: list[int] = []
-        self.vote_phase = asyncio.Event()
+        self.card_ids: list[list[int]] = [[] for _ in range(workshops)]
+        self.vote_seen: set[int] = set()
 
 
-async def stream(room: Room, client: Client, me: int, code: str, stop) -> None:
+class Phone:
+    """One participant: its client, its workshop and its number."""
+
+    def __init__(self, client: Client, me: int, room_index: int, workshop: dict):
+        self.client, self.me, self.index = client, me, room_index
+        self.code, self.activity_id = workshop["code"], workshop["activity_id"]
+
+
+async def stream(room: Room, phone: Phone, stop) -> None:
     """Follow the SSE stream; reconnect from the last id like EventSource."""
     last_id = 0
     opened = False
@@ -124,17 +144,21 @@ async def stream(room: Room, client: Client, me: int, code: str, stop) -> None:
 
     while not stop.is_set():
         try:
-            async for event_id, _type, data in client.events(
-                f"/a/{code}/flux?after={last_id}", on_open
+            async for event_id, _type, data in phone.client.events(
+                f"/a/{phone.code}/flux?after={last_id}", on_open
             ):
                 last_id = int(event_id or last_id)
                 event = json.loads(data)
                 if event["type"] == "activity.phase":
-                    room.vote_phase.set()
+                    room.vote_seen.add(phone.index)
                 if event["type"] != "card.upsert":
                     continue
                 text = event["data"]["card"]["text"]
-                if room.author.get(text, me) == me:
+                index, author = room.author.get(text, (phone.index, phone.me))
+                if author == phone.me:
+                    continue
+                if index != phone.index:
+                    room.errors["card of another workshop"] += 1
                     continue
                 room.seen[text] += 1
                 room.latencies.append(time.monotonic() - room.posted[text])
@@ -142,47 +166,67 @@ async def stream(room: Room, client: Client, me: int, code: str, stop) -> None:
             if stop.is_set():
                 return
             room.errors[f"stream: {type(error).__name__}"] += 1
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(2)  # EventSource's retry
             continue
         if not stop.is_set():
             room.errors["stream ended"] += 1
 
 
-async def post_cards(room, client, me, code, activity_id, count, window, rnd):
+async def post_cards(room: Room, phone: Phone, count: int, window: float, rnd):
     moments = sorted(rnd.uniform(0, window) for _ in range(count))
     started = time.monotonic()
     for k, moment in enumerate(moments):
         await asyncio.sleep(max(0, started + moment - time.monotonic()))
-        text = f"Idée {k + 1} du participant {me}"
-        room.author[text] = me
+        text = f"Idée {k + 1} du participant {phone.me}"
+        room.author[text] = (phone.index, phone.me)
         room.posted[text] = time.monotonic()
-        body = {"activity_id": activity_id, "text": text, "client_key": f"{me}-{k}"}
+        body = {
+            "activity_id": phone.activity_id,
+            "text": text,
+            "client_key": f"{phone.me}-{k}",
+        }
         try:
-            status, _, answer = await client.post_json(f"/a/{code}/cartes", body)
-        except (OSError, asyncio.IncompleteReadError):
-            room.errors["card post: network"] += 1
+            status, _, answer = await phone.client.post_json(
+                f"/a/{phone.code}/cartes", body
+            )
+        except (OSError, asyncio.IncompleteReadError, HTTPError) as error:
+            room.errors[f"card post: {type(error).__name__}"] += 1
             continue
+        room.post_times.append(time.monotonic() - room.posted[text])
         if status == 201:
             room.accepted.add(text)
-            room.card_ids.append(json.loads(answer)["card"]["id"])
+            room.card_ids[phone.index].append(json.loads(answer)["card"]["id"])
         else:
             room.errors[f"card post: {status}"] += 1
 
 
-async def post_dots(room, client, code, activity_id, dots, rnd) -> int:
+async def post_dots(room: Room, phone: Phone, dots: int, rnd) -> int:
     acknowledged = 0
-    for card_id in rnd.sample(room.card_ids, min(dots, len(room.card_ids))):
-        body = {"activity_id": activity_id, "card_id": card_id, "count": 1}
+    card_ids = room.card_ids[phone.index]
+    for card_id in rnd.sample(card_ids, min(dots, len(card_ids))):
+        body = {"activity_id": phone.activity_id, "card_id": card_id, "count": 1}
         try:
-            status, _, _ = await client.post_json(f"/a/{code}/votes", body)
-        except (OSError, asyncio.IncompleteReadError):
-            room.errors["vote: network"] += 1
+            status, _, _ = await phone.client.post_json(f"/a/{phone.code}/votes", body)
+        except (OSError, asyncio.IncompleteReadError, HTTPError) as error:
+            room.errors[f"vote: {type(error).__name__}"] += 1
             continue
         if status == 200:
             acknowledged += 1
         else:
             room.errors[f"vote: {status}"] += 1
     return acknowledged
+
+
+async def join(room: Room, phone: Phone) -> None:
+    try:
+        status, _, _ = await phone.client.post_json(
+            f"/a/{phone.code}/rejoindre", {"display_name": f"P{phone.me}"}
+        )
+    except (OSError, asyncio.IncompleteReadError, HTTPError) as error:
+        room.errors[f"join: {type(error).__name__}"] += 1
+        return
+    if status != 201:
+        room.errors[f"join: {status}"] += 1
 
 
 async def gather_limited(coroutines, limit: int = 50):
@@ -195,21 +239,21 @@ async def gather_limited(coroutines, limit: int = 50):
     return await asyncio.gather(*(run(c) for c in coroutines))
 
 
-async def drive(server: Server, workshop: dict, args) -> dict:
+async def drive(server: Server, app, workshops: list[dict], args) -> dict:
     rnd = random.Random(args.seed)
-    code, activity_id = workshop["code"], workshop["activity"]["id"]
-    room = Room(args.participants)
-    clients = [Client("127.0.0.1", server.port) for _ in range(args.participants)]
-    joined = await gather_limited(
-        c.post_json(f"/a/{code}/rejoindre", {"display_name": f"P{i}"})
-        for i, c in enumerate(clients)
-    )
-    room.errors["join"] += sum(1 for status, _, _ in joined if status != 201)
-    stop = asyncio.Event()
-    readers = [
-        asyncio.create_task(stream(room, c, i, code, stop))
-        for i, c in enumerate(clients)
+    room = Room(args.participants, len(workshops))
+    phones = [
+        Phone(
+            Client("127.0.0.1", server.port),
+            me,
+            me % len(workshops),
+            workshops[me % len(workshops)],
+        )
+        for me in range(args.participants)
     ]
+    await gather_limited(join(room, phone) for phone in phones)
+    stop = asyncio.Event()
+    readers = [asyncio.create_task(stream(room, phone, stop)) for phone in phones]
     try:
         await asyncio.wait_for(room.all_open.wait(), timeout=60)
     except TimeoutError:
@@ -217,31 +261,28 @@ async def drive(server: Server, workshop: dict, args) -> dict:
     cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
     own_before = time.process_time()
     await asyncio.gather(
-        *(
-            post_cards(room, c, i, code, activity_id, args.cards, args.window, rnd)
-            for i, c in enumerate(clients)
-        )
+        *(post_cards(room, p, args.cards, args.window, rnd) for p in phones)
     )
-    expected = len(room.accepted) * (args.participants - 1)
+    size = Counter(phone.index for phone in phones)
+    expected = sum(size[room.author[text][0]] - 1 for text in room.accepted)
     deadline = time.monotonic() + 15
     while sum(room.seen.values()) < expected and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
     lost = expected - sum(room.seen[t] for t in room.accepted)
 
-    open_vote(workshop["app"], activity_id)
-    try:
-        await asyncio.wait_for(room.vote_phase.wait(), timeout=10)
-    except TimeoutError:
-        room.errors["vote phase not seen"] += 1
+    for workshop in workshops:
+        open_vote(app, workshop["activity_id"])
+    deadline = time.monotonic() + 10
+    while len(room.vote_seen) < len(workshops) and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    room.errors["vote phase not seen"] += len(workshops) - len(room.vote_seen)
     acknowledged = sum(
-        await gather_limited(
-            post_dots(room, c, code, activity_id, args.dots, rnd) for c in clients
-        )
+        await gather_limited(post_dots(room, p, args.dots, rnd) for p in phones)
     )
     cpu = server.cpu_seconds() - cpu_before
     wall = time.monotonic() - wall_before
     own = time.process_time() - own_before
-    counted = vote_totals(workshop["app"], activity_id)
+    counted = vote_totals(app, [w["activity_id"] for w in workshops])
     if counted != acknowledged:
         room.errors["vote totals differ"] += 1
     stop.set()
@@ -258,12 +299,18 @@ async def drive(server: Server, workshop: dict, args) -> dict:
 
     return {
         "participants": args.participants,
+        "workshops": len(workshops),
         "cards": len(room.accepted),
         "deliveries": len(latencies),
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "p95_ms": pct(0.95),
         "p99_ms": pct(0.99),
         "max_ms": round(latencies[-1], 1) if latencies else None,
+        "post_p95_ms": round(
+            sorted(room.post_times)[int(0.95 * len(room.post_times))] * 1000, 1
+        )
+        if room.post_times
+        else None,
         "lost": lost,
         "votes": acknowledged,
         "votes_counted": counted,
@@ -278,6 +325,7 @@ async def drive(server: Server, workshop: dict, args) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=300)
+    parser.add_argument("--workshops", type=int, default=1, help="spread over")
     parser.add_argument("--cards", type=int, default=2, help="cards per participant")
     parser.add_argument("--dots", type=int, default=3, help="dots per participant")
     parser.add_argument("--window", type=float, default=30, help="seconds of posting")
@@ -285,10 +333,10 @@ def main() -> None:
     args = parser.parse_args()
     server = Server()
     server.init()
-    workshop = prepare(server)
+    app, workshops = prepare(server, args.workshops)
     server.start()
     try:
-        result = asyncio.run(drive(server, workshop, args))
+        result = asyncio.run(drive(server, app, workshops, args))
     finally:
         server.stop()
     result["gunicorn"] = server.settings()

@@ -44,8 +44,10 @@ from .events import (
     events_after,
     hub_for,
     latest_event_id,
+    poke,
     sse_stream,
 )
+from .live import handoff
 from .participants import join, left, participant_by_token, rename, seen
 from .state import snapshot
 from .votes import set_vote
@@ -120,19 +122,37 @@ def poll_response(workshop_id: int, viewer: Viewer) -> Response:
 
 
 def stream_response(workshop_id: int, viewer: Viewer) -> Response:
-    """SSE from Last-Event-ID (reconnect) or ?after=N (first connection)."""
+    """SSE from Last-Event-ID (reconnect) or ?after=N (first connection).
+
+    Under the production server the stream is handed to the event loop
+    (facilitation/live.py) and this thread is free at once; elsewhere
+    (development server, tests) this thread streams it.
+    """
     after = int_arg(request.headers.get("Last-Event-ID") or request.args.get("after"))
-    hub = hub_for(current_app.config["DATABASE"])
+    config = current_app.config
+    keepalive = config.get("WORKSHOP_KEEPALIVE_SECONDS", KEEPALIVE_SECONDS)
+    lifetime = config.get("WORKSHOP_STREAM_SECONDS", STREAM_LIFETIME_SECONDS)
+    scope = request.environ.get("asgi.scope")
+    handed = handoff(scope, workshop_id, viewer, after, keepalive, lifetime)
+    if handed is False:
+        response = json_error(
+            "Trop de connexions en direct sur ce serveur : la page se met "
+            "à jour toutes les quelques secondes.",
+            503,
+        )
+        response.headers["Retry-After"] = "30"
+        return response
+    if handed:
+        return Response(status=200)  # never sent: the event loop answers
     # No stream_with_context: the generator needs neither `g` nor the
     # request's database connection, which is closed as soon as we return.
-    config = current_app.config
     stream = sse_stream(
-        hub,
+        hub_for(config["DATABASE"]),
         workshop_id,
         viewer,
         after,
-        keepalive=config.get("WORKSHOP_KEEPALIVE_SECONDS", KEEPALIVE_SECONDS),
-        lifetime=config.get("WORKSHOP_STREAM_SECONDS", STREAM_LIFETIME_SECONDS),
+        keepalive=keepalive,
+        lifetime=lifetime,
     )
     response = Response(stream, mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store, no-transform"
@@ -141,9 +161,9 @@ def stream_response(workshop_id: int, viewer: Viewer) -> Response:
 
 
 def poke_hub(response: Response) -> Response:
-    """After a write, wake this process's event watcher at once."""
+    """After a write, wake this process's event readers at once."""
     if request.method == "POST" and response.status_code < 400:
-        hub_for(current_app.config["DATABASE"]).poke()
+        poke(current_app.config["DATABASE"])
     return response
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import sqlite_utils
 
 from survey_app.db import now, write_transaction
+from survey_app.group_commit import grouped_write
 from survey_app.text import clean_typed_text
 
 from .boards import cards_private, get_activity, participant_block
@@ -162,6 +163,7 @@ def _check_rate(db, participant_id: int, limit: int) -> None:
         )
 
 
+@grouped_write
 def post_card(
     db: sqlite_utils.Database,
     activity_id: int,

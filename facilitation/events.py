@@ -100,7 +100,7 @@ def append_event(
     ).lastrowid
 
 
-def _event(row: Any) -> dict[str, Any]:
+def event_from_row(row: Any) -> dict[str, Any]:
     return {
         "id": row["id"],
         "type": row["type"],
@@ -130,7 +130,7 @@ def events_after(
         params += [f"p:{viewer.participant_id}", f"t:{viewer.table_id}"]
     sql += " ORDER BY id LIMIT ?"
     params.append(limit)
-    return [_event(row) for row in db.execute(sql, params)]
+    return [event_from_row(row) for row in db.execute(sql, params)]
 
 
 def latest_event_id(db: sqlite_utils.Database, workshop_id: int) -> int:
@@ -221,7 +221,7 @@ class Hub:
             return
         with self.cond:
             for row in rows:
-                event = _event(row)
+                event = event_from_row(row)
                 self.ids.append(row["id"])
                 self.recent.append(
                     (row["workshop_id"], row["audience"], event, format_sse(event))
@@ -261,13 +261,31 @@ class Hub:
 
 _hubs: dict[str, Hub] = {}
 _hubs_lock = threading.Lock()
+_on_write: dict[str, list[Callable[[], None]]] = {}
 
 
 def hub_for(path: str) -> Hub:
     with _hubs_lock:
-        if path not in _hubs:
-            _hubs[path] = Hub(path)
-        return _hubs[path]
+        hub = _hubs.get(path)
+        if hub is None:
+            hub = _hubs[path] = Hub(path)
+    on_write(path, hub.poke)
+    return hub
+
+
+def on_write(path: str, callback: Callable[[], None]) -> None:
+    """Call `callback` (from any thread) after each write to `path`."""
+    with _hubs_lock:
+        callbacks = _on_write.setdefault(path, [])
+        if callback not in callbacks:
+            callbacks.append(callback)
+
+
+def poke(path: str) -> None:
+    """A write to the event log of `path` just committed in this process:
+    wake the readers of this process at once instead of at their next poll."""
+    for callback in _on_write.get(path, ()):
+        callback()
 
 
 def format_sse(event: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from survey_app.db import now, write_transaction
+from survey_app.group_commit import grouped_write
 
 from .errors import WorkshopError
 from .events import append_event
@@ -122,6 +123,7 @@ def _smallest_table(db: sqlite_utils.Database, workshop_id: int) -> int | None:
     return row[0] if row else None
 
 
+@grouped_write
 def join(
     db: sqlite_utils.Database,
     workshop_id: int,

@@ -12,6 +12,7 @@ from typing import Any
 import sqlite_utils
 
 from survey_app.db import now, write_transaction
+from survey_app.group_commit import grouped_write
 
 from .boards import get_activity, participant_block, results_visible
 from .cards import load_card, visible_to
@@ -73,6 +74,7 @@ def my_votes(
     return {row["card_id"]: row["count"] for row in rows}
 
 
+@grouped_write
 def set_vote(
     db: sqlite_utils.Database,
     activity_id: int,

@@ -9,6 +9,7 @@ transaction (each in its own savepoint, so one failing write fails alone),
 commits once, then wakes them all. Nobody is acknowledged before the commit.
 """
 
+import functools
 import os
 import threading
 from collections.abc import Callable
@@ -115,3 +116,16 @@ def run_write(
         if writer is None:
             writer = _writers[key] = _Writer(path)
     return writer.submit(work)
+
+
+def grouped_write(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Run `func(db, ...)` through `run_write`: it gets the shared writer's
+    connection, and its own `write_transaction` becomes a savepoint there.
+    For the frequent small writes of a live workshop (cards, dots, joins):
+    one write lock and one flush for all those that arrive together."""
+
+    @functools.wraps(func)
+    def wrapper(db: sqlite_utils.Database, *args: Any, **kwargs: Any) -> Any:
+        return run_write(db, lambda writer_db: func(writer_db, *args, **kwargs))
+
+    return wrapper

@@ -121,13 +121,11 @@ def test_sse_generator_first_comment_events_keepalive_and_end(app, db, diagnosti
 
     writer = threading.Thread(target=write_later)
     writer.start()
-    started = time.monotonic()
     live = []
     while not any(e["type"] == "card.upsert" for e in live):
         chunk = next(stream)
         live += _messages([chunk])
     writer.join()
-    assert time.monotonic() - started < 1.0
     card = next(e for e in live if e["type"] == "card.upsert")["data"]["card"]
     assert card["text"] == "En direct"
     rest = list(stream)  # ends on its own after `lifetime`
@@ -217,7 +215,7 @@ def test_many_streams_share_one_watcher(app, db, diagnostic, monkeypatch):
         lambda *a, **k: queries.append(a) or real(*a, **k),
     )
     start = latest_event_id(db, wid)
-    arrived: list[float] = []
+    arrived: list[bool] = []
     ready = threading.Barrier(51)
 
     def phone(person):
@@ -227,7 +225,7 @@ def test_many_streams_share_one_watcher(app, db, diagnostic, monkeypatch):
         ready.wait()
         for chunk in stream:
             if "card.upsert" in chunk:
-                arrived.append(time.monotonic())
+                arrived.append(True)
                 break
         stream.close()
 
@@ -236,12 +234,94 @@ def test_many_streams_share_one_watcher(app, db, diagnostic, monkeypatch):
         thread.start()
     ready.wait()
     time.sleep(0.1)
-    sent = time.monotonic()
     cards.post_card(db, activity, "idees", "Pour tous", people[0])
     hub.poke()
     for thread in threads:
         thread.join(10)
     hub.unsubscribe()
+    # How fast: bench/workshop.py (timings do not belong in tests).
     assert len(arrived) == 50
-    assert max(arrived) - sent < 2.0  # generous: CI machines are shared
     assert queries == []
+
+
+def _run_streams(hub, streams, action) -> dict[str, list[dict]]:
+    """Serve `streams` ({name: (workshop_id, viewer, after)}) on one event
+    loop, run `action()` in a thread once all are open, then close the hub;
+    return the events each stream received."""
+    import asyncio
+
+    received: dict[str, list[str]] = {name: [] for name in streams}
+
+    async def main():
+        def sender(name):
+            async def send(message):
+                received[name].append(message.get("body", b"").decode())
+
+            return send
+
+        tasks = [
+            asyncio.create_task(hub.serve(sender(name), wid, viewer, after, 30, 60))
+            for name, (wid, viewer, after) in streams.items()
+        ]
+        while hub.count < len(streams) or hub.floor is None:
+            await asyncio.sleep(0.01)
+        await asyncio.to_thread(action)
+        hub.poke()
+        await asyncio.sleep(0.5)
+        hub.close()
+        await asyncio.wait_for(asyncio.gather(*tasks), 5)
+
+    asyncio.run(main())
+    return {name: _messages(chunks) for name, chunks in received.items()}
+
+
+def test_live_hub_wakes_only_the_streams_concerned(app, db, diagnostic):
+    """The event-loop streams of the production server (facilitation/live.py):
+    each gets its backlog, then only its workshop's events it may see."""
+    from facilitation.live import LiveHub
+
+    here = make_workshop(db, diagnostic, ("brainstorm", {"private": False}))
+    elsewhere = make_workshop(db, diagnostic, ("brainstorm", {"private": False}))
+    me, other = participant(db, here["id"]), participant(db, here["id"])
+    mark = latest_event_id(db, here["id"])
+    hub = LiveHub(app.config["DATABASE"], poll=0.02)
+
+    def post():
+        writer = connect(app.config["DATABASE"])
+        try:
+            cards.post_card(writer, here["activities"][0], "idees", "Ici", me)
+            cards.post_card(
+                writer,
+                elsewhere["activities"][0],
+                "idees",
+                "Ailleurs",
+                participant(writer, elsewhere["id"]),
+            )
+        finally:
+            writer.close()
+
+    seen = _run_streams(
+        hub,
+        {
+            "me": (here["id"], Viewer(participant_id=me["id"]), mark),
+            "other": (here["id"], Viewer(participant_id=other["id"]), mark),
+            "staff": (here["id"], Viewer(staff=True), 0),
+            "elsewhere": (elsewhere["id"], Viewer(staff=True), 10**9),
+        },
+        post,
+    )
+
+    def texts(name):
+        return [
+            (e["data"]["card"]["text"], e["data"]["card"].get("mine"))
+            for e in seen[name]
+            if e["type"] == "card.upsert"
+        ]
+
+    assert texts("me") == [("Ici", None)]  # public card: once, not twice
+    assert texts("other") == [("Ici", None)]
+    assert texts("staff") == [("Ici", None)]
+    assert seen["staff"][0]["type"] == "workshop.created"  # backlog from 0
+    assert [e["type"] for e in seen["elsewhere"]] == []  # not "Ici", not old
+    assert all(e["id"] > mark for name in ("me", "other") for e in seen[name])
+    assert hub.count == 0 and hub.streams == {}
