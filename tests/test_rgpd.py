@@ -332,3 +332,18 @@ def test_public_privacy_page_never_shows_the_admin_placeholder(
     html = client.get(f"/s/{code}/confidentialite").get_data(as_text=True)
     assert "Vos données et vos droits" in html
     assert "administrateur" not in html and "HOSTING" not in html
+
+
+def test_privacy_page_says_how_to_erase_a_tablet_or_paper_answer(
+    app, client, diagnostic
+):
+    """Kiosk and paper answers give no receipt: the resident still has a way."""
+    open_survey(app, diagnostic)
+    page = " ".join(
+        client.get("/s/marche/confidentialite").get_data(as_text=True).split()
+    )
+    assert "sur une tablette ou sur papier" in page
+    assert "le jour, le lieu" in page
+    assert "nous la retrouverons et nous l&#39;effacerons" in page or (
+        "nous la retrouverons et nous l'effacerons" in page
+    )
