@@ -192,6 +192,16 @@ def margins(survey_id: int):
     db = get_db()
     diagnostic_id = survey["diagnostic_id"]
     error, pasted, status = "", "", 200
+    stored = diagnostic_margins(db, diagnostic_id)  # the portrait's (issue 10)
+    from_portrait = _from_portrait(stored)
+    if request.method == "POST" and from_portrait:
+        # What is typed here would be ignored while the portrait has ages.
+        message = (
+            "Rien n'a été changé : les chiffres de population viennent du "
+            "portrait du territoire. Modifiez-les dans le portrait."
+        )
+        flash(message, "error")
+        return redirect(url_for("results.margins", survey_id=survey_id))
     if request.method == "POST":
         if request.form.get("action") == "effacer":
             save_margins(db, diagnostic_id, load_margins(db, diagnostic_id).head(0))
@@ -222,10 +232,10 @@ def margins(survey_id: int):
                 )
                 flash(message, "success")
             return redirect(url_for("results.show", survey_id=survey_id) + "#national")
-    stored = diagnostic_margins(db, diagnostic_id)  # the portrait's (issue 10)
     return render_template(
         "results/margins.html",
         survey=survey,
+        from_portrait=from_portrait,
         stored=[
             {
                 **row,
@@ -239,6 +249,13 @@ def margins(survey_id: int):
         error=error,
         pasted=pasted,
     ), status
+
+
+def _from_portrait(margins) -> bool:
+    """Whether the diagnostic's margins come from its portrait (step 2)."""
+    return bool(len(margins)) and str(margins["source"].iloc[0]).startswith(
+        "Portrait du territoire"
+    )
 
 
 def _communes(diagnostic_id: int) -> set[str]:

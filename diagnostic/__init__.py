@@ -52,7 +52,7 @@ def init_app(app: Flask) -> None:
     )  # fmt: skip
     app.add_template_filter(render_notes, "notes")
     app.add_template_filter(display.format_figure, "figure")
-    app.add_template_filter(display.french_date, "date_fr")
+    # "date_fr" is survey_app.timefmt's, for every page (no second one here).
     app.add_template_global(
         lambda diagnostic_id: diagnostic_steps(get_db(), diagnostic_id),
         "diagnostic_steps",

@@ -1,20 +1,17 @@
 """How figures and dates read in French on the pages ("25 novembre 2026")."""
 
-from datetime import date
-
 import pandas as pd
 
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre"]  # fmt: skip
+from survey_app import timefmt
 
 
 def french_date(value: str | None) -> str:
-    """'2026-11-25' → '25 novembre 2026' (anything unreadable is shown as is)."""
+    """'2026-11-25' → '25 novembre 2026', Paris time for a stamp, as on every
+    other page (anything unreadable is shown as is)."""
     try:
-        day = date.fromisoformat(str(value)[:10])
+        return timefmt.french_date(value)
     except ValueError:
         return str(value or "")
-    return f"{day.day}{'er' if day.day == 1 else ''} {MONTHS[day.month - 1]} {day.year}"
 
 
 def format_figure(value, unit: str) -> str:

@@ -23,9 +23,12 @@ from .events import append_event
 MAX_NAME_LENGTH = 40
 # A phone asks the server something at least every 20 s while its page is
 # open (live.js: stream check or polling). Its visit is written at most
-# every TOUCH_SECONDS, and it counts as connected for PRESENCE_SECONDS.
+# every TOUCH_SECONDS, so a live phone's visit is at most 30 + 20 s old; it
+# counts as connected for PRESENCE_SECONDS. The screens ask every 20 s too
+# and recount (`refresh_count`): a phone gone silently leaves the count
+# within PRESENCE_SECONDS + 20 s, even if no other phone checks in.
 TOUCH_SECONDS = 30
-PRESENCE_SECONDS = 75
+PRESENCE_SECONDS = 60
 
 
 def hash_token(token: str) -> str:
@@ -63,13 +66,28 @@ def _count(db: sqlite_utils.Database, workshop_id: int) -> int:
 def _announce_count(db: sqlite_utils.Database, workshop_id: int) -> None:
     """Tell every screen the number of people connected, if it changed."""
     count = _count(db, workshop_id)
+    if _announced(db, workshop_id) != count:
+        append_event(db, workshop_id, "participants.count", {"count": count})
+
+
+def _announced(db: sqlite_utils.Database, workshop_id: int) -> int | None:
     last = db.execute(
         "SELECT payload FROM workshop_events WHERE workshop_id = ? "
         "AND type = 'participants.count' ORDER BY id DESC LIMIT 1",
         [workshop_id],
     ).fetchone()
-    if last is None or json.loads(last[0]).get("count") != count:
-        append_event(db, workshop_id, "participants.count", {"count": count})
+    return None if last is None else json.loads(last[0]).get("count")
+
+
+def refresh_count(db: sqlite_utils.Database, workshop_id: int) -> None:
+    """A screen asks: tell it if phones went quiet since the last count.
+
+    Reads only, unless the count changed (then one event, under the lock).
+    """
+    if _announced(db, workshop_id) in (None, _count(db, workshop_id)):
+        return
+    with write_transaction(db):
+        _announce_count(db, workshop_id)
 
 
 def seen(db: sqlite_utils.Database, workshop_id: int, participant_id: int) -> None:

@@ -31,7 +31,7 @@ from .api import (
 from .cards import post_card
 from .errors import WorkshopError
 from .events import Viewer
-from .participants import get_participant, join
+from .participants import get_participant, join, refresh_count
 from .state import snapshot
 from .votes import set_vote
 
@@ -142,6 +142,8 @@ def state():
 
 @bp.get("/evenements")
 def poll():
+    # The screens' 20 s check: phones gone silently leave the count (C5).
+    refresh_count(get_db(), _wid())
     return poll_response(_wid(), STAFF)
 
 

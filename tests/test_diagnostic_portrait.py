@@ -338,3 +338,35 @@ def test_diploma_margins_describe_the_same_population_as_ages():
     partial = figures[figures["commune_code"] != MENS]
     assert "PR_DIPLOME" not in set(portrait_margins(population, partial, TERRITORY)
                                    ["variable"])  # fmt: skip
+
+
+def test_margins_page_points_to_the_portrait_when_it_gives_the_margins(
+    logged_in, territory, db
+):
+    """The survey's own entry would be ignored: no button that does nothing."""
+    from analysis_data import make_survey
+
+    from analysis.margins import load_margins, read_margins_csv, save_margins
+
+    survey = make_survey(db, territory, [{"PR_GENRE": "femme"}], questions=PROFILE)
+    url = f"/enquetes/{survey}/resultats/marges"
+    typed = read_margins_csv(b"variable;modalite;effectif\nsexe;Femmes;10\n")
+    save_margins(db, territory, typed, "Saisie")
+    html = logged_in.get(url).get_data(as_text=True)
+    assert "Effacer ces chiffres" in html and 'name="donnees"' in html
+    mapping_url = upload(logged_in, territory, pop1b().encode()).headers["Location"]
+    fields = {"col-0": "commune", "col-1": "", "col-2": "sexe", "col-3": "age",
+              "col-4": "effectif", "action": "enregistrer"}  # fmt: skip
+    assert post_form(logged_in, mapping_url, fields).status_code == 302
+
+    html = logged_in.get(url).get_data(as_text=True)
+    assert "viennent du portrait du territoire" in html
+    assert f'href="/diagnostics/{territory}/portrait"' in html
+    assert "Effacer ces chiffres" not in html and 'name="donnees"' not in html
+    # A form posted anyway (an old tab) changes nothing and says why.
+    for data in ({"action": "effacer"}, {"donnees": "variable;modalite;effectif"}):
+        response = post_form(logged_in, url, data, page=url)
+        assert response.status_code == 302
+        assert len(load_margins(db, territory)) == 1
+    html = logged_in.get(url).get_data(as_text=True)
+    assert "Rien n&#39;a été changé" in html

@@ -39,3 +39,21 @@ def test_settings_are_documented(setting):
 def test_both_commands_and_demo_account_are_documented():
     assert "make run" in README and "make test" in README
     assert "demo@exemple.fr" in README and "/s/demo" in README
+
+
+def test_survey_tabs_and_pages_a_conseiller_needs_are_documented(app):
+    """Every tab of a survey page, and the pages issue 8 added (D1, D2, A1)."""
+    flat = " ".join(README.split())
+    for tab in app.extensions["survey_tabs"]:
+        assert f"**{tab.label}**" in flat, tab.label
+    for words in ("Supprimer une réponse", "reset-password", "Portrait du territoire"):
+        assert words in README, words
+
+
+def test_readme_says_hosting_must_be_set_to_open_a_survey():
+    flat = " ".join(README.split())
+    assert (
+        "Tant que ce réglage obligatoire (`HOSTING`) est vide, "
+        "une enquête ne peut pas être ouverte" in flat
+    )
+    assert 'HOSTING = "' in README  # how to set it

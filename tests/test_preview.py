@@ -73,3 +73,19 @@ def test_only_the_team_previews(app, client, draft):
     login(client, "autre@example.fr")
     assert client.get(url).status_code == 403
     assert client.get(url + "/fin").status_code == 403
+
+
+def test_preview_shows_the_privacy_page_of_a_draft_and_comes_back(logged_in, draft):
+    """Residents will have the link on every screen: the team sees it too."""
+    survey_id, _ = draft
+    url = f"/enquetes/{survey_id}/apercu"
+    html = page(logged_in.get(url))
+    assert "Vos données et vos droits" in html
+    response = send(logged_in, url, html, {"AGE": "42"}, nav="privacy")
+    assert response.status_code == 200
+    privacy = page(response)
+    assert "<h1>Vos données et vos droits</h1>" in privacy
+    assert "Combien de temps ?" in privacy
+    assert f'action="{url}"' in privacy  # back to the preview, not to /s/…
+    back = page(send(logged_in, url, privacy, nav="back"))
+    assert "Aperçu :" in back and 'value="42"' in back

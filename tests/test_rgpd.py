@@ -11,6 +11,7 @@ from fieldwork_helpers import add_responses, open_survey, table_counts
 from survey_app import maintenance, push
 from survey_app.db import write_transaction
 from survey_app.rgpd import purge_expired
+from survey_app.timefmt import french_date
 
 NOW = datetime(2026, 6, 15, 12, tzinfo=UTC)
 
@@ -153,7 +154,7 @@ def test_first_request_starts_the_background_purge(app, client, diagnostic, db):
     assert db.execute("SELECT count(*) FROM responses").fetchone()[0] == 0
     login(client)
     page = client.get(f"/diagnostics/{diagnostic}").get_data(as_text=True)
-    assert f"Dernière vérification : le {row['last_run']}" in page
+    assert f"Dernière vérification : le {french_date(row['last_run'])}" in page
 
 
 def test_public_privacy_page(app, client, diagnostic, db):
@@ -332,3 +333,18 @@ def test_public_privacy_page_never_shows_the_admin_placeholder(
     html = client.get(f"/s/{code}/confidentialite").get_data(as_text=True)
     assert "Vos données et vos droits" in html
     assert "administrateur" not in html and "HOSTING" not in html
+
+
+def test_privacy_page_says_how_to_erase_a_tablet_or_paper_answer(
+    app, client, diagnostic
+):
+    """Kiosk and paper answers give no receipt: the resident still has a way."""
+    open_survey(app, diagnostic)
+    page = " ".join(
+        client.get("/s/marche/confidentialite").get_data(as_text=True).split()
+    )
+    assert "sur une tablette ou sur papier" in page
+    assert "le jour, le lieu" in page
+    assert "nous la retrouverons et nous l&#39;effacerons" in page or (
+        "nous la retrouverons et nous l'effacerons" in page
+    )

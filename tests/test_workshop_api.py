@@ -382,7 +382,7 @@ def test_api_md_lists_every_json_endpoint(app):
 
 def test_connected_count_leaves_out_people_who_left(app, db, board, monkeypatch):
     """C5: "N participants connectés" counts phones on the page now: one that
-    closed it, or went quiet for 75 s, is no longer counted."""
+    closed it, or went quiet for 60 s, is no longer counted."""
     from facilitation import participants
 
     def count() -> int:
@@ -413,3 +413,33 @@ def test_connected_count_leaves_out_people_who_left(app, db, board, monkeypatch)
     last = [e for e in chloe.get("evenements").json["events"]
             if e["type"] == "participants.count"][-1]  # fmt: skip
     assert last["data"]["count"] == 3
+
+
+def test_screen_sees_a_silent_drop_even_when_no_phone_checks_in(logged_in, db, board):
+    """C5: the last phone in the room loses its signal (no "quitter"): the
+    projected screen, which asks every 20 s, shows 0 connected, without
+    waiting for another phone to check in."""
+    from facilitation import participants
+
+    staff = Staff(logged_in, board["wid"])
+    last = staff.get("evenements").json["last_id"]
+    # Alice's phone was seen just over the presence window ago, then nothing.
+    quiet = participants._ago(participants.PRESENCE_SECONDS + 1)
+    db.execute("UPDATE workshop_participants SET last_seen_at = ?", [quiet])
+    db.conn.commit()
+    events = staff.get(f"evenements?after={last}").json["events"]
+    counts = [e["data"]["count"] for e in events if e["type"] == "participants.count"]
+    assert counts == [0]
+    # Asking again changes nothing (no new event, no write for nothing).
+    again = staff.get(f"evenements?after={events[-1]['id']}").json["events"]
+    assert again == []
+
+
+def test_a_live_phone_is_never_counted_out_between_two_visits():
+    """A phone asks every 20 s and its visit is written every 30 s at most:
+    so it is at most 50 s old, inside the window; a silent drop shows within
+    the window plus one 20 s check of the screen (about 75 s)."""
+    from facilitation import participants
+
+    assert participants.TOUCH_SECONDS + 20 < participants.PRESENCE_SECONDS
+    assert participants.PRESENCE_SECONDS + 20 <= 80

@@ -412,7 +412,7 @@
   });
 
   // Closing the page: "N participants connectés" stops counting this phone
-  // at once (otherwise after 75 s without news). keepalive: the request
+  // at once (otherwise about 60 s without news). keepalive: the request
   // outlives the page.
   window.addEventListener("pagehide", function () {
     try {
@@ -420,7 +420,7 @@
         method: "POST", keepalive: true, credentials: "same-origin",
         headers: { "Content-Type": "application/json" }, body: "{}"
       }).catch(function () {});
-    } catch (e) { /* old browsers: the 75 s rule applies */ }
+    } catch (e) { /* old browsers: the 60 s rule applies */ }
   });
 
   connectionChanged("connecting");

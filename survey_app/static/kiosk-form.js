@@ -214,6 +214,14 @@
         })) total++;
       }
       form.querySelector(".progress").textContent = "Étape " + number + " sur " + total;
+      // The same sentence as the public form's (public/step.html).
+      var onScreen = filled[screen] || [];
+      var optional = onScreen.filter(function (q) { return !q.required; }).length;
+      stepHint.hidden = !optional;
+      stepHint.textContent = optional
+        ? "Vous pouvez laisser vide une question si vous ne voulez pas répondre" +
+          (optional < onScreen.length ? ", sauf celles marquées « obligatoire »." : ".")
+        : "";
       form.querySelector("progress").max = total;
       form.querySelector("progress").value = number;
       form.querySelector("button[value=next]").textContent = last ? "Envoyer mes réponses" : "Suivant";
@@ -221,16 +229,17 @@
       summary.hidden = true;
     }
 
-    var summary;
+    var summary, stepHint;
     function build() {
       app.textContent = "";
       screen = 0;
       summary = el("div", { "class": "error-summary", role: "alert", tabindex: "-1", hidden: "" });
+      stepHint = el("p", { "class": "hint step-hint", hidden: "" });
       form = el("form", { novalidate: "", "class": "kiosk-form", "aria-labelledby": "kiosk-step-title" }, [
         el("h2", { "class": "kiosk-heading", id: "kiosk-step-title" }),
         el("p", { "class": "progress" }),
         el("progress", { "aria-hidden": "true" }),
-        summary
+        summary, stepHint
       ]);
       steps.forEach(function (step, i) {
         form.appendChild(el("div", { "data-step": String(i) }, step.map(questionNode)));

@@ -416,3 +416,27 @@ def test_paper_entry_enter_in_the_commune_keeps_the_typist_there(browser, live_s
     (response,) = stored(live_server, survey_id)
     assert response["answers"]["AGE"] == 67
     assert response["answers"]["COMMUNE"].startswith(("38", "60", "76", "85"))
+
+
+def test_kiosk_says_like_the_public_form_which_questions_may_stay_empty(
+    live_server, kiosk_survey
+):
+    """The one-line hint and "(obligatoire)" match public/step.html."""
+    context, user, survey_id, point_id = kiosk_survey
+    page = log_in(context, live_server, user)
+    enter_kiosk(page, survey_id)
+    hint = page.locator("#kiosk-app .step-hint")
+    # AGE alone, required: marked, and no "you may leave it empty".
+    expect(page.locator("label[for=q-AGE]")).to_contain_text("(obligatoire)")
+    expect(hint).to_be_hidden()
+    page.fill("#q-AGE", "71")
+    page.click("button[value=next]")
+    page.check("#q-MOBILE-2")
+    page.click("button[value=next]")
+    # AIDE alone, optional: the public form's sentence, without the "sauf".
+    expect(hint).to_be_visible()
+    expect(hint).to_have_text(
+        "Vous pouvez laisser vide une question si vous ne voulez pas répondre."
+    )
+    assert "(obligatoire)" not in page.locator("[data-key=AIDE]").inner_text()
+    assert axe_violations(page) == []
