@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from survey_app.surveys.model import CHOICE_TYPES, MODES, POINT_KINDS
+from survey_app.surveys.contract import CHOICE_TYPES, MODES, POINT_KINDS
 
 from . import answer_cache
 from .codebook import (

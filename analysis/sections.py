@@ -5,9 +5,9 @@ import pandas as pd
 from markupsafe import Markup
 
 from .charts import Bar, Group, bar_chart, fr_number, paired_chart
-from .crosstabs import priority_publics
 from .frames import SurveyFrames
 from .national import compare_national
+from .priority import priority_publics
 from .tables import Section, Table, ci_text, pct_text
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from markupsafe import Markup
 
-from survey_app.surveys.model import CHOICE_TYPES, THEMES
+from survey_app.surveys.contract import CHOICE_TYPES, THEMES
 
 from .charts import (
     Bar,

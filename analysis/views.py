@@ -28,9 +28,9 @@ from flask import (
 
 from survey_app.access import login_required, member_survey
 from survey_app.db import get_db
-from survey_app.extensions import add_survey_tab
+from survey_app.page_slots import add_survey_tab
 from survey_app.push import notify_user
-from survey_app.surveys.model import POINT_KINDS
+from survey_app.surveys.contract import POINT_KINDS
 
 from . import cli, sections, tables
 from .exports import FORMAT_LABELS, FORMATS, export, export_filename

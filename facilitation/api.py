@@ -30,8 +30,8 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from survey_app import csrf
 from survey_app.db import get_db, now
+from survey_app.extensions import csrf
 
 from .cards import edit_own_card, post_card
 from .errors import WorkshopError

@@ -13,9 +13,9 @@ from typing import Any
 from flask import Blueprint, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from survey_app import csrf
 from survey_app.access import member_diagnostic
 from survey_app.db import get_db
+from survey_app.extensions import csrf
 
 from . import boards, moderation, tables, workshops
 from .api import (

@@ -5,31 +5,34 @@ then `FLASK_*` environment variables, then the test mapping. Nothing slow or
 networked happens here; the database schema is created by `flask init`.
 """
 
+from __future__ import annotations
+
 import logging
 import os
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from flask_wtf import FlaskForm
-from flask_wtf.csrf import CSRFProtect
+if TYPE_CHECKING:
+    from flask import Flask
 
-csrf = CSRFProtect()
-# Every form speaks French, including WTForms' built-in messages ("This field
-# is required"), without pulling in Flask-Babel for a single language.
-FlaskForm.Meta.locales = ("fr_FR", "fr")
 log = logging.getLogger(__name__)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    # Flask is imported here, not at the top: the analysis core imports the
+    # survey contract (survey_app.surveys.contract) and must not load Flask.
+    from flask import Flask
+
+    from .extensions import csrf
+
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(
         DATABASE=os.path.join(app.instance_path, "app.db"),
         # A questionnaire left open on a phone for hours must still submit:
         # the CSRF token lives as long as the (permanent) session cookie.
         WTF_CSRF_TIME_LIMIT=None,
-        WTF_I18N_ENABLED=False,  # see FlaskForm.Meta.locales above
+        WTF_I18N_ENABLED=False,  # see FlaskForm.Meta.locales in extensions.py
         PERMANENT_SESSION_LIFETIME=timedelta(days=31),
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
@@ -75,8 +78,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         cli,
         diagnostics,
         errors,
-        extensions,
         home,
+        page_slots,
         team,
         territory,
     )
@@ -88,10 +91,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(territory.bp)
     app.register_blueprint(team.bp)
     app.register_blueprint(account.bp)
-    extensions.add_diagnostic_section(app, "diagnostics/_overview_section.html", 5)
+    page_slots.add_diagnostic_section(app, "diagnostics/_overview_section.html", 5)
     register_surveys(app)
     errors.init_app(app)
-    extensions.init_app(app)
+    page_slots.init_app(app)
     cli.init_app(app)
 
     import analysis.views

@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 
 from . import backup, maintenance, privacy, push, push_views, ratelimit, security
-from .extensions import add_diagnostic_section, add_init_hook
+from .page_slots import add_diagnostic_section, add_init_hook
 
 
 def create_vapid_keys() -> None:

@@ -7,13 +7,13 @@ import pytest
 from analysis.crosstabs import (
     apply_mask,
     crosstab,
-    priority_publics,
     suppress,
     suppression_mask,
 )
 from analysis.frames import load_survey
 from analysis.groups import GroupingError, group_series
 from analysis.indicators import available_indicators, indicator_series
+from analysis.priority import priority_publics
 from survey_app.surveys.bank import preset
 from tests.analysis_data import make_survey
 from tests.test_summaries import hand_wilson

@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, jsonify, make_response, request
 from werkzeug.exceptions import HTTPException
 
-from .. import csrf
 from ..db import get_db, now
+from ..extensions import csrf
 from ..geo import search_communes
 from ..surveys import answers as rules
 from ..surveys import model

@@ -15,7 +15,7 @@ from werkzeug.routing import BuildError
 
 from ..access import login_required, member_survey
 from ..db import get_db
-from ..extensions import add_survey_tab
+from ..page_slots import add_survey_tab
 from . import model
 from .points import public_url, survey_points
 

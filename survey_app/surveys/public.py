@@ -16,8 +16,8 @@ from flask import (
     url_for,
 )
 
-from .. import csrf
 from ..db import get_db
+from ..extensions import csrf
 from . import model
 from .flow import already_stored, run_questionnaire
 

@@ -21,9 +21,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from . import bank
-from .model import CHOICE_TYPES, QUESTION_TYPES, THEMES
-from .questions import OTHER_CODE, normalise_question, question_errors, text_errors
+from .. import bank
+from ..model import CHOICE_TYPES, QUESTION_TYPES, THEMES
+from ..questions import OTHER_CODE, normalise_question, question_errors, text_errors
 
 Question = dict[str, Any]
 PRESET_CHOICES = [

@@ -1,19 +1,20 @@
 """Builder views on single questions: add (bank or own), edit, move, remove.
 
-Registered on builder.bp. Each POST is safe to repeat: a double tap finds
-its work already done (same key, same content, same order) and changes
-nothing more.
+Registered on the builder blueprint (builder/__init__.py). Each POST is safe
+to repeat: a double tap finds its work already done (same key, same content,
+same order) and changes nothing more.
 """
 
 from typing import Any
 
 from flask import abort, flash, render_template, request
 
-from ..access import login_required
-from . import bank, editing, model
-from .builder import Refused, answer_counts, bp, fingerprint, load, save, to_list
-from .builder_forms import QuestionForm, bank_by_theme, exclusive_codes
-from .questions import KEY_RE, new_question_key
+from ...access import login_required
+from .. import bank, editing, model
+from ..questions import KEY_RE, new_question_key
+from . import bp
+from .forms import QuestionForm, bank_by_theme, exclusive_codes
+from .helpers import Refused, answer_counts, fingerprint, load, save, to_list
 
 Question = dict[str, Any]
 STALE_QUESTION = (

@@ -1,0 +1,18 @@
+"""The package layout keeps its promises (README, "Architecture")."""
+
+import subprocess
+import sys
+
+
+def test_analysis_core_imports_without_flask():
+    # The analysis core is pandas in, pandas out: scripts and notebooks
+    # import it without the web stack.
+    code = (
+        "import sys, analysis.frames, analysis.crosstabs, analysis.weighting;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('flask', 'flask_wtf', 'wtforms', 'werkzeug')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
