@@ -15,7 +15,7 @@ from survey_app.surveys.model import point_by_code
 
 from .exports import FORMATS, export
 from .frames import load_survey
-from .weighted import with_population_weights
+from .population_weights import with_population_weights
 
 
 def survey_id_for_code(code: str) -> int | None:

@@ -8,7 +8,7 @@ from .charts import Bar, Group, bar_chart, fr_number, paired_chart
 from .frames import SurveyFrames
 from .national import compare_national
 from .priority import priority_publics
-from .tables import Section, Table, ci_text, pct_text
+from .result_blocks import Section, Table, ci_text, pct_text
 
 
 def priority_block(frames: SurveyFrames, top: int = 3) -> Section:

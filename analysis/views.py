@@ -1,4 +1,4 @@
-"""Results pages and exports (issue 3).
+"""Results pages and exports.
 
 `results.show` is the page a conseiller projects in a meeting or prints:
 per-question summaries (chart + table), filters as a plain GET form, a
@@ -29,10 +29,10 @@ from flask import (
 from survey_app.access import login_required, member_survey
 from survey_app.db import get_db
 from survey_app.page_slots import add_survey_tab
-from survey_app.push import notify_user
+from survey_app.safeguards.push import notify_user
 from survey_app.surveys.contract import POINT_KINDS
 
-from . import cli, sections, tables
+from . import cli, result_blocks, sections
 from .exports import FORMAT_LABELS, FORMATS, export, export_filename
 from .filters import Filters, apply_filters, parse_filters, profile_keys
 from .frames import SurveyFrames, load_survey
@@ -43,7 +43,7 @@ from .margins import (
     read_margins_csv,
     save_margins,
 )
-from .weighted import Weighting, with_population_weights
+from .population_weights import Weighting, with_population_weights
 
 # Past this, an export is announced by a push notification (see export_file).
 SLOW_EXPORT_SECONDS = 5.0
@@ -123,11 +123,11 @@ def show(survey_id: int):
         "last_answer": frames.wide["submitted_at"].max() if len(frames.wide) else None,
         "few_answers": FEW_ANSWERS,
         "refresh_seconds": REFRESH_SECONDS,
-        "blocks": tables.question_blocks(shown) if has_answers else [],
-        "cross_options": tables.crosstab_options(frames),
+        "blocks": result_blocks.question_blocks(shown) if has_answers else [],
+        "cross_options": result_blocks.crosstab_options(frames),
         "cross_key": cross_key,
         "cross_by": cross_by,
-        "crosstab": tables.crosstab_block(shown, cross_key, cross_by)
+        "crosstab": result_blocks.crosstab_block(shown, cross_key, cross_by)
         if cross_key and cross_by and has_answers
         else None,
         "priority": sections.priority_block(shown) if has_answers else None,

@@ -7,7 +7,7 @@ DIAGNOSTIC_SECTION = "facilitation/_diagnostic_section.html"
 
 
 def init_app(app: Flask) -> None:
-    """Register the workshop blueprints (issue 4)."""
+    """Register the workshop blueprints."""
     from survey_app.page_slots import add_diagnostic_section
 
     from . import api, downloads, staff_api, views

@@ -255,7 +255,7 @@ def _tell_facilitators(
         [activity_id],
     ).fetchone()[0]
     if waiting == 1:
-        from survey_app.push import notify_diagnostic
+        from survey_app.safeguards.push import notify_diagnostic
 
         notify_diagnostic(
             workshop["diagnostic_id"],

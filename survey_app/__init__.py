@@ -102,7 +102,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     analysis.views.init_app(app)
     facilitation.init_app(app)
-    from . import fieldwork  # security headers, rate limits, push, RGPD
+    from . import safeguards  # headers, rate limits, push, personal data
 
-    fieldwork.init_app(app)
+    safeguards.init_app(app)
     return app

@@ -28,7 +28,7 @@ import sqlite_utils
 # Every package with tables lists its migrations here, applied in this order.
 MIGRATION_MODULES = (
     "survey_app.migrations",
-    "survey_app.field_migrations",
+    "survey_app.safeguards.migrations",
     "facilitation.migrations",
     "analysis.migrations",
 )

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import csrf_from, login, make_user, post_form
+from helpers.web import csrf_from, login, make_user, post_form
 
 from survey_app.surveys import bank, editing, model
 from survey_app.surveys.questions import validate_questions

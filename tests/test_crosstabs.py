@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from helpers.analysis_surveys import make_survey
 
 from analysis.crosstabs import (
     apply_mask,
@@ -15,7 +16,6 @@ from analysis.groups import GroupingError, group_series
 from analysis.indicators import available_indicators, indicator_series
 from analysis.priority import priority_publics
 from survey_app.surveys.bank import preset
-from tests.analysis_data import make_survey
 from tests.test_summaries import hand_wilson
 
 

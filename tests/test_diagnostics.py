@@ -1,5 +1,5 @@
 import pytest
-from conftest import login, make_user, post_form
+from helpers.web import login, make_user, post_form
 
 from survey_app.geo import search_communes
 

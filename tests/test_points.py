@@ -4,7 +4,7 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import csrf_from, login, make_user, post_form
+from helpers.web import csrf_from, login, make_user, post_form
 from PIL import Image
 from test_dashboard import QUESTIONS
 

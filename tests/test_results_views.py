@@ -7,8 +7,8 @@ hidden, CSV content, and authorisation on every route.
 import io
 
 import pytest
-from conftest import csrf_from, login, make_user
-from results_data import make_results_survey
+from helpers.results_survey import make_results_survey
+from helpers.web import csrf_from, login, make_user
 
 from survey_app.db import connect
 from survey_app.surveys.model import create_survey
@@ -260,7 +260,7 @@ def test_other_texts_are_shown_escaped(logged_in, survey_id):
 
 @pytest.mark.parametrize("fmt", ["csv", "csv-comma", "xlsx", "ods", "json"])
 def test_exports_of_a_survey_without_answers(app, logged_in, diagnostic, fmt):
-    from results_data import QUESTIONS
+    from helpers.results_survey import QUESTIONS
 
     db = connect(app.config["DATABASE"])
     empty = create_survey(db, diagnostic, "Sans réponse", QUESTIONS)

@@ -25,7 +25,7 @@ from ..extensions import csrf
 from ..surveys import model
 from ..surveys.flow import EXPIRED, already_stored, served_version
 from ..surveys.points import survey_points
-from ..surveys.questionnaire import (
+from ..surveys.screens import (
     Walk,
     answer_fields,
     new_key,

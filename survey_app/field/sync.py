@@ -31,7 +31,7 @@ from ..extensions import csrf
 from ..geo import search_communes
 from ..surveys import answers as rules
 from ..surveys import model
-from ..surveys.questionnaire import commune_exists, valid_key
+from ..surveys.screens import commune_exists, valid_key
 from . import device
 
 bp = Blueprint("field_sync", __name__, url_prefix="/s")

@@ -1,9 +1,10 @@
 """Answering a questionnaire screen by screen, for the current request.
 
-Shared by the public form (`public.py`, mode "self") and, later, the kiosk
-and paper entry (their own modes and URLs): call `run_questionnaire` from a
-view exempted from the automatic CSRF check (`@csrf.exempt`), since it checks
-the token itself so that an expired one keeps what the resident typed.
+Shared by the public form (`public.py`, mode "self") and the kiosk
+(`field/kiosk.py`, mode "kiosk"); paper entry (`field/paper.py`) uses its
+version and duplicate checks. Call `run_questionnaire` from a view exempted
+from the automatic CSRF check (`@csrf.exempt`), since it checks the token
+itself so that an expired one keeps what the resident typed.
 """
 
 import json
@@ -14,9 +15,9 @@ from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
 from ..db import get_db
-from ..honeypot import is_spam
+from ..safeguards.honeypot import is_spam
 from . import model
-from .questionnaire import (
+from .screens import (
     Walk,
     answer_fields,
     new_key,

@@ -96,8 +96,8 @@ def start(code: str):
 
 @bp.get("/<code>/confidentialite")
 def privacy(code: str):
-    """The full privacy page, whose content `survey_app.privacy` owns."""
-    from ..privacy import render_public_privacy
+    """The full privacy page, whose content safeguards/privacy_views.py owns."""
+    from ..safeguards.privacy_views import render_public_privacy
 
     survey, point = resolve(code, allow_closed=True)
     return render_public_privacy(survey, point, code.lower())

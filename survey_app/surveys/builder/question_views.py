@@ -11,7 +11,7 @@ from flask import abort, flash, render_template, request
 
 from ...access import login_required
 from .. import bank, editing, model
-from ..questions import KEY_RE, new_question_key
+from ..questions import QUESTION_KEY_RE, new_question_key
 from . import bp
 from .forms import QuestionForm, bank_by_theme, exclusive_codes
 from .helpers import Refused, answer_counts, fingerprint, load, save, to_list
@@ -31,7 +31,7 @@ def new_question(survey_id: int):
     survey, version = load(survey_id)
     taken = {q["key"] for q in version["questions"]}
     key = request.form.get("key", "")
-    if not KEY_RE.match(key) or not key.startswith("Q_"):
+    if not QUESTION_KEY_RE.match(key) or not key.startswith("Q_"):
         key = new_question_key(taken)  # made once, then posted back
     return question_page(survey, version, key, None)
 

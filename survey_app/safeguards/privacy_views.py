@@ -22,10 +22,15 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, NumberRange
 
+from ..access import login_required, member_diagnostic
+from ..db import get_db, write_transaction
 from . import push
-from .access import login_required, member_diagnostic
-from .db import get_db, write_transaction
-from .rgpd import collected_data, delete_diagnostic, processing_record, record_odt
+from .personal_data import (
+    collected_data,
+    delete_diagnostic,
+    processing_record,
+    record_odt,
+)
 
 bp = Blueprint("privacy", __name__)
 
@@ -33,7 +38,7 @@ DEFAULT_HOSTING = (
     "Serveur de la structure ou de son prestataire, en France ou dans l'Union "
     "européenne (à préciser par l'administrateur : réglage HOSTING)."
 )
-NOTIFY_EVERY, ALERT = 50, 30  # the triggers' defaults (field_migrations)
+NOTIFY_EVERY, ALERT = 50, 30  # the triggers' defaults (safeguards/migrations.py)
 
 
 class SurveyFieldForm(FlaskForm):
@@ -50,7 +55,7 @@ class SurveyFieldForm(FlaskForm):
         "Alerte au-delà de … réponses par minute dans un même lieu",
         validators=[
             InputRequired("Indiquez un nombre."),
-            # The burst trigger counts up to 1,000 (field_migrations).
+            # The burst trigger counts up to 1,000 (safeguards/migrations.py).
             NumberRange(1, 999, "Indiquez un nombre entre 1 et 999."),
         ],
         description="Les réponses sont toujours gardées ; vous êtes seulement "

@@ -1,6 +1,6 @@
 """Care of personal data: retention, purge, deletion, record of processing.
 
-Pure data functions (no Flask request): the views are in privacy.py.
+Pure data functions (no Flask request): the views are in privacy_views.py.
 
 Retention is counted from the day an answer was given (`submitted_at`) and,
 for a workshop, from its last change (`updated_at`): the whole workshop
@@ -17,8 +17,8 @@ from typing import Any
 
 import sqlite_utils
 
-from .db import write_transaction
-from .surveys.model import THEMES
+from ..db import write_transaction
+from ..surveys.contract import THEMES
 
 STAMP = "%Y-%m-%dT%H:%M:%SZ"
 FREE_TEXT_TYPES = {"short_text", "long_text"}

@@ -24,7 +24,7 @@ from . import model
 # Fields a question may own: its value, "Autre" text, commune search query and
 # the query whose results are on screen.
 SUFFIXES = ("", ".autre", ".q", ".q0")
-KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 COMMUNE_CHOICES = 8
 
 
@@ -33,7 +33,7 @@ def new_key() -> str:
 
 
 def valid_key(key: str | None) -> bool:
-    return bool(key and KEY_RE.fullmatch(key))
+    return bool(key and IDEMPOTENCY_KEY_RE.fullmatch(key))
 
 
 def commune_exists(code: str) -> bool:

@@ -20,9 +20,9 @@ import sqlite_utils
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from ..db import connect, get_db, now, write_transaction
 from . import push
-from .db import connect, get_db, now, write_transaction
-from .rgpd import purge_expired
+from .personal_data import purge_expired
 
 log = logging.getLogger(__name__)
 PURGE_CHECK_SECONDS = 3600

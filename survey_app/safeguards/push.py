@@ -3,7 +3,7 @@
 Nothing is sent while a request waits: notifications go into the
 `push_outbox` table (by `notify_user` / `notify_diagnostic`, or by the
 `responses_*_milestone` triggers every N answers and when a point reaches its
-target, see field_migrations.py) and each worker's background thread
+target, see migrations.py) and each worker's background thread
 (maintenance.py) claims and sends them within seconds. A resident's
 submission is never slowed down by a push service, nor fails because of
 one. Subscriptions a push service says are gone (404/410) are deleted.
@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 
-from .db import get_db, now, write_transaction
+from ..db import get_db, now, write_transaction
 
 log = logging.getLogger(__name__)
 

@@ -36,8 +36,8 @@ from datetime import UTC, datetime
 import sqlite_utils
 from flask import Flask, current_app, jsonify, make_response, request
 
-from .db import get_db, write_transaction
-from .errors import MESSAGES, render_error
+from ..db import get_db, write_transaction
+from ..errors import MESSAGES, render_error
 
 DEFAULTS = {
     "RATELIMIT_PUBLIC": "300/minute;3000/hour",

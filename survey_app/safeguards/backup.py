@@ -19,7 +19,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from .db import connect, migrate
+from ..db import connect, migrate
 
 REQUIRED_MIGRATION = ("survey_app", "m004_surveys")
 
