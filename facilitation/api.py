@@ -32,12 +32,11 @@ from werkzeug.exceptions import HTTPException
 
 from survey_app.db import get_db, now
 from survey_app.extensions import csrf
+from survey_app.settings import setting
 
 from .cards import edit_own_card, post_card
 from .errors import WorkshopError
 from .events import (
-    KEEPALIVE_SECONDS,
-    STREAM_LIFETIME_SECONDS,
     Viewer,
     events_after,
     hub_for,
@@ -122,8 +121,8 @@ def stream_response(workshop_id: int, viewer: Viewer) -> Response:
         workshop_id,
         viewer,
         after,
-        keepalive=config.get("WORKSHOP_KEEPALIVE_SECONDS", KEEPALIVE_SECONDS),
-        lifetime=config.get("WORKSHOP_STREAM_SECONDS", STREAM_LIFETIME_SECONDS),
+        keepalive=setting(config, "WORKSHOP_KEEPALIVE_SECONDS"),
+        lifetime=setting(config, "WORKSHOP_STREAM_SECONDS"),
     )
     response = Response(stream, mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store, no-transform"

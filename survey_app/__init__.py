@@ -24,11 +24,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # survey contract (survey_app.surveys.contract) and must not load Flask.
     from flask import Flask
 
+    from . import settings
     from .extensions import csrf
 
     app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(settings.defaults(app.instance_path))
     app.config.from_mapping(
-        DATABASE=os.path.join(app.instance_path, "app.db"),
         # A questionnaire left open on a phone for hours must still submit:
         # the CSRF token lives as long as the (permanent) session cookie.
         WTF_CSRF_TIME_LIMIT=None,
@@ -37,19 +38,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
         MAX_CONTENT_LENGTH=512 * 1024,
-        GEO_DATA_DIR=os.path.join(
-            os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-            "node_modules",
-            "@etalab",
-            "decoupage-administratif",
-        ),
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env()
     else:
         app.config.from_mapping(test_config)
-    if not app.config.get("SECRET_KEY"):
+    if not app.config["SECRET_KEY"]:
         # Never a fixed default: sessions simply do not survive a restart
         # until `flask init` has written instance/config.py. Said on the
         # first request, not here: `flask init` itself starts without a key.

@@ -24,6 +24,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from ..access import login_required, member_diagnostic
 from ..db import get_db, write_transaction
+from ..settings import setting
 from . import push
 from .personal_data import (
     collected_data,
@@ -68,7 +69,7 @@ class DeleteForm(FlaskForm):
 
 
 def hosting() -> str:
-    return current_app.config.get("HOSTING") or DEFAULT_HOSTING
+    return setting(current_app.config, "HOSTING") or DEFAULT_HOSTING
 
 
 def field_section(diagnostic_id: int) -> dict[str, Any]:

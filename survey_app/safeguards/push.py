@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 
 from ..db import get_db, now, write_transaction
+from ..settings import setting
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +97,10 @@ def public_key(instance_path: str) -> str | None:
 def endpoint_allowed(endpoint: str, config: dict[str, Any]) -> bool:
     parts = urlsplit(endpoint)
     host = (parts.hostname or "").lower()
-    hosts = config.get("PUSH_ALLOWED_HOSTS") or DEFAULT_ALLOWED_HOSTS
+    hosts = setting(config, "PUSH_ALLOWED_HOSTS") or DEFAULT_ALLOWED_HOSTS
     known = any(host == h or host.endswith("." + h) for h in hosts)
     secure = parts.scheme == "https" or (
-        parts.scheme == "http" and config.get("PUSH_ALLOW_HTTP")
+        parts.scheme == "http" and setting(config, "PUSH_ALLOW_HTTP")
     )
     return known and secure
 
@@ -250,11 +251,11 @@ def send(
                 },
             },
             data=json.dumps(message, ensure_ascii=False),
-            vapid_private_key=config["PUSH_KEY_PATH"],
+            vapid_private_key=setting(config, "PUSH_KEY_PATH"),
             # A fresh dict each time: pywebpush writes "aud" and "exp" into it.
-            vapid_claims={"sub": config["VAPID_SUBJECT"]},
+            vapid_claims={"sub": setting(config, "VAPID_SUBJECT")},
             ttl=24 * 3600,
-            timeout=config.get("PUSH_TIMEOUT", 10),
+            timeout=setting(config, "PUSH_TIMEOUT"),
         )
     except WebPushException as error:
         status = getattr(error.response, "status_code", None)
@@ -271,8 +272,9 @@ def send(
 def settings(app: Flask) -> dict[str, Any]:
     """The app's configuration plus where its VAPID key lives."""
     config = dict(app.config)
-    config.setdefault("PUSH_KEY_PATH", key_path(app.instance_path))
-    config.setdefault("VAPID_SUBJECT", "mailto:webmestre@localhost")
+    # Resolved here, not at start-up: the instance folder may move (tests).
+    key = setting(config, "PUSH_KEY_PATH") or key_path(app.instance_path)
+    config["PUSH_KEY_PATH"] = key
     return config
 
 
@@ -282,7 +284,7 @@ def dispatch_pending(db: sqlite_utils.Database, config: dict[str, Any]) -> int:
     Safe with several workers: a row is claimed by one UPDATE, so only one
     worker sends it.
     """
-    if not os.path.exists(config["PUSH_KEY_PATH"]):
+    if not os.path.exists(setting(config, "PUSH_KEY_PATH")):
         return 0
     with write_transaction(db):
         db.execute(
