@@ -1,6 +1,6 @@
 """Conseiller accounts: sign in, sign out, throttled against guessing."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from .dates import stamp, utcnow
 from .db import get_db, now, write_transaction
 
 bp = Blueprint("auth", __name__)
@@ -61,7 +62,7 @@ def create_user(email: str, password: str, name: str = "") -> int:
 
 
 def recent_failures(email: str) -> int:
-    since = (datetime.now(UTC) - FAILURE_WINDOW).strftime("%Y-%m-%dT%H:%M:%SZ")
+    since = stamp(utcnow() - FAILURE_WINDOW)
     row = (
         get_db()
         .execute(

@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 
+from ..dates import STAMP_FORMAT
 from ..db import get_db, now, write_transaction
 from ..settings import setting
 
@@ -289,7 +290,7 @@ def dispatch_pending(db: sqlite_utils.Database, config: dict[str, Any]) -> int:
     with write_transaction(db):
         db.execute(
             "DELETE FROM push_outbox WHERE claimed_at < strftime("
-            f"'%Y-%m-%dT%H:%M:%SZ', 'now', '{STALE_CLAIM}')"
+            f"'{STAMP_FORMAT}', 'now', '{STALE_CLAIM}')"
         )
         rows = db.execute(
             "UPDATE push_outbox SET claimed_at = ? WHERE claimed_at IS NULL "
