@@ -1,5 +1,7 @@
 """The package layout keeps its promises (README, "Architecture")."""
 
+import pathlib
+import re
 import subprocess
 import sys
 
@@ -16,3 +18,17 @@ def test_analysis_core_imports_without_flask():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_every_path_the_readme_names_exists():
+    root = pathlib.Path(__file__).parent.parent
+    readme = (root / "README.md").read_text("utf-8")
+    named = set(
+        re.findall(
+            r"`((?:survey_app|facilitation|analysis|tests|docs|bench)/[\w./-]*)`",
+            readme,
+        )
+    )
+    assert len(named) > 10
+    missing = sorted(p for p in named if not (root / p).exists())
+    assert not missing
