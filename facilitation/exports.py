@@ -220,10 +220,6 @@ def _md(text: Any) -> str:
     return text
 
 
-def _dots(activity: dict[str, Any], card: dict[str, Any]) -> str:
-    return f" ({card['votes']} gommette(s))" if activity["has_votes"] else ""
-
-
 def summary_markdown(db: sqlite_utils.Database, workshop_id: int) -> str:
     """The workshop in Markdown, ready to paste into the diagnostic report."""
     data = board_data(db, workshop_id)

@@ -10,7 +10,7 @@ from helpers.web import login, make_user, post_form
 
 from survey_app.db import write_transaction
 from survey_app.safeguards import maintenance, push
-from survey_app.safeguards.personal_data import purge_expired
+from survey_app.safeguards.personal_data import purge_expired, set_retention
 
 NOW = datetime(2026, 6, 15, 12, tzinfo=UTC)
 
@@ -48,14 +48,6 @@ def add_workshop(db, diagnostic_id: int, user_id: int, updated_at: str) -> int:
             [updated_at, workshop_id],
         )
     return workshop_id
-
-
-def set_retention(db, diagnostic_id: int, months: int) -> None:
-    with write_transaction(db):
-        db.execute(
-            "UPDATE diagnostics SET retention_months = ? WHERE id = ?",
-            [months, diagnostic_id],
-        )
 
 
 def test_purge_respects_each_diagnostics_retention(app, user, diagnostic, db):
