@@ -44,8 +44,9 @@ def connect(path: str) -> sqlite_utils.Database:
     conn.execute("PRAGMA synchronous = FULL")
     # No sqlite-utils plugins: looking them up cost 3 ms on every request.
     db = sqlite_utils.Database(conn, execute_plugins=False)
-    db.path = None if path == ":memory:" else os.path.abspath(path)
-    db.lock_path = db.path and db.path + ".lock"
+    # Attached for the writers' queue (sqlite-utils has no such attributes).
+    db.path = None if path == ":memory:" else os.path.abspath(path)  # type: ignore[attr-defined]
+    db.lock_path = db.path and db.path + ".lock"  # type: ignore[attr-defined]
     return db
 
 
