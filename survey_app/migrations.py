@@ -158,3 +158,14 @@ def m005_responses_tally_index(db: Database) -> None:
         "CREATE INDEX responses_tally ON responses"
         "(survey_id, point_id, mode, version_id, submitted_at)"
     )
+
+
+@migrations()
+def m006_survey_creation_key(db: Database) -> None:
+    # The idempotency key of the form that created the survey: a re-posted
+    # form finds its survey instead of making a second one.
+    db.execute("ALTER TABLE surveys ADD COLUMN creation_key TEXT")
+    db.execute(
+        "CREATE UNIQUE INDEX surveys_creation_key ON surveys(diagnostic_id, "
+        "creation_key) WHERE creation_key IS NOT NULL"
+    )

@@ -10,6 +10,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -82,6 +83,7 @@ class NewSurveyForm(SurveyForm):
         default="court",
         validate_choice=False,  # checked below, with a French message
     )
+    key = HiddenField()  # idempotency key: one survey per form shown
 
     def validate_start(self, field: Any) -> None:
         if field.data not in {c.value for c in PRESET_CHOICES}:

@@ -7,7 +7,6 @@ server. Each POST is safe to repeat (double tap, browser retry): a repeated
 one finds its work already done and says so instead of doing it twice.
 """
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import (
@@ -22,6 +21,7 @@ from ...access import login_required, member_diagnostic
 from ...db import get_db, now, write_transaction
 from ...page_slots import add_diagnostic_section, add_survey_tab
 from .. import bank, model
+from ..screens import new_key, valid_key
 from . import bp
 from .forms import (
     NewSurveyForm,
@@ -69,24 +69,32 @@ def new_survey(diagnostic_id: int):
     """
     diagnostic = member_diagnostic(diagnostic_id)
     form = NewSurveyForm()
+    if not valid_key(form.key.data):
+        form.key.data = new_key()  # made with the page, posted back with it
     if form.validate_on_submit():
         title, db = form.title.data.strip(), get_db()
-        # A double tap re-posts the same title within seconds: reuse it.
-        recent = (datetime.now(UTC) - timedelta(seconds=30)).strftime(
-            "%Y-%m-%dT%H:%M:%S"
-        )
-        twin = db.execute(
-            "SELECT id FROM surveys WHERE diagnostic_id = ? AND title = ? "
-            "AND created_at >= ?",
-            [diagnostic_id, title, recent],
-        ).fetchone()
-        if twin:
-            return to_list(twin[0])
-        start = form.start.data
-        questions = [] if start == "vide" else bank.preset(start)
-        survey_id = model.create_survey(
-            db, diagnostic_id, title, questions, intro=(form.intro.data or "").strip()
-        )
+        # The idempotency key, as for answers: a double tap or a browser
+        # retry re-posts the same key and finds the survey already made.
+        with write_transaction(db):
+            twin = db.execute(
+                "SELECT id FROM surveys WHERE diagnostic_id = ? AND creation_key = ?",
+                [diagnostic_id, form.key.data],
+            ).fetchone()
+            if twin:
+                return to_list(twin[0])
+            start = form.start.data
+            questions = [] if start == "vide" else bank.preset(start)
+            survey_id = model.create_survey(
+                db,
+                diagnostic_id,
+                title,
+                questions,
+                intro=(form.intro.data or "").strip(),
+            )
+            db.execute(
+                "UPDATE surveys SET creation_key = ? WHERE id = ?",
+                [form.key.data, survey_id],
+            )
         flash("Enquête créée. Vérifiez ses questions, puis ouvrez-la.", "success")
         return to_list(survey_id)
     status = 400 if form.errors else 200
