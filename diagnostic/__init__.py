@@ -39,7 +39,7 @@ STEPS_SECTION = "diagnostic/_diagnostic_section.html"
 def init_app(app: Flask) -> None:
     """Register the pages and the steps section of the diagnostic page."""
     from survey_app.db import get_db
-    from survey_app.extensions import add_diagnostic_section
+    from survey_app.page_slots import add_diagnostic_section
 
     from . import display, portrait_views, views  # noqa: F401 (routes of views.bp)
     from .notes import render_notes

@@ -4,12 +4,12 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import csrf_from, login, make_user, post_form
+from helpers.web import csrf_from, login, make_user, post_form
 from PIL import Image
 from test_dashboard import QUESTIONS
 
+from survey_app.qr import qr_png, qr_svg
 from survey_app.surveys import model
-from survey_app.surveys.qr import qr_png, qr_svg
 from survey_app.text import CODE_ALPHABET
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -23,23 +23,15 @@ from flask import (
 from flask_wtf import FlaskForm
 
 from ..access import login_required, member_survey
+from ..dates import french_datetime
 from ..db import get_db, write_transaction
-from ..extensions import add_survey_tab
+from ..page_slots import add_survey_tab
 from . import model
 from .communes import find_commune, label, survey_territory
-from .dashboard import local_time
 
 bp = Blueprint("checks", __name__, url_prefix="/enquetes/<int:survey_id>/a-verifier")
 
 NONE = "aucune"
-MONTHS = ("janvier février mars avril mai juin juillet août septembre octobre "
-          "novembre décembre").split()  # fmt: skip
-
-
-def french_time(stamp: str) -> str:
-    """ "2026-11-25T08:12:00Z" -> "25 novembre 2026 à 09 h 12" (Paris time)."""
-    when = local_time(stamp)
-    return f"{when.day} {MONTHS[when.month - 1]} {when.year} à {when:%H} h {when:%M}"
 
 
 def pending(survey_id: int) -> list[dict[str, Any]]:
@@ -62,7 +54,7 @@ def pending(survey_id: int) -> list[dict[str, Any]]:
         check = {
             **dict(row),
             "question": question.get("text", row["question_key"]),
-            "when": french_time(row["submitted_at"]),
+            "when": french_datetime(row["submitted_at"]),
         }
         check["commune"] = question.get("type") == "commune"
         if check["commune"]:
