@@ -93,8 +93,9 @@ def routes(app, world, int_value=None):
                 values[name] = sorted(rule._converters[name].items)[0]
             elif int_value is not None and rule._converters[name].regex == r"\d+":
                 values[name] = int_value
-            elif name.endswith("_id") and name not in world:
-                values[name] = 1  # a route added later: any id will do
+            elif name not in world:  # a route added later: any value will do
+                is_int = rule._converters[name].regex == r"\d+"
+                values[name] = 1 if is_int else "x"
             else:
                 values[name] = world[name]
         path = rule.build(values, append_unknown=False)[1]
