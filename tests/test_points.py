@@ -289,7 +289,8 @@ def test_poster_and_start_page_give_the_same_duration(client, logged_in, db, sur
 
 
 def test_builder_preset_gives_the_same_duration():
-    from survey_app.surveys import bank, builder_forms, duration
+    from survey_app.surveys import bank, duration
+    from survey_app.surveys.builder import forms
 
     short = duration.label(bank.preset("court"))
-    assert f"Version courte ({short})" in builder_forms.PRESET_CHOICES[0].label
+    assert f"Version courte ({short})" in forms.PRESET_CHOICES[0].label
