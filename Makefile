@@ -35,12 +35,15 @@ run: init
 serve:
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py
 
-test: $(VENV)/.installed-dev node_modules/.installed
+# Lint first: a broken import contract or type error fails the build early.
+test: lint node_modules/.installed
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -37,7 +37,8 @@ import pandas as pd
 import sqlite_utils
 from pandas.api.types import infer_dtype
 
-from survey_app.db import now, write_transaction
+from survey_app.dates import now
+from survey_app.storage import write_transaction
 
 log = logging.getLogger(__name__)
 

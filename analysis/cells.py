@@ -15,6 +15,8 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from survey_app.dates import PARIS
+
 # Excel and LibreOffice also read full-width signs as formula starts.
 FORMULA_RE = re.compile(r"^[\t\r\n]|^\s*[=+\-@＝＋－＠]")
 # Characters XML 1.0 cannot hold (and lone surrogates): dropped.
@@ -53,7 +55,7 @@ def cell_value(value: Any) -> str | float | int | dt.datetime | None:
     if isinstance(value, pd.Timestamp | dt.datetime):
         stamp = pd.Timestamp(value)
         if stamp.tzinfo is not None:
-            stamp = stamp.tz_convert("Europe/Paris").tz_localize(None)
+            stamp = stamp.tz_convert(PARIS.key).tz_localize(None)
         return stamp.to_pydatetime()
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)

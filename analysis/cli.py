@@ -10,12 +10,12 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from diagnostic.margins import reweighted
 from survey_app.db import get_db
 from survey_app.surveys.model import point_by_code
 
 from .exports import FORMATS, export
 from .frames import load_survey
-from .weighted import with_population_weights
 
 
 def survey_id_for_code(code: str) -> int | None:
@@ -50,9 +50,7 @@ def export_command(code: str, fmt: str, output: str | None) -> None:
     survey_id = survey_id_for_code(code)
     if survey_id is None:
         raise click.ClickException(f"Aucune enquête ni lieu avec le code « {code} ».")
-    frames, weighting = with_population_weights(
-        get_db(), load_survey(get_db(), survey_id)
-    )
+    frames, weighting = reweighted(get_db(), load_survey(get_db(), survey_id))
     if weighting.error:
         click.echo(f"Résultats non redressés : {weighting.error}", err=True)
     if output:

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import sqlite_utils
 
-from survey_app.surveys.model import CHOICE_TYPES
+from survey_app.surveys.contract import CHOICE_TYPES
 
 OTHER_CODE = "autre"
 OTHER_LABEL = "Autre"

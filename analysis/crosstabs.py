@@ -1,6 +1,7 @@
 """Answers broken down by profile group, with small cells hidden.
 
-    from analysis.crosstabs import crosstab, suppress, priority_publics
+    from analysis.crosstabs import crosstab, suppress
+    from analysis.priority import priority_publics
     ct = crosstab(frames, "EQ_MOBILE", "age")  # by age band (groups.py)
     ct.counts     # groups × codes, with a "Total" column and a "Total" row
     ct.percent    # row percentages (of the group's people who answered)
@@ -317,7 +318,3 @@ def suppress_summary(
     small = mask.copy()
     small.loc[~primary, figures] = False
     return labelled(table, mask, small, marker)
-
-
-# Defined in its own module (it is long); part of this module's API.
-from .priority import priority_publics  # noqa: E402, F401

@@ -17,8 +17,8 @@ from typing import IO, Any
 
 import pandas as pd
 
-from survey_app.db import now
-from survey_app.surveys.model import QUESTION_TYPES, THEMES
+from survey_app.dates import now
+from survey_app.surveys.contract import QUESTION_TYPES, THEMES
 
 from . import sheets
 from .cells import safe_frame

@@ -45,7 +45,8 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from survey_app.surveys.model import CHOICE_TYPES, MODES, POINT_KINDS
+from survey_app.dates import PARIS
+from survey_app.surveys.contract import CHOICE_TYPES, MODES, POINT_KINDS
 
 from . import answer_cache
 from .codebook import (
@@ -55,7 +56,7 @@ from .codebook import (
     questions_frame,
 )
 
-TIMEZONE = "Europe/Paris"
+TIMEZONE = PARIS.key  # "Europe/Paris"
 META_COLUMNS = [
     "submitted_at",
     "day",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from survey_app.surveys.model import MODES, POINT_KINDS
+from survey_app.surveys.contract import MODES, POINT_KINDS
 
 from .frames import SurveyFrames
 

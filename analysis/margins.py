@@ -29,7 +29,8 @@ from typing import IO
 import pandas as pd
 import sqlite_utils
 
-from survey_app.db import now, write_transaction
+from survey_app.dates import now
+from survey_app.storage import write_transaction
 from survey_app.text import fold
 
 from .groups import (

@@ -1,6 +1,6 @@
 """Publics prioritaires: which profile groups are most affected, and by what.
 
-    from analysis.crosstabs import priority_publics   # (re-exported there)
+    from analysis.priority import priority_publics
     priority_publics(frames)   # one row per indicator × group, ranked
 
 Indicators are those of indicators.py the survey can compute; groups those

@@ -5,10 +5,10 @@ import pandas as pd
 from markupsafe import Markup
 
 from .charts import Bar, Group, bar_chart, fr_number, paired_chart
-from .crosstabs import priority_publics
 from .frames import SurveyFrames
 from .national import compare_national
-from .tables import Section, Table, ci_text, pct_text
+from .priority import priority_publics
+from .result_blocks import Section, Table, ci_text, pct_text
 
 
 def priority_block(frames: SurveyFrames, top: int = 3) -> Section:

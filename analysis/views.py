@@ -1,4 +1,4 @@
-"""Results pages and exports (issue 3).
+"""Results pages and exports.
 
 `results.show` is the page a conseiller projects in a meeting or prints:
 per-question summaries (chart + table), filters as a plain GET form, a
@@ -26,14 +26,14 @@ from flask import (
     url_for,
 )
 
-from diagnostic.margins import diagnostic_margins
+from diagnostic.margins import diagnostic_margins, reweighted
 from survey_app.access import login_required, member_survey
 from survey_app.db import get_db
-from survey_app.extensions import add_survey_tab
-from survey_app.push import notify_user
-from survey_app.surveys.model import POINT_KINDS
+from survey_app.page_slots import add_survey_tab
+from survey_app.safeguards.push import notify_user
+from survey_app.surveys.contract import POINT_KINDS
 
-from . import cli, sections, tables
+from . import cli, result_blocks, sections
 from .exports import FORMAT_LABELS, FORMATS, export, export_filename
 from .filters import Filters, apply_filters, parse_filters, profile_keys
 from .frames import SurveyFrames, load_survey
@@ -47,7 +47,7 @@ from .margins import (
 from .margins import (
     categories as margin_categories,
 )
-from .weighted import Weighting, with_population_weights
+from .population_weights import Weighting
 
 # Past this, an export is announced by a push notification (see export_file).
 SLOW_EXPORT_SECONDS = 5.0
@@ -88,7 +88,7 @@ class Loaded:
 def _load(survey_id: int) -> Loaded:
     """The survey's frames, re-weighted, then filtered by the query string."""
     db = get_db()
-    frames, weighting = with_population_weights(db, load_survey(db, survey_id))
+    frames, weighting = reweighted(db, load_survey(db, survey_id))
     points = _points(survey_id)
     filters, errors = parse_filters(request.args, frames, {p["id"] for p in points})
     shown = apply_filters(frames, filters)
@@ -107,7 +107,7 @@ def show(survey_id: int):
     has_answers = bool(len(shown.wide))
     # ?vue=resume: one line per question, a few printed pages (issue 8 D8).
     summary_view = request.args.get("vue") == "resume"
-    blocks = tables.question_blocks(shown) if has_answers else []
+    blocks = result_blocks.question_blocks(shown) if has_answers else []
     context = {
         "survey": survey,
         "points": data.points,
@@ -132,11 +132,11 @@ def show(survey_id: int):
         "refresh_seconds": REFRESH_SECONDS,
         "blocks": blocks,
         "summary_view": summary_view,
-        "summary": tables.summary_table(blocks) if summary_view else None,
-        "cross_options": tables.crosstab_options(frames),
+        "summary": result_blocks.summary_table(blocks) if summary_view else None,
+        "cross_options": result_blocks.crosstab_options(frames),
         "cross_key": cross_key,
         "cross_by": cross_by,
-        "crosstab": tables.crosstab_block(shown, cross_key, cross_by)
+        "crosstab": result_blocks.crosstab_block(shown, cross_key, cross_by)
         if cross_key and cross_by and has_answers
         else None,
         "priority": sections.priority_block(shown) if has_answers else None,
@@ -218,7 +218,7 @@ def margins(survey_id: int):
         except MarginsError as exc:
             error, status = str(exc), 400
         else:
-            _frames, weighting = with_population_weights(db, load_survey(db, survey_id))
+            _frames, weighting = reweighted(db, load_survey(db, survey_id))
             if weighting.error:
                 message = (
                     "Chiffres enregistrés, mais le redressement est impossible : "

@@ -39,7 +39,7 @@ STEPS_SECTION = "diagnostic/_diagnostic_section.html"
 def init_app(app: Flask) -> None:
     """Register the pages and the steps section of the diagnostic page."""
     from survey_app.db import get_db
-    from survey_app.extensions import add_diagnostic_section
+    from survey_app.page_slots import add_diagnostic_section
 
     from . import display, portrait_views, views  # noqa: F401 (routes of views.bp)
     from .notes import render_notes
@@ -52,7 +52,7 @@ def init_app(app: Flask) -> None:
     )  # fmt: skip
     app.add_template_filter(render_notes, "notes")
     app.add_template_filter(display.format_figure, "figure")
-    # "date_fr" is survey_app.timefmt's, for every page (no second one here).
+    # "date_fr" is survey_app.dates's, for every page (no second one here).
     app.add_template_global(
         lambda diagnostic_id: diagnostic_steps(get_db(), diagnostic_id),
         "diagnostic_steps",

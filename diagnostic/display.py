@@ -2,14 +2,14 @@
 
 import pandas as pd
 
-from survey_app import timefmt
+from survey_app import dates
 
 
 def french_date(value: str | None) -> str:
     """'2026-11-25' → '25 novembre 2026', Paris time for a stamp, as on every
     other page (anything unreadable is shown as is)."""
     try:
-        return timefmt.french_date(value)
+        return dates.french_date(value)
     except ValueError:
         return str(value or "")
 

@@ -11,8 +11,10 @@ updated_at).
 import pandas as pd
 import sqlite_utils
 
+from analysis.frames import SurveyFrames
 from analysis.groups import AGE_BANDS, AGE_GROUPS
 from analysis.margins import AGE_LABELS, load_margins
+from analysis.population_weights import Weighting, with_population_weights
 
 from .indicators import DIPLOMA_KEYS
 from .portrait_import import OPEN_AGE
@@ -92,3 +94,14 @@ def diagnostic_margins(db: sqlite_utils.Database, diagnostic_id: int) -> pd.Data
     margins["source"] = "Portrait du territoire : " + ", ".join(titles)
     margins["updated_at"] = ""
     return margins[COLUMNS]
+
+
+def reweighted(
+    db: sqlite_utils.Database, frames: SurveyFrames
+) -> tuple[SurveyFrames, Weighting]:
+    """The survey's frames re-weighted to its diagnostic's margins: the
+    portrait's ages and sexes when entered there (issue 10), else the margins
+    typed on the survey's margins page. See with_population_weights."""
+    return with_population_weights(
+        frames, diagnostic_margins(db, frames.survey["diagnostic_id"])
+    )

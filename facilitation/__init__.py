@@ -7,8 +7,8 @@ DIAGNOSTIC_SECTION = "facilitation/_diagnostic_section.html"
 
 
 def init_app(app: Flask) -> None:
-    """Register the workshop blueprints (issue 4)."""
-    from survey_app.extensions import add_diagnostic_section
+    """Register the workshop blueprints."""
+    from survey_app.page_slots import add_diagnostic_section
 
     from . import api, downloads, staff_api, views
 

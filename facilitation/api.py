@@ -31,15 +31,14 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from survey_app import csrf
 from survey_app.db import get_db, now
+from survey_app.extensions import csrf
 from survey_app.inputs import SQLITE_MAX, json_text
+from survey_app.settings import setting
 
 from .cards import edit_own_card, post_card
 from .errors import WorkshopError
 from .events import (
-    KEEPALIVE_SECONDS,
-    STREAM_LIFETIME_SECONDS,
     Viewer,
     events_after,
     hub_for,
@@ -130,8 +129,8 @@ def stream_response(workshop_id: int, viewer: Viewer) -> Response:
     """
     after = int_arg(request.headers.get("Last-Event-ID") or request.args.get("after"))
     config = current_app.config
-    keepalive = config.get("WORKSHOP_KEEPALIVE_SECONDS", KEEPALIVE_SECONDS)
-    lifetime = config.get("WORKSHOP_STREAM_SECONDS", STREAM_LIFETIME_SECONDS)
+    keepalive = setting(config, "WORKSHOP_KEEPALIVE_SECONDS")
+    lifetime = setting(config, "WORKSHOP_STREAM_SECONDS")
     scope = request.environ.get("asgi.scope")
     handed = handoff(scope, workshop_id, viewer, after, keepalive, lifetime)
     if handed is False:

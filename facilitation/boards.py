@@ -10,11 +10,12 @@ could not go back).
 """
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import sqlite_utils
 
+from survey_app import dates
 from survey_app.db import now, write_transaction
 
 from .errors import WorkshopError
@@ -266,14 +267,6 @@ def step_phase(
         return set_phase(db, activity_id, activity["phases"][index])
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _parse(stamp: str) -> datetime:
-    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-
-
 def set_timer(
     db: sqlite_utils.Database,
     activity_id: int,
@@ -289,16 +282,16 @@ def set_timer(
     """
     with write_transaction(db):
         activity = get_activity(db, activity_id)
-        current = datetime.now(UTC)
+        current = dates.utcnow()
         ends: str | None = None
         if seconds is not None or add is not None:
             base = current
             if add is not None and activity["timer_ends_at"]:
-                base = max(current, _parse(activity["timer_ends_at"]))
+                base = max(current, dates.parse(activity["timer_ends_at"]))
             amount = _seconds(seconds if seconds is not None else add)
             if (base - current).total_seconds() + amount > MAX_TIMER_SECONDS:
                 raise WorkshopError("Le minuteur ne peut pas dépasser 3 heures.")
-            ends = _stamp(base + timedelta(seconds=amount))
+            ends = dates.stamp(base + timedelta(seconds=amount))
         db.execute(
             "UPDATE workshop_activities SET timer_ends_at = ?, updated_at = ? "
             "WHERE id = ?",
@@ -342,7 +335,7 @@ def set_activity_locked(
 
 def time_up(activity: dict[str, Any]) -> bool:
     ends = activity.get("timer_ends_at")
-    return bool(ends) and _parse(ends) <= datetime.now(UTC)
+    return bool(ends) and dates.parse(ends) <= dates.utcnow()
 
 
 def participant_block(workshop: dict[str, Any], activity: dict[str, Any]) -> str | None:

@@ -6,11 +6,12 @@ once (`participant_audience`), both for the state snapshot and for the live
 events, so the two can never disagree.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import sqlite_utils
 
+from survey_app.dates import stamp, utcnow
 from survey_app.db import now, write_transaction
 from survey_app.group_commit import grouped_write
 from survey_app.text import clean_typed_text
@@ -149,7 +150,7 @@ def _check_column(activity: dict[str, Any], column: Any) -> str:
 
 
 def _check_rate(db, participant_id: int, limit: int) -> None:
-    since = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    since = stamp(utcnow() - timedelta(minutes=1))
     recent = db.execute(
         "SELECT count(*) FROM workshop_cards WHERE participant_id = ? "
         "AND author_user_id IS NULL AND created_at > ?",
@@ -257,7 +258,7 @@ def _tell_facilitators(
         [activity_id],
     ).fetchone()[0]
     if waiting == 1:
-        from survey_app.push import notify_diagnostic
+        from survey_app.safeguards.push import notify_diagnostic
 
         notify_diagnostic(
             workshop["diagnostic_id"],

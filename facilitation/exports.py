@@ -24,7 +24,7 @@ from analysis.xlsx import write_sheets_xlsx
 
 from .boards import PHASE_LABELS, list_activities
 from .cards import CARD_SQL, card_dict
-from .tables import list_tables
+from .small_groups import list_tables
 from .votes import roots, totals
 from .workshops import get_workshop
 

@@ -22,7 +22,6 @@ reconnect, from their Last-Event-ID, to the next server.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -32,6 +31,7 @@ from typing import Any
 import sqlite_utils
 
 from survey_app.db import connect
+from survey_app.settings import environment_setting
 
 from . import events
 from .events import (
@@ -47,7 +47,7 @@ POLL_SECONDS = 0.1
 HUB_IDLE_SECONDS = 30.0
 BUFFER_SIZE = 4096  # recent events kept for streams that reconnect
 # Per process; each costs a socket and a few kilobytes, not a thread.
-MAX_STREAMS = int(os.environ.get("LIVE_MAX_STREAMS", "4000"))
+MAX_STREAMS = environment_setting("LIVE_MAX_STREAMS")
 SCOPE_KEY = "live.hub"  # the hub, in the ASGI scope (request.environ["asgi.scope"])
 HANDOFF_KEY = "live.stream"  # what the view hands over: workshop, viewer, after
 HEADERS = [

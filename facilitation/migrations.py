@@ -1,4 +1,4 @@
-"""Schema of live workshops (issue 4).
+"""Schema of live workshops.
 
 Everything hangs under a workshop, which hangs under a diagnostic, with
 ON DELETE CASCADE all the way down. Nothing a participant wrote is ever

@@ -13,12 +13,12 @@ from typing import Any
 from flask import Blueprint, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from survey_app import csrf
 from survey_app.access import member_diagnostic
 from survey_app.db import get_db
+from survey_app.extensions import csrf
 from survey_app.inputs import json_int, json_list, json_object, json_text
 
-from . import boards, moderation, tables, workshops
+from . import boards, moderation, small_groups, workshops
 from .api import (
     body,
     http_error,
@@ -237,9 +237,13 @@ def activity_tables(activity_id: int):
     data, db = body(), get_db()
     activity = _activity(activity_id)
     if "by_table" in data:
-        activity = tables.work_by_table(db, _wid(), activity_id, bool(data["by_table"]))
+        activity = small_groups.work_by_table(
+            db, _wid(), activity_id, bool(data["by_table"])
+        )
     if "merged" in data:
-        activity = tables.merge_tables(db, _wid(), activity_id, bool(data["merged"]))
+        activity = small_groups.merge_tables(
+            db, _wid(), activity_id, bool(data["merged"])
+        )
     return jsonify({"activity": activity})
 
 
@@ -253,7 +257,7 @@ def add_card():
         participant = _participant(data["participant_id"])
     table_id = json_int(data, "table_id")
     if table_id is not None and int_arg(table_id) not in {
-        t["id"] for t in tables.list_tables(get_db(), _wid())
+        t["id"] for t in small_groups.list_tables(get_db(), _wid())
     }:
         raise WorkshopError("Cette table n'existe pas.", 404)
     card = post_card(
@@ -329,7 +333,9 @@ def add_proxy():
 def seat(participant_id: int):
     """{"table_id": id | null}."""
     table_id = json_int(body(), "table_id")
-    tables.assign(get_db(), _wid(), participant_id, table_id and int_arg(table_id))
+    small_groups.assign(
+        get_db(), _wid(), participant_id, table_id and int_arg(table_id)
+    )
     return jsonify({"participant": _participant(participant_id)})
 
 
@@ -338,8 +344,8 @@ def make_tables():
     """{"count": 4} split everyone by count, or {"name": "Table verte"}."""
     data = body()
     if "count" in data:
-        result = tables.split_by_count(get_db(), _wid(), data["count"])
+        result = small_groups.split_by_count(get_db(), _wid(), data["count"])
     else:
-        tables.create_table(get_db(), _wid(), json_text(data, "name"))
-        result = tables.list_tables(get_db(), _wid())
+        small_groups.create_table(get_db(), _wid(), json_text(data, "name"))
+        result = small_groups.list_tables(get_db(), _wid())
     return jsonify({"tables": result})

@@ -15,7 +15,7 @@ from .boards import PHASE_LABELS, cards_private, list_activities, participant_bl
 from .cards import activity_cards
 from .events import Viewer, latest_event_id
 from .participants import get_participant, list_participants, participant_count
-from .tables import list_tables
+from .small_groups import list_tables
 from .votes import my_votes, totals
 from .workshops import get_workshop
 

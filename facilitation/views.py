@@ -25,6 +25,7 @@ from survey_app.access import login_required, member_diagnostic
 from survey_app.db import get_db, write_transaction
 from survey_app.errors import render_error
 from survey_app.public_urls import external_url
+from survey_app.qr import qr_svg
 
 from . import boards, participants, workshops
 from .api import participant_from_request, set_participant_cookie
@@ -215,8 +216,6 @@ def settings(workshop_id: int):
 @login_required
 def screen(workshop_id: int):
     """What the projector shows (live); :raise 403/404."""
-    from survey_app.surveys.qr import qr_svg
-
     workshop = authorise_workshop(workshop_id)
     url = join_url(workshop)
     return render_template(

@@ -5,53 +5,51 @@ then `FLASK_*` environment variables, then the test mapping. Nothing slow or
 networked happens here; the database schema is created by `flask init`.
 """
 
+from __future__ import annotations
+
 import logging
 import os
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from flask_wtf import FlaskForm
-from flask_wtf.csrf import CSRFProtect
+if TYPE_CHECKING:
+    from flask import Flask
 
-csrf = CSRFProtect()
-# Every form speaks French, including WTForms' built-in messages ("This field
-# is required"), without pulling in Flask-Babel for a single language.
-FlaskForm.Meta.locales = ("fr_FR", "fr")
 log = logging.getLogger(__name__)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    # Flask is imported here, not at the top: the analysis core imports the
+    # survey contract (survey_app.surveys.contract) and must not load Flask.
+    from flask import Flask
+
+    from . import settings
+    from .extensions import csrf
+
     app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(settings.defaults(app.instance_path))
     app.config.from_mapping(
-        DATABASE=os.path.join(app.instance_path, "app.db"),
         # A questionnaire left open on a phone for hours must still submit:
         # the CSRF token lives as long as the (permanent) session cookie.
         WTF_CSRF_TIME_LIMIT=None,
-        WTF_I18N_ENABLED=False,  # see FlaskForm.Meta.locales above
+        WTF_I18N_ENABLED=False,  # see FlaskForm.Meta.locales in extensions.py
         PERMANENT_SESSION_LIFETIME=timedelta(days=31),
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
         MAX_CONTENT_LENGTH=512 * 1024,
-        GEO_DATA_DIR=os.path.join(
-            os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-            "node_modules",
-            "@etalab",
-            "decoupage-administratif",
-        ),
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env()
     else:
         app.config.from_mapping(test_config)
-    if not app.config.get("SECRET_KEY"):
+    if not app.config["SECRET_KEY"]:
         # Never a fixed default: sessions simply do not survive a restart
         # until `flask init` has written instance/config.py. Said on the
         # first request, not here: `flask init` itself starts without a key.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
-        warned = []
+        warned: list[bool] = []
 
         @app.before_request
         def warn_missing_secret_key() -> None:
@@ -68,10 +66,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     inputs.init_app(app)  # before any route: `<int:…>` and JSON limits
     csrf.init_app(app)
 
-    from . import db, timefmt
+    from . import dates, db
 
     db.init_app(app)
-    timefmt.init_app(app)
+    app.add_template_filter(dates.french_date, "date_fr")
+    app.add_template_filter(dates.french_datetime, "datetime_fr")
 
     from . import (
         account,
@@ -79,8 +78,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         cli,
         diagnostics,
         errors,
-        extensions,
         home,
+        page_slots,
         team,
         territory,
     )
@@ -92,10 +91,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(territory.bp)
     app.register_blueprint(team.bp)
     app.register_blueprint(account.bp)
-    extensions.add_diagnostic_section(app, "diagnostics/_overview_section.html", 5)
+    page_slots.add_diagnostic_section(app, "diagnostics/_overview_section.html", 5)
     register_surveys(app)
     errors.init_app(app)
-    extensions.init_app(app)
+    page_slots.init_app(app)
     cli.init_app(app)
 
     import analysis.views
@@ -105,7 +104,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     analysis.views.init_app(app)
     facilitation.init_app(app)
     diagnostic.init_app(app)  # the guide's steps and the portrait (issue 10)
-    from . import fieldwork  # security headers, rate limits, push, RGPD
+    from . import safeguards  # headers, rate limits, push, personal data
 
-    fieldwork.init_app(app)
+    safeguards.init_app(app)
     return app

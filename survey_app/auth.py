@@ -2,7 +2,7 @@
 
 import hashlib
 import hmac
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -20,6 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from .dates import stamp, utcnow
 from .db import get_db, now, write_transaction
 from .safe_redirect import local_target
 from .text import temporary_password
@@ -87,7 +88,7 @@ def reset_password(email: str) -> str:
 
 
 def recent_failures(email: str) -> int:
-    since = (datetime.now(UTC) - FAILURE_WINDOW).strftime("%Y-%m-%dT%H:%M:%SZ")
+    since = stamp(utcnow() - FAILURE_WINDOW)
     row = (
         get_db()
         .execute(

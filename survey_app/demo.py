@@ -11,13 +11,13 @@ import json
 import random
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlite_utils
 from werkzeug.security import generate_password_hash
 
 from diagnostic.demo import fill_demo
 
+from .dates import PARIS, stamp, today_in_paris
 from .db import now, write_transaction
 from .demo_answers import respondent_form
 from .surveys import model
@@ -40,7 +40,6 @@ FALLBACK_COMMUNES = [
 ]
 SEED = 2026
 DAYS = 21
-PARIS = ZoneInfo("Europe/Paris")
 # name, kind, code, target, number of answers
 POINTS = [
     ("Marché de Mens (samedi matin)", "marche", None, 150, 128),
@@ -165,10 +164,10 @@ def load_demo(db: sqlite_utils.Database) -> str:
     if model.point_by_code(db, DEMO_CODE):
         return f"Les données de démonstration sont déjà chargées.\n{login}"
     rng = random.Random(SEED)
-    today = datetime.now(PARIS).date()
+    today = today_in_paris()
     first = today - timedelta(days=DAYS)
     created = datetime.combine(first - timedelta(days=3), time(9), PARIS)
-    created = created.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
+    created = stamp(created)
     communes, place = territory(db)
     questions = [*preset("complet"), normalise_question(REMARKS_QUESTION)]
     people = generate(rng, first, communes)
@@ -234,9 +233,7 @@ def load_demo(db: sqlite_utils.Database) -> str:
                     None if point is None else point_ids[point],
                     f"demo-{survey_id}-{n}",
                     person["mode"],
-                    person["at"]
-                    .astimezone(ZoneInfo("UTC"))
-                    .strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    stamp(person["at"]),
                     json.dumps(answers, ensure_ascii=False),
                 )
             )

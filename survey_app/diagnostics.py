@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .access import login_required, member_diagnostic
 from .db import get_db, now, write_transaction
+from .safeguards.personal_data import set_retention
 
 bp = Blueprint("diagnostics", __name__, url_prefix="/diagnostics")
 
@@ -97,17 +98,18 @@ def edit(diagnostic_id: int):
         with write_transaction(db):
             db.execute(
                 "UPDATE diagnostics SET title = ?, structure = ?, contact_email = ?, "
-                "starts_on = ?, ends_on = ?, retention_months = ? WHERE id = ?",
+                "starts_on = ?, ends_on = ? WHERE id = ?",
                 [
                     form.title.data.strip(),
                     (form.structure.data or "").strip(),
                     (form.contact_email.data or "").strip(),
                     form.starts_on.data and form.starts_on.data.isoformat(),
                     form.ends_on.data and form.ends_on.data.isoformat(),
-                    form.retention_months.data,
                     diagnostic_id,
                 ],
             )
+            # Same transaction; the one place retention is written and checked.
+            set_retention(db, diagnostic_id, form.retention_months.data)
         flash("Diagnostic enregistré.", "success")
         return redirect(url_for("diagnostics.show", diagnostic_id=diagnostic_id))
     return render_template("diagnostics/edit.html", diagnostic=diagnostic, form=form), (

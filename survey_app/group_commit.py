@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
-from .db import connect, write_transaction
+from .storage import connect, write_transaction
 
 IDLE_SECONDS = 30  # an idle writer thread stops; the next write starts one
 

@@ -185,3 +185,14 @@ def m007_response_deletions(db: Database) -> None:
         CREATE INDEX response_deletions_survey ON response_deletions(survey_id);
         """
     )
+
+
+@migrations()
+def m008_survey_creation_key(db: Database) -> None:
+    # The idempotency key of the form that created the survey: a re-posted
+    # form finds its survey instead of making a second one.
+    db.execute("ALTER TABLE surveys ADD COLUMN creation_key TEXT")
+    db.execute(
+        "CREATE UNIQUE INDEX surveys_creation_key ON surveys(diagnostic_id, "
+        "creation_key) WHERE creation_key IS NOT NULL"
+    )

@@ -9,9 +9,11 @@ from typing import Any
 
 from flask import current_app, url_for
 
+from .settings import setting
+
 
 def external_url(endpoint: str, **values: Any) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL")
+    base = setting(current_app.config, "PUBLIC_BASE_URL")
     if base:
         return base.rstrip("/") + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)

@@ -24,6 +24,8 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util import parse_url
 
+from .settings import setting
+
 _PLAIN = set(string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=%")
 
 
@@ -33,7 +35,8 @@ class UnsafeAddress(OSError):
 
 def test_service(config: dict[str, Any]) -> str | None:
     """The local push service the tests run (an origin), never outside tests."""
-    return config.get("PUSH_TEST_SERVICE") if config.get("TESTING") else None
+    testing = bool(config["TESTING"]) if "TESTING" in config else False
+    return setting(config, "PUSH_TEST_SERVICE") if testing else None
 
 
 def endpoint_allowed(endpoint: str, config: dict[str, Any], hosts: tuple) -> bool:

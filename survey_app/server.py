@@ -7,7 +7,6 @@ over to the event loop once their Flask view has authorised them
 (facilitation/live.py), so open streams never hold one of those threads.
 """
 
-import os
 from typing import Any
 
 from a2wsgi import WSGIMiddleware
@@ -15,9 +14,11 @@ from gunicorn.workers.gasgi import ASGIWorker
 
 from facilitation import live
 
+from .settings import environment_setting
+
 # Threads per worker for pages and the JSON API: requests that end quickly
 # (streams do not count), writes serialised by SQLite anyway.
-API_THREADS = int(os.environ.get("GUNICORN_THREADS", "16"))
+API_THREADS = environment_setting("GUNICORN_THREADS")
 
 
 def serve(wsgi_app: Any, database: str | None = None, threads: int = API_THREADS):

@@ -1,5 +1,5 @@
 import pytest
-from conftest import PASSWORD, csrf_from, login, make_user, post_form
+from helpers.web import PASSWORD, csrf_from, login, make_user, post_form
 
 
 def test_login_page_is_french(client):

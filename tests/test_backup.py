@@ -6,10 +6,10 @@ import sqlite3
 import threading
 
 import pytest
-from fieldwork_helpers import QUESTIONS, add_responses, open_survey
+from helpers.bulk_responses import QUESTIONS, add_responses, open_survey
 
-from survey_app.backup import backup_database, check_backup, restore_database
 from survey_app.db import connect
+from survey_app.safeguards.backup import backup_database, check_backup, restore_database
 from survey_app.surveys import model
 
 

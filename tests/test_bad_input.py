@@ -13,9 +13,9 @@ import json
 import re
 
 import pytest
-from conftest import login
-from field_helpers import make_survey
-from workshop_helpers import csrf_token, make_workshop
+from helpers.offline_entry import make_survey
+from helpers.web import login
+from helpers.workshops import csrf_token, make_workshop
 
 from facilitation.cards import post_card
 from facilitation.participants import join

@@ -1,9 +1,10 @@
 """The survey builder: presets, question editing, versioning, status, access."""
 
 import json
+import re
 
 import pytest
-from conftest import csrf_from, login, make_user, post_form
+from helpers.web import csrf_from, login, make_user, post_form
 
 from survey_app.surveys import bank, editing, model
 from survey_app.surveys.questions import validate_questions
@@ -90,11 +91,18 @@ def test_new_survey_from_a_preset(logged_in, db, diagnostic, start):
 
 def test_new_survey_posted_twice_is_created_once(logged_in, db, diagnostic):
     url = f"/diagnostics/{diagnostic}/enquetes/nouvelle"
-    data = {"title": "Au marché", "intro": "", "start": "court"}
-    first = post_form(logged_in, url, data)
-    second = post_form(logged_in, url, data)
+    html = logged_in.get(url).get_data(as_text=True)
+    key = re.search(r'name="key" type="hidden" value="([^"]+)"', html).group(1)
+    data = {"title": "Au marché", "intro": "", "start": "court", "key": key}
+    data["csrf_token"] = csrf_from(html)
+    first = logged_in.post(url, data=data)  # double tap: the same form twice
+    second = logged_in.post(url, data=data)
     assert first.headers["Location"] == second.headers["Location"]
     assert db.execute("SELECT count(*) FROM surveys").fetchone()[0] == 1
+    # Two forms shown, two surveys, even with the same title.
+    third = post_form(logged_in, url, {**data, "key": ""})
+    assert third.headers["Location"] != first.headers["Location"]
+    assert db.execute("SELECT count(*) FROM surveys").fetchone()[0] == 2
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 """Answers kept "à vérifier" and resolved by the conseiller (issue 8, A1)."""
 
 import pytest
-from conftest import login, make_user, post_form
-from field_helpers import item, responses
+from helpers.offline_entry import item, responses
+from helpers.web import login, make_user, post_form
 from test_sync import add_to_territory, kiosk, send, to_check  # noqa: F401
 
 
@@ -82,7 +82,7 @@ def test_only_members_see_and_resolve(app, client, kept):
     login(client, "autre@example.fr")
     assert client.get(kept["url"]).status_code == 403
     html = client.get("/").get_data(as_text=True)
-    from conftest import csrf_from
+    from helpers.web import csrf_from
 
     denied = client.post(url, data={"csrf_token": csrf_from(html), "code": "60056"})
     assert denied.status_code == 403

@@ -3,11 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+from helpers.analysis_surveys import make_survey
 
 from analysis.crosstabs import (
     apply_mask,
     crosstab,
-    priority_publics,
     suppress,
     suppression_mask,
 )
@@ -15,8 +15,8 @@ from analysis.disclosure import Layout, audit
 from analysis.frames import load_survey
 from analysis.groups import GroupingError, group_series
 from analysis.indicators import available_indicators, indicator_series
+from analysis.priority import priority_publics
 from survey_app.surveys.bank import preset
-from tests.analysis_data import make_survey
 from tests.test_summaries import hand_wilson
 
 
@@ -306,7 +306,7 @@ def test_page_crosstab_is_audited_knowing_the_overall_counts():
     cross-tab: with them known, no hidden cell may be narrowed."""
     from analysis.crosstabs import audit_crosstab
     from analysis.disclosure import Layout, audit
-    from analysis.tables import total_row_known
+    from analysis.result_blocks import total_row_known
 
     ct = _crosstab_from([[8, 2, 1], [2, 4, 8], [4, 0, 3]])
     known = total_row_known(ct)

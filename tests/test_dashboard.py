@@ -5,7 +5,7 @@ import uuid
 from datetime import date
 
 import pytest
-from conftest import login, make_user
+from helpers.web import login, make_user
 
 from survey_app.surveys import model
 from survey_app.surveys.dashboard import answers_per_day, bar_chart, key_answers

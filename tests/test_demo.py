@@ -5,7 +5,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import post_form
+from helpers.web import post_form
 
 from survey_app.db import connect
 from survey_app.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo

@@ -1,6 +1,6 @@
 """The guided path pages (issue 10 §1): steps, framing, interviews, notes."""
 
-from conftest import csrf_from, login, make_user, post_form
+from helpers.web import csrf_from, login, make_user, post_form
 
 from diagnostic.steps import derive_steps
 
@@ -169,7 +169,7 @@ def test_demo_fills_the_guided_path(runner, db, client):
     """§4: the demo shows framing, interviews, observations and a portrait
     whose ages re-weight the demo survey."""
     from analysis.frames import load_survey
-    from analysis.weighted import with_population_weights
+    from diagnostic.margins import reweighted
     from survey_app.demo import DEMO_EMAIL, DEMO_PASSWORD
 
     runner.invoke(args=["demo"])
@@ -190,10 +190,10 @@ def test_demo_fills_the_guided_path(runner, db, client):
     ).fetchone()[0]
     assert communes > 20 and with_ages == communes
     survey = db.execute("SELECT id FROM surveys").fetchone()[0]
-    _frames, weighting = with_population_weights(db, load_survey(db, survey))
+    _frames, weighting = reweighted(db, load_survey(db, survey))
     assert weighting.applied, weighting.error
     client.post("/connexion", data={})  # warm up the session cookie
-    from conftest import post_form
+    from helpers.web import post_form
 
     post_form(client, "/connexion", {"email": DEMO_EMAIL, "password": DEMO_PASSWORD})
     html = client.get(f"/diagnostics/{diagnostic}/portrait").get_data(as_text=True)

@@ -5,7 +5,7 @@ import io
 
 import pandas as pd
 import pytest
-from conftest import csrf_from, post_form
+from helpers.web import csrf_from, post_form
 
 from diagnostic.margins import diagnostic_margins, portrait_margins
 from diagnostic.portrait import load_portrait, set_figure
@@ -282,10 +282,10 @@ PROFILE = [
 
 def test_every_survey_is_weighted_to_the_portrait(db, territory):
     """One entry: the portrait's ages and sexes re-weight the survey."""
-    from analysis_data import make_survey
+    from helpers.analysis_surveys import make_survey
 
     from analysis.frames import load_survey
-    from analysis.weighted import with_population_weights
+    from diagnostic.margins import reweighted
 
     # Twice as many women as men, in every age band.
     answers = [
@@ -294,7 +294,7 @@ def test_every_survey_is_weighted_to_the_portrait(db, territory):
         for sex in ("femme", "femme", "homme")
     ]
     survey = make_survey(db, territory, answers, questions=PROFILE)
-    frames, info = with_population_weights(db, load_survey(db, survey))
+    frames, info = reweighted(db, load_survey(db, survey))
     assert not info.applied  # nothing in the portrait, nothing typed
     rows = [(code, sex, low, high, 100.0) for code in TERRITORY
             for sex in ("femme", "homme")
@@ -309,7 +309,7 @@ def test_every_survey_is_weighted_to_the_portrait(db, territory):
     checked = CheckedImport(pd.DataFrame(columns=["commune_code", "indicator",
                                                   "value"]), population)  # fmt: skip
     store_import(db, territory, checked, "Insee, RP 2021", 2021, "")
-    frames, info = with_population_weights(db, load_survey(db, survey))
+    frames, info = reweighted(db, load_survey(db, survey))
     assert info.applied, info.error
     weights = frames.wide.groupby("PR_GENRE")["weight"].sum()
     # As many women as men in the portrait: the men now weigh as much.

@@ -1,7 +1,7 @@
 import re
 
 import pytest
-from conftest import login, make_user, post_form
+from helpers.web import login, make_user, post_form
 
 from survey_app.geo import search_communes
 

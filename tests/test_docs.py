@@ -4,10 +4,14 @@
 """
 
 import pathlib
+import re
 
 import pytest
 
-README = (pathlib.Path(__file__).parent.parent / "README.md").read_text("utf-8")
+from survey_app.settings import SETTINGS
+
+ROOT = pathlib.Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text("utf-8")
 OWN_COMMANDS = {
     "init",
     "create-user",
@@ -28,12 +32,28 @@ def test_every_command_of_ours_is_registered_and_documented(app):
             assert f"survey_app {name}" in README, f"README: flask {name}"
 
 
-@pytest.mark.parametrize(
-    "setting",
-    ["PUBLIC_BASE_URL", "FORCE_HTTPS", "TRUST_PROXY", "RATELIMIT_", "HOSTING"],
-)
-def test_settings_are_documented(setting):
-    assert setting in README
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
+def test_every_setting_is_documented_with_its_description(setting):
+    assert f"`{setting.name}`" in README, f"README: réglage {setting.name}"
+    assert setting.description in README, f"README: description de {setting.name}"
+
+
+def test_every_setting_the_code_reads_is_registered(app):
+    # A default written at the reading site (`config.get("X", 10)`) would
+    # escape the registry, the README and this test.
+    sources = [
+        path
+        for package in ("survey_app", "facilitation", "analysis")
+        for path in (ROOT / package).rglob("*.py")
+        if path.name != "settings.py"  # the registry, whose docstring shows how
+    ]
+    registered = {s.name for s in SETTINGS}
+    for path in sources:
+        text = path.read_text("utf-8")
+        assert not re.search(r"config\.get\(\s*\"[A-Z]", text), path
+        for name in re.findall(r"setting\(\s*[\w.]+,\s*\"([A-Z_]+)\"\s*\)", text):
+            assert name in registered, (path, name)
+    assert registered <= set(app.config)
 
 
 def test_both_commands_and_demo_account_are_documented():

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import login, make_user, post_form
+from helpers.web import login, make_user, post_form
 from test_public import SCREENS, make_survey, page, send, walk_to_last
 
 from survey_app.surveys.erasure import find_by_receipt, normalise_receipt, receipt

@@ -14,11 +14,11 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from helpers.results_survey import make_results_survey
 from odf.opendocument import load as load_ods
 from odf.table import Table, TableCell, TableRow
 from odf.teletype import extractText
 from odf.text import P
-from results_data import make_results_survey
 
 from analysis.cells import cell_value, neutralise
 from analysis.exports import export, write_csv, write_ods, write_xlsx

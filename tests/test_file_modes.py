@@ -6,7 +6,7 @@ import sqlite3
 import stat
 
 import pytest
-from fieldwork_helpers import add_responses, open_survey
+from helpers.bulk_responses import add_responses, open_survey
 
 from survey_app.db import connect, migrate
 

@@ -2,11 +2,11 @@
 
 import pandas as pd
 import pytest
+from helpers.analysis_surveys import QUESTIONS, add_answers, make_survey
 
 from analysis import answer_cache
 from analysis.frames import answers_table, load_survey
 from survey_app.surveys.model import save_questions
-from tests.analysis_data import QUESTIONS, add_answers, make_survey
 
 ANSWERS = [
     {

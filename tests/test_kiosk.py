@@ -4,8 +4,8 @@ import json
 import re
 
 import pytest
-from conftest import PASSWORD, csrf_from, login, post_form
-from field_helpers import make_survey, responses
+from helpers.offline_entry import make_survey, responses
+from helpers.web import PASSWORD, csrf_from, login, post_form
 
 from survey_app.field import device
 

@@ -11,7 +11,7 @@ import sys
 import time
 
 import pytest
-from workshop_helpers import make_workshop, participant
+from helpers.workshops import make_workshop, participant
 
 from facilitation.participants import join
 

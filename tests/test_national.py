@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+from helpers.analysis_surveys import make_survey
 
 from analysis import national
 from analysis.frames import load_survey
@@ -12,7 +13,6 @@ from analysis.national import (
     verdict,
 )
 from survey_app.surveys.bank import preset
-from tests.analysis_data import make_survey
 from tests.test_summaries import hand_wilson
 
 

@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from conftest import csrf_from, login, make_user
-from field_helpers import make_survey, responses
+from helpers.offline_entry import make_survey, responses
+from helpers.web import csrf_from, login, make_user
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import csrf_from, login, make_user, post_form
+from helpers.web import csrf_from, login, make_user, post_form
 from PIL import Image
 from test_dashboard import QUESTIONS
 
+from survey_app.qr import qr_png, qr_svg
 from survey_app.surveys import model
-from survey_app.surveys.qr import qr_png, qr_svg
 from survey_app.text import CODE_ALPHABET
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -289,7 +289,8 @@ def test_poster_and_start_page_give_the_same_duration(client, logged_in, db, sur
 
 
 def test_builder_preset_gives_the_same_duration():
-    from survey_app.surveys import bank, builder_forms, duration
+    from survey_app.surveys import bank, duration
+    from survey_app.surveys.builder import forms
 
     short = duration.label(bank.preset("court"))
-    assert f"Version courte ({short})" in builder_forms.PRESET_CHOICES[0].label
+    assert f"Version courte ({short})" in forms.PRESET_CHOICES[0].label

@@ -1,7 +1,7 @@
 """The owner and team try a draft survey; nothing is stored (issue 8, D1)."""
 
 import pytest
-from conftest import login, make_user
+from helpers.web import login, make_user
 from test_public import SCREENS, make_survey, page, send
 
 from survey_app.db import write_transaction

@@ -9,7 +9,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from survey_app.db import write_transaction
-from survey_app.honeypot import FIELD
+from survey_app.safeguards.honeypot import FIELD
 from survey_app.surveys import model
 from survey_app.surveys.territory_phrase import structure_subject
 

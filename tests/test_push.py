@@ -10,13 +10,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import http_ece
 import pytest
 import urllib3
-from conftest import csrf_from
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from fieldwork_helpers import add_responses, open_survey
+from helpers.bulk_responses import add_responses, open_survey
+from helpers.web import csrf_from
 
-from survey_app import push
 from survey_app.db import write_transaction
+from survey_app.safeguards import push
 
 
 class PushService:
@@ -322,7 +322,7 @@ def test_subscribing_needs_sign_in_and_csrf(client, logged_in, diagnostic):
 def test_first_card_waiting_for_approval_reaches_the_facilitator(
     app, logged_in, diagnostic, db, service
 ):
-    from workshop_helpers import make_workshop, participant
+    from helpers.workshops import make_workshop, participant
 
     from facilitation import cards
 

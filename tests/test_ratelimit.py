@@ -6,13 +6,13 @@ import sys
 import textwrap
 
 import pytest
-from conftest import login, post_form
-from fieldwork_helpers import add_responses, open_survey
+from helpers.bulk_responses import add_responses, open_survey
+from helpers.web import login, post_form
 
-from survey_app import ratelimit
 from survey_app.db import connect
-from survey_app.honeypot import FIELD, is_spam
-from survey_app.ratelimit import counter_key, hit, parse_limits
+from survey_app.safeguards import ratelimit
+from survey_app.safeguards.honeypot import FIELD, is_spam
+from survey_app.safeguards.ratelimit import counter_key, hit, parse_limits
 
 NOW = 1_800_000_020.0
 
@@ -96,7 +96,7 @@ def test_limit_is_shared_by_worker_processes(app, diagnostic):
     code = textwrap.dedent(
         f"""
         from survey_app.db import connect
-        from survey_app.ratelimit import hit, parse_limits
+        from survey_app.safeguards.ratelimit import hit, parse_limits
         db = connect({app.config["DATABASE"]!r})
         for _ in range(30):
             assert hit(db, "k", "public", "203.0.113.9",

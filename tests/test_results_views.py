@@ -10,8 +10,8 @@ import re
 
 import numpy as np
 import pytest
-from conftest import csrf_from, login, make_user
-from results_data import make_results_survey
+from helpers.results_survey import make_results_survey
+from helpers.web import csrf_from, login, make_user
 
 from survey_app.db import connect
 from survey_app.surveys.model import create_survey
@@ -265,7 +265,7 @@ def test_other_texts_are_shown_escaped(logged_in, survey_id):
 
 @pytest.mark.parametrize("fmt", ["csv", "csv-comma", "xlsx", "ods", "json"])
 def test_exports_of_a_survey_without_answers(app, logged_in, diagnostic, fmt):
-    from results_data import QUESTIONS
+    from helpers.results_survey import QUESTIONS
 
     db = connect(app.config["DATABASE"])
     empty = create_survey(db, diagnostic, "Sans réponse", QUESTIONS)
@@ -306,7 +306,7 @@ def test_weighted_results_never_mix_bases(app, logged_in, survey_id):
     """Issue 8 B3: no raw count beside a weighted % in a bar; cross-tabs say
     their shares are raw; weighted figures carry the effective size."""
     from analysis.frames import load_survey
-    from analysis.tables import crosstab_block, question_blocks
+    from analysis.result_blocks import crosstab_block, question_blocks
     from survey_app.db import connect
 
     db = connect(app.config["DATABASE"])

@@ -5,13 +5,13 @@ import threading
 import zipfile
 from datetime import UTC, datetime, timedelta
 
-from conftest import login, make_user, post_form
-from fieldwork_helpers import add_responses, open_survey, table_counts
+from helpers.bulk_responses import add_responses, open_survey, table_counts
+from helpers.web import login, make_user, post_form
 
-from survey_app import maintenance, push
 from survey_app.db import write_transaction
-from survey_app.rgpd import purge_expired
-from survey_app.timefmt import french_date
+from survey_app.safeguards import maintenance, push
+from survey_app.safeguards.personal_data import purge_expired, set_retention
+from survey_app.dates import french_date
 
 NOW = datetime(2026, 6, 15, 12, tzinfo=UTC)
 
@@ -25,7 +25,7 @@ def add_workshop(db, diagnostic_id: int, user_id: int, updated_at: str) -> int:
     from facilitation.boards import get_activity
     from facilitation.cards import post_card
     from facilitation.participants import join
-    from facilitation.tables import create_table
+    from facilitation.small_groups import create_table
     from facilitation.workshops import create_workshop
 
     workshop_id = create_workshop(
@@ -49,14 +49,6 @@ def add_workshop(db, diagnostic_id: int, user_id: int, updated_at: str) -> int:
             [updated_at, workshop_id],
         )
     return workshop_id
-
-
-def set_retention(db, diagnostic_id: int, months: int) -> None:
-    with write_transaction(db):
-        db.execute(
-            "UPDATE diagnostics SET retention_months = ? WHERE id = ?",
-            [months, diagnostic_id],
-        )
 
 
 def test_purge_respects_each_diagnostics_retention(app, user, diagnostic, db):

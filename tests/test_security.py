@@ -4,11 +4,11 @@ import pathlib
 import re
 
 import pytest
-from conftest import login
-from fieldwork_helpers import open_survey
+from helpers.bulk_responses import open_survey
+from helpers.web import login
 
 from survey_app import create_app
-from survey_app.security import CONTENT_SECURITY_POLICY
+from survey_app.safeguards.headers import CONTENT_SECURITY_POLICY
 
 ROOT = pathlib.Path(__file__).parent.parent
 

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from helpers.analysis_surveys import make_survey
 
 from analysis.frames import load_survey
 from analysis.stats import (
@@ -14,7 +15,6 @@ from analysis.stats import (
     wilson,
 )
 from analysis.summaries import summaries_table, summarise, summarise_all
-from tests.analysis_data import make_survey
 
 
 def hand_wilson(k, n, z=1.959963984540054):

@@ -1,8 +1,8 @@
 """Offline queue sync: POST /s/<code>/envoi stores each queued answer once."""
 
 import pytest
-from conftest import login, make_user, post_form
-from field_helpers import item, make_survey, responses, version_id
+from helpers.offline_entry import item, make_survey, responses, version_id
+from helpers.web import login, make_user, post_form
 
 from survey_app.db import connect, write_transaction
 from survey_app.field import device

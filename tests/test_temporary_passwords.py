@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import post_form
+from helpers.web import post_form
 
 from survey_app.text import temporary_password
 

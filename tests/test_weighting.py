@@ -5,6 +5,7 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
+from helpers.analysis_surveys import make_survey
 
 from analysis.frames import load_survey
 from analysis.summaries import summarise
@@ -19,7 +20,6 @@ from analysis.weighting import (
     save_margins,
 )
 from survey_app.surveys.bank import preset
-from tests.analysis_data import make_survey
 
 
 def sample():

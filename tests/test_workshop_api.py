@@ -5,9 +5,8 @@ import io
 import re
 
 import pytest
-from conftest import login
-from openpyxl import load_workbook
-from workshop_helpers import (
+from helpers.web import login
+from helpers.workshops import (
     Phone,
     Staff,
     csrf_token,
@@ -15,6 +14,7 @@ from workshop_helpers import (
     other_conseiller,
     participant,
 )
+from openpyxl import load_workbook
 
 from facilitation import cards, workshops
 from facilitation.events import latest_event_id
@@ -349,7 +349,7 @@ def test_word_cloud_of_the_cards(app, logged_in, db, board):
 
 
 def test_other_member_of_the_same_diagnostic_is_allowed(app, db, board):
-    from conftest import make_user
+    from helpers.web import make_user
 
     from survey_app.db import write_transaction
 

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
-from workshop_helpers import make_workshop, participant
+from helpers.workshops import make_workshop, participant
 
 from facilitation import boards, cards, votes, workshops
 from facilitation.errors import WorkshopError

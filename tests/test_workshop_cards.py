@@ -1,9 +1,9 @@
 """Cards: bad input, privacy of the write phase, approval, moderation, tables."""
 
 import pytest
-from workshop_helpers import make_workshop, participant
+from helpers.workshops import make_workshop, participant
 
-from facilitation import boards, cards, moderation, tables, workshops
+from facilitation import boards, cards, moderation, small_groups, workshops
 from facilitation.errors import WorkshopError
 from facilitation.events import Viewer, events_after
 from facilitation.state import snapshot
@@ -238,13 +238,13 @@ def test_tables_split_work_apart_and_merge(db, diagnostic):
     workshop = make_workshop(db, diagnostic, ("brainstorm", None))
     wid, activity = workshop["id"], workshop["activities"][0]
     people = [participant(db, wid, f"P{n}") for n in range(5)]
-    made = tables.split_by_count(db, wid, 2)
+    made = small_groups.split_by_count(db, wid, 2)
     assert [t["name"] for t in made] == ["Table 1", "Table 2"]
     seats = [r[0] for r in db.execute("SELECT table_id FROM workshop_participants")]
     assert seats.count(made[0]["id"]) == 3 and seats.count(made[1]["id"]) == 2
     late = participant(db, wid, "Retard")  # sits at the emptier table
     assert late["table_id"] == made[1]["id"]
-    tables.work_by_table(db, wid, activity)
+    small_groups.work_by_table(db, wid, activity)
     first, second = people[0], people[1]  # table 1, table 2
     first = {**first, "table_id": made[0]["id"]}
     second = {**second, "table_id": made[1]["id"]}
@@ -254,12 +254,12 @@ def test_tables_split_work_apart_and_merge(db, diagnostic):
     assert _seen_by(db, wid, second) == ["Table deux"]
     staff = snapshot(db, wid, Viewer(staff=True))["activities"][0]["cards"]
     assert {c["table_id"] for c in staff} == {made[0]["id"], made[1]["id"]}
-    tables.merge_tables(db, wid, activity)
+    small_groups.merge_tables(db, wid, activity)
     assert _seen_by(db, wid, first) == ["Table un", "Table deux"]
-    tables.merge_tables(db, wid, activity, merged=False)  # step back
+    small_groups.merge_tables(db, wid, activity, merged=False)  # step back
     assert _seen_by(db, wid, first) == ["Table un"]
     # By hand: Alice moves to table 2 and is told so on her own channel.
-    tables.assign(db, wid, first["id"], made[1]["id"])
+    small_groups.assign(db, wid, first["id"], made[1]["id"])
     moved = events_after(db, wid, 0, viewer=Viewer(participant_id=first["id"]))
     assert moved[-1]["type"] in ("participant.table", "tables.changed")
     assert any(
@@ -267,9 +267,9 @@ def test_tables_split_work_apart_and_merge(db, diagnostic):
         for e in moved
     )
     with pytest.raises(WorkshopError):
-        tables.split_by_count(db, wid, 0)
+        small_groups.split_by_count(db, wid, 0)
     with pytest.raises(WorkshopError):
-        tables.assign(db, wid, first["id"], 9999)
+        small_groups.assign(db, wid, first["id"], 9999)
     # Re-splitting into one table keeps the tables that hold cards.
-    tables.split_by_count(db, wid, 1)
-    assert len(tables.list_tables(db, wid)) == 2
+    small_groups.split_by_count(db, wid, 1)
+    assert len(small_groups.list_tables(db, wid)) == 2

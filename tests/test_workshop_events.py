@@ -5,7 +5,7 @@ import threading
 import time
 
 import pytest
-from workshop_helpers import Phone, Staff, make_workshop, participant
+from helpers.workshops import Phone, Staff, make_workshop, participant
 
 from facilitation import boards, cards
 from facilitation.events import (

@@ -6,8 +6,8 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from helpers.workshops import make_workshop, participant
 from openpyxl import load_workbook
-from workshop_helpers import make_workshop, participant
 
 from facilitation import boards, cards, exports, votes
 

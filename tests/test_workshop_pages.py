@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import login, make_user, post_form
+from helpers.web import login, make_user, post_form
 
 NEW_FORM = {
     "title": "Atelier inclusion",

@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from workshop_helpers import make_workshop, participant
+from helpers.workshops import make_workshop, participant
 
 from facilitation import boards, cards, moderation, votes
 from facilitation.errors import WorkshopError

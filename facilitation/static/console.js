@@ -4,9 +4,9 @@
 (function () {
   "use strict";
   var Live = window.Live;
-  var el = Live.el;
   var root = document.getElementById("console");
   if (!root || !Live) return;
+  var el = Live.el;
 
   var base = root.dataset.base;
   var state = null;

@@ -5,9 +5,9 @@
 (function () {
   "use strict";
   var Live = window.Live;
-  var el = Live.el;
   var root = document.getElementById("atelier");
   if (!root || !Live) return;
+  var el = Live.el;
 
   var base = root.dataset.base;
   var view = document.getElementById("vue");

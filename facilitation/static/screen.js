@@ -3,9 +3,9 @@
 (function () {
   "use strict";
   var Live = window.Live;
-  var el = Live.el;
   var root = document.getElementById("ecran");
   if (!root || !Live) return;
+  var el = Live.el;
 
   var state = null;
   var frameKey = null;

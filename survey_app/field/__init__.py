@@ -13,7 +13,7 @@ Registered by `survey_app.surveys.register` with one call to `register(app)`.
 
 from flask import Flask
 
-from ..extensions import add_survey_tab
+from ..page_slots import add_survey_tab
 
 
 def register(app: Flask) -> None:

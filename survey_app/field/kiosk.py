@@ -36,10 +36,10 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
-from .. import csrf
 from ..access import login_required, member_survey
 from ..auth import TOO_MANY_FAILURES, check_password, start_session
 from ..db import get_db
+from ..extensions import csrf
 from ..surveys import model
 from ..surveys.flow import run_questionnaire
 from ..surveys.points import survey_points

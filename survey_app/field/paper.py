@@ -19,15 +19,15 @@ from flask import (
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
-from .. import csrf
 from ..access import login_required, member_survey
 from ..db import get_db
+from ..extensions import csrf
 from ..inputs import storable_int
 from ..surveys import model
 from ..surveys.communes import survey_territory
 from ..surveys.flow import EXPIRED, already_stored, served_version
 from ..surveys.points import survey_points
-from ..surveys.questionnaire import (
+from ..surveys.screens import (
     Walk,
     answer_fields,
     new_key,

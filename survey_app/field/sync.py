@@ -21,26 +21,24 @@ Answers are validated by `answers.parse_answers`, exactly like the forms.
 :raise 403: missing, forged, or other survey's device token.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, jsonify, make_response, request
 from werkzeug.exceptions import HTTPException
 
-from .. import csrf
+from ..dates import PARIS, stamp, today_in_paris, utcnow
 from ..db import get_db, now
+from ..extensions import csrf
 from ..surveys import answers as rules
 from ..surveys import model
 from ..surveys.communes import find_commune, survey_territory
-from ..surveys.questionnaire import commune_exists, valid_key
+from ..surveys.screens import commune_exists, valid_key
 from . import device
 
 bp = Blueprint("field_sync", __name__, url_prefix="/s")
 
 MAX_ITEMS = 100
-PARIS = ZoneInfo("Europe/Paris")
-STAMP = "%Y-%m-%dT%H:%M:%SZ"
 # An answer dated by the device is believed within these bounds (a tablet's
 # clock may be wrong: then the arrival time is used).
 OLDEST = timedelta(days=366)
@@ -61,8 +59,8 @@ MESSAGES = {
 
 def today_start_utc() -> str:
     """Midnight in France today, as a stored UTC stamp."""
-    midnight = datetime.now(PARIS).replace(hour=0, minute=0, second=0, microsecond=0)
-    return midnight.astimezone(UTC).strftime(STAMP)
+    midnight = datetime.combine(today_in_paris(), time(0), PARIS)
+    return stamp(midnight)
 
 
 def collected_today(survey_id: int, point_id: int | None, mode: str) -> int:
@@ -81,14 +79,14 @@ def collected_today(survey_id: int, point_id: int | None, mode: str) -> int:
 
 def answered_at(value: Any) -> str:
     """The device's timestamp if it is plausible, else now."""
-    arrival = datetime.now(UTC)
+    arrival = utcnow()
     try:
         given = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        return arrival.strftime(STAMP)
+        return stamp(arrival)
     if given.tzinfo is None or not arrival - OLDEST <= given <= arrival + AHEAD:
-        return arrival.strftime(STAMP)
-    return given.astimezone(UTC).strftime(STAMP)
+        return stamp(arrival)
+    return stamp(given)
 
 
 def as_form(answers: Any) -> dict[str, str | list[str]] | None:

@@ -1,13 +1,17 @@
 """Resident questionnaires: bank, builder, collection points, public form."""
 
-from flask import Flask
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the survey contract (contract.py) is read without Flask
+    from flask import Flask
 
 
 def register(app: Flask) -> None:
     from .. import field
     from . import builder, checks, dashboard, erasure, points, preview, public
 
-    app.register_blueprint(builder.bp)
     builder.register(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(points.bp)

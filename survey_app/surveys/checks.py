@@ -22,10 +22,10 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 
-from .. import timefmt
 from ..access import login_required, member_survey
+from ..dates import french_datetime
 from ..db import get_db, write_transaction
-from ..extensions import add_survey_tab
+from ..page_slots import add_survey_tab
 from . import model
 from .communes import find_commune, label, survey_territory
 
@@ -54,7 +54,7 @@ def pending(survey_id: int) -> list[dict[str, Any]]:
         check = {
             **dict(row),
             "question": question.get("text", row["question_key"]),
-            "when": timefmt.french_datetime(row["submitted_at"]),
+            "when": french_datetime(row["submitted_at"]),
         }
         check["commune"] = question.get("type") == "commune"
         if check["commune"]:

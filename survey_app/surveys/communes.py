@@ -16,6 +16,7 @@ from typing import Any
 import sqlite_utils
 from flask import current_app
 
+from ..settings import setting
 from ..text import fold
 from .answers import NOT_SAID
 
@@ -122,7 +123,7 @@ def _departement_names(data_dir: str) -> dict[str, str]:
 
 def label(row: dict[str, Any]) -> str:
     """ "Bavay (59570, Nord)": postcode and département tell namesakes apart."""
-    names = _departement_names(current_app.config.get("GEO_DATA_DIR", ""))
+    names = _departement_names(setting(current_app.config, "GEO_DATA_DIR"))
     where = [p for p in (row.get("postcodes") or "").split()[:1]]
     departement = row.get("departement")
     if departement:

@@ -6,30 +6,25 @@ answers; only the 20 latest answers are decoded in Python.
 
 import json
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, g, render_template, url_for
 from werkzeug.routing import BuildError
 
-from .. import timefmt
+from .. import dates
 from ..access import login_required, member_survey
+from ..dates import paris
 from ..db import get_db
-from ..extensions import add_survey_tab
+from ..page_slots import add_survey_tab
 from . import model
 from .points import public_url, survey_points
 
 bp = Blueprint("dashboard", __name__, url_prefix="/enquetes/<int:survey_id>")
 
-PARIS = timefmt.PARIS
 LATEST = 20
 KEY_ANSWERS = 4
 TEXT_PREVIEW = 200
-
-
-def local_time(stamp: str) -> datetime:
-    """A stored UTC stamp ("2026-11-26T08:00:00Z") in French local time."""
-    return timefmt.paris(stamp)
 
 
 def answers_per_day(hour_counts: list[tuple[str, int]]) -> list[tuple[date, int]]:
@@ -40,7 +35,7 @@ def answers_per_day(hour_counts: list[tuple[str, int]]) -> list[tuple[date, int]
     """
     per_day: dict[date, int] = {}
     for hour, count in hour_counts:
-        day = local_time(hour + ":00:00Z").date()
+        day = paris(hour + ":00:00Z").date()
         per_day[day] = per_day.get(day, 0) + count
     if not per_day:
         return []
@@ -65,7 +60,7 @@ def bar_chart(days: list[tuple[date, int]], width: int = 640, height: int = 160)
                 "day": day,
                 "count": count,
                 # Label the first day of the period and every Monday.
-                "label": timefmt.short_french_date(day)
+                "label": dates.short_french_date(day)
                 if i == 0 or day.weekday() == 0
                 else "",
             }
@@ -155,7 +150,7 @@ def latest_answers(survey_id: int, only: int | None = None) -> list[dict[str, An
     return [
         {
             "id": row["id"],
-            "when": local_time(row["submitted_at"]),
+            "when": paris(row["submitted_at"]),
             "mode": model.MODES.get(row["mode"], row["mode"]),
             "point": row["point_name"],
             "answers": key_answers(questions[row["version_id"]], answers, communes),
@@ -186,7 +181,7 @@ def version_list(survey_id: int, answers: Counter) -> list[dict[str, Any]]:
         [survey_id],
     )
     return [
-        {**dict(r), "answers": answers[r["id"]], "created": local_time(r["created_at"])}
+        {**dict(r), "answers": answers[r["id"]], "created": paris(r["created_at"])}
         for r in rows
     ]
 

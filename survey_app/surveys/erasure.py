@@ -29,9 +29,9 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from ..access import login_required, member_survey
+from ..dates import stamp
 from ..db import get_db, write_transaction
 from ..text import CODE_ALPHABET
-from ..timefmt import stamp
 from .dashboard import latest_answers
 
 bp = Blueprint("erasure", __name__, url_prefix="/enquetes/<int:survey_id>/reponses")

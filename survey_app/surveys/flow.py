@@ -1,9 +1,10 @@
 """Answering a questionnaire screen by screen, for the current request.
 
-Shared by the public form (`public.py`, mode "self") and, later, the kiosk
-and paper entry (their own modes and URLs): call `run_questionnaire` from a
-view exempted from the automatic CSRF check (`@csrf.exempt`), since it checks
-the token itself so that an expired one keeps what the resident typed.
+Shared by the public form (`public.py`, mode "self") and the kiosk
+(`field/kiosk.py`, mode "kiosk"); paper entry (`field/paper.py`) uses its
+version and duplicate checks. Call `run_questionnaire` from a view exempted
+from the automatic CSRF check (`@csrf.exempt`), since it checks the token
+itself so that an expired one keeps what the resident typed.
 """
 
 import json
@@ -14,10 +15,10 @@ from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
 from ..db import get_db
-from ..honeypot import is_spam
+from ..safeguards.honeypot import is_spam
 from . import model
 from .communes import survey_territory
-from .questionnaire import (
+from .screens import (
     Walk,
     answer_fields,
     new_key,
@@ -149,7 +150,7 @@ def run_questionnaire(
     if form.get("_nav") == "privacy" and context.get("code"):
         # Issue 8, A4: the privacy page carries the answers so far, and its
         # "Retour au questionnaire" brings them back to this screen.
-        from ..privacy import render_public_privacy
+        from ..safeguards.privacy_views import render_public_privacy
 
         resume = {
             "action": action,

@@ -26,11 +26,11 @@ from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optiona
 
 from ..access import login_required, member_survey
 from ..db import get_db, write_transaction
-from ..extensions import add_survey_tab
+from ..page_slots import add_survey_tab
 from ..public_urls import external_url
+from ..qr import qr_png, qr_svg
 from ..text import fold
 from . import duration, model
-from .qr import qr_png, qr_svg
 from .territory_phrase import territory_phrase
 
 bp = Blueprint("points", __name__, url_prefix="/enquetes/<int:survey_id>")

@@ -8,9 +8,9 @@ results. Issue 8, D1.
 
 from flask import Blueprint, g, render_template, url_for
 
-from .. import csrf
 from ..access import login_required, member_survey
-from ..extensions import add_survey_tab
+from ..extensions import csrf
+from ..page_slots import add_survey_tab
 from .flow import run_questionnaire
 
 bp = Blueprint("preview", __name__, url_prefix="/enquetes/<int:survey_id>/apercu")

@@ -16,12 +16,12 @@ from flask import (
     url_for,
 )
 
-from .. import csrf
 from ..db import get_db
+from ..extensions import csrf
 from . import duration, model
 from .erasure import RECEIPT_RE, normalise_receipt, receipt
 from .flow import already_stored, run_questionnaire
-from .questionnaire import valid_key
+from .screens import valid_key
 from .territory_phrase import structure_subject
 
 bp = Blueprint("public", __name__, url_prefix="/s")
@@ -99,8 +99,8 @@ def start(code: str):
 
 @bp.get("/<code>/confidentialite")
 def privacy(code: str):
-    """The full privacy page, whose content `survey_app.privacy` owns."""
-    from ..privacy import render_public_privacy
+    """The full privacy page, whose content safeguards/privacy_views.py owns."""
+    from ..safeguards.privacy_views import render_public_privacy
 
     survey, point = resolve(code, allow_closed=True)
     return render_public_privacy(survey, point, code.lower())

@@ -39,7 +39,7 @@ MAX_LABEL = 150
 MAX_ANSWER_LENGTH = 5000  # the largest max_length a conseiller may set
 NUMBER_LIMIT = 1_000_000_000
 
-KEY_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
+QUESTION_KEY_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
 # A tag opening or closing: "<b", "</", "<!--". "moins de 3 < 5" stays allowed.
 TAG_RE = re.compile(r"<\s*[/!?a-zA-Z]")
@@ -220,7 +220,7 @@ def question_errors(
     if unknown:
         add("question", [f"Champ inconnu : {', '.join(unknown)}."])
     key = question.get("key")
-    if not isinstance(key, str) or not KEY_RE.match(key):
+    if not isinstance(key, str) or not QUESTION_KEY_RE.match(key):
         add("key", ["Identifiant de question invalide (majuscules, chiffres, _)."])
     kind = question.get("type")
     if kind not in QUESTION_TYPES:

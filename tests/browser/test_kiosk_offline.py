@@ -7,7 +7,7 @@ served by the kiosk's service worker while the browser is offline.
 import json
 
 import pytest
-from field_helpers import QUESTIONS as field_questions
+from helpers.offline_entry import QUESTIONS as field_questions
 from playwright.sync_api import expect
 
 from survey_app.db import connect, write_transaction

@@ -153,7 +153,7 @@ def test_every_demo_poster_prints_on_one_a4_page(browser, live_server):
     finally:
         context.close()
         # The live server is shared by the session: leave no demo behind.
-        from survey_app.rgpd import delete_diagnostic
+        from survey_app.safeguards.personal_data import delete_diagnostic
 
         db = connect(live_server.database)
         try:

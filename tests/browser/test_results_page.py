@@ -11,7 +11,7 @@ from survey_app.surveys.model import store_response
 from .conftest import ROOT, axe_violations, log_in
 
 sys.path.insert(0, f"{ROOT}/tests")
-from results_data import make_results_survey  # noqa: E402
+from helpers.results_survey import make_results_survey  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from survey_app.surveys.model import CHOICE_TYPES, THEMES
+from survey_app.surveys.contract import CHOICE_TYPES, THEMES
 
 from .charts import (
     Bar,

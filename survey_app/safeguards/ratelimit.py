@@ -36,14 +36,11 @@ from datetime import UTC, datetime
 import sqlite_utils
 from flask import Flask, current_app, jsonify, make_response, request
 
-from .db import get_db, write_transaction
-from .errors import MESSAGES, render_error
+from ..db import get_db, write_transaction
+from ..errors import MESSAGES, render_error
+from ..settings import setting
 
-DEFAULTS = {
-    "RATELIMIT_PUBLIC": "300/minute;3000/hour",
-    "RATELIMIT_WORKSHOP": "3000/minute;30000/hour",
-    "RATELIMIT_SIGNIN": "10/minute",
-}
+SCOPES = ("public", "workshop", "signin")  # settings RATELIMIT_<SCOPE>
 clock = time.time  # replaced in tests, so that no window ends mid-test
 UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
@@ -154,7 +151,7 @@ def client_of(address: str) -> str:
 
 
 def exempt(address: str) -> bool:
-    if not current_app.config.get("RATELIMIT_EXEMPT_LOOPBACK", True):
+    if not setting(current_app.config, "RATELIMIT_EXEMPT_LOOPBACK"):
         return False
     try:
         return ipaddress.ip_address(address).is_loopback
@@ -167,9 +164,9 @@ def check_rate_limit():
     config = current_app.config
     scope = scope_of_request()
     address = request.remote_addr or ""
-    if scope is None or not config.get("RATELIMIT_ENABLED", True) or exempt(address):
+    if scope is None or not setting(config, "RATELIMIT_ENABLED") or exempt(address):
         return None
-    limits = parse_limits(config["RATELIMIT_" + scope.upper()])
+    limits = parse_limits(setting(config, "RATELIMIT_" + scope.upper()))
     retry_after = hit(get_db(), config["SECRET_KEY"], scope, client_of(address), limits)
     if not retry_after:
         return None
@@ -183,8 +180,8 @@ def check_rate_limit():
 
 
 def init_app(app: Flask) -> None:
-    for name, default in DEFAULTS.items():
-        app.config.setdefault(name, default)
-        parse_limits(app.config[name])  # fail at start-up, not on a request
+    for scope in SCOPES:
+        # Fail at start-up, not on a request.
+        parse_limits(setting(app.config, "RATELIMIT_" + scope.upper()))
     # First of all hooks: even a request that fails its CSRF check counts.
     app.before_request_funcs.setdefault(None, []).insert(0, check_rate_limit)

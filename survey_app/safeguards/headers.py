@@ -16,6 +16,8 @@ Configuration:
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ..settings import setting
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -55,10 +57,10 @@ def security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     config = app.config
-    if config.get("FORCE_HTTPS") or config.get("PREFERRED_URL_SCHEME") == "https":
+    if setting(config, "FORCE_HTTPS") or config["PREFERRED_URL_SCHEME"] == "https":
         config["SESSION_COOKIE_SECURE"] = True
         config["PREFERRED_URL_SCHEME"] = "https"
-    if config.get("TRUST_PROXY"):
+    if setting(config, "TRUST_PROXY"):
         # One proxy in front: trust exactly one hop of each header.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     app.after_request(security_headers)

@@ -1,4 +1,8 @@
-"""Apply a diagnostic's stored population margins to a survey's frames.
+"""Apply population margins to a survey's frames.
+
+The margins come from the caller (diagnostic.margins.reweighted reads the
+diagnostic's portrait, else the margins typed on the survey's page): the
+analysis core reads no other package's tables.
 
 The results page, its exports and the `export` command all show the same
 re-weighted figures: weights are computed over every response of the
@@ -9,9 +13,7 @@ make the age margin impossible to reach).
 import dataclasses
 from dataclasses import dataclass
 
-import sqlite_utils
-
-from diagnostic.margins import diagnostic_margins
+import pandas as pd
 
 from .frames import SurveyFrames
 from .groups import AGE_BANDING, GroupingError
@@ -41,16 +43,13 @@ class Weighting:
 
 
 def with_population_weights(
-    db: sqlite_utils.Database, frames: SurveyFrames
+    frames: SurveyFrames, margins: pd.DataFrame
 ) -> tuple[SurveyFrames, Weighting]:
-    """The frames re-weighted to the diagnostic's margins, if any are stored.
+    """The frames re-weighted to `margins` (variable, category, target), if any.
 
     Never raises for bad margins: the French reason is in `Weighting.error`
     and the frames come back unweighted.
     """
-    # The portrait's ages and sexes when entered there (issue 10), else the
-    # margins typed on the survey's margins page.
-    margins = diagnostic_margins(db, frames.survey["diagnostic_id"])
     info = Weighting(has_margins=not margins.empty, n=len(frames.wide))
     if margins.empty or frames.wide.empty:
         return frames, info

@@ -3,7 +3,7 @@
 Nothing is sent while a request waits: notifications go into the
 `push_outbox` table (by `notify_user` / `notify_diagnostic`, or by the
 `responses_*_milestone` triggers every N answers and when a point reaches its
-target, see field_migrations.py) and each worker's background thread
+target, see migrations.py) and each worker's background thread
 (maintenance.py) claims and sends them within seconds. A resident's
 submission is never slowed down by a push service, nor fails because of
 one. Subscriptions a push service says are gone (404/410) are deleted.
@@ -29,8 +29,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 
-from . import push_guard
-from .db import get_db, now, write_transaction
+from .. import push_guard
+from ..dates import STAMP_FORMAT
+from ..db import get_db, now, write_transaction
+from ..settings import setting
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +98,7 @@ def public_key(instance_path: str) -> str | None:
 
 
 def endpoint_allowed(endpoint: str, config: dict[str, Any]) -> bool:
-    hosts = tuple(config.get("PUSH_ALLOWED_HOSTS") or DEFAULT_ALLOWED_HOSTS)
+    hosts = tuple(setting(config, "PUSH_ALLOWED_HOSTS") or DEFAULT_ALLOWED_HOSTS)
     return push_guard.endpoint_allowed(endpoint, config, hosts)
 
 
@@ -258,11 +260,11 @@ def send(
                 },
             },
             data=json.dumps(message, ensure_ascii=False),
-            vapid_private_key=config["PUSH_KEY_PATH"],
+            vapid_private_key=setting(config, "PUSH_KEY_PATH"),
             # A fresh dict each time: pywebpush writes "aud" and "exp" into it.
-            vapid_claims={"sub": config["VAPID_SUBJECT"]},
+            vapid_claims={"sub": setting(config, "VAPID_SUBJECT")},
             ttl=24 * 3600,
-            timeout=config.get("PUSH_TIMEOUT", 10),
+            timeout=setting(config, "PUSH_TIMEOUT"),
             requests_session=session,
         )
     except push_guard.UnsafeAddress as error:
@@ -283,8 +285,9 @@ def send(
 def settings(app: Flask) -> dict[str, Any]:
     """The app's configuration plus where its VAPID key lives."""
     config = dict(app.config)
-    config.setdefault("PUSH_KEY_PATH", key_path(app.instance_path))
-    config.setdefault("VAPID_SUBJECT", "mailto:webmestre@localhost")
+    # Resolved here, not at start-up: the instance folder may move (tests).
+    key = setting(config, "PUSH_KEY_PATH") or key_path(app.instance_path)
+    config["PUSH_KEY_PATH"] = key
     return config
 
 
@@ -294,12 +297,12 @@ def dispatch_pending(db: sqlite_utils.Database, config: dict[str, Any]) -> int:
     Safe with several workers: a row is claimed by one UPDATE, so only one
     worker sends it.
     """
-    if not os.path.exists(config["PUSH_KEY_PATH"]):
+    if not os.path.exists(setting(config, "PUSH_KEY_PATH")):
         return 0
     with write_transaction(db):
         db.execute(
             "DELETE FROM push_outbox WHERE claimed_at < strftime("
-            f"'%Y-%m-%dT%H:%M:%SZ', 'now', '{STALE_CLAIM}')"
+            f"'{STAMP_FORMAT}', 'now', '{STALE_CLAIM}')"
         )
         rows = db.execute(
             "UPDATE push_outbox SET claimed_at = ? WHERE claimed_at IS NULL "

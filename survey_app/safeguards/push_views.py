@@ -5,9 +5,9 @@ JSON in, JSON out, CSRF token in the X-CSRFToken header (static/push.js).
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from ..access import login_required
+from ..db import get_db
 from . import push
-from .access import login_required
-from .db import get_db
 
 bp = Blueprint("push", __name__, url_prefix="/notifications")
 

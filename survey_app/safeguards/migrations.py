@@ -1,8 +1,8 @@
-"""Tables for work in the field: rate limits, alerts, push, maintenance.
+"""Tables of the safeguards: rate limits, alerts, push, maintenance.
 
-Applied right after `survey_app.migrations` (see db.MIGRATION_MODULES). Add a
-new function rather than editing an applied one. Everything that belongs to a
-diagnostic, survey, point or user cascades from it.
+Applied right after `survey_app.migrations` (see storage.MIGRATION_MODULES).
+Add a new function rather than editing an applied one. Everything that
+belongs to a diagnostic, survey, point or user cascades from it.
 """
 
 from sqlite_utils import Database, Migrations

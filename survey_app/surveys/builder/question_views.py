@@ -1,19 +1,20 @@
 """Builder views on single questions: add (bank or own), edit, move, remove.
 
-Registered on builder.bp. Each POST is safe to repeat: a double tap finds
-its work already done (same key, same content, same order) and changes
-nothing more.
+Registered on the builder blueprint (builder/__init__.py). Each POST is safe
+to repeat: a double tap finds its work already done (same key, same content,
+same order) and changes nothing more.
 """
 
 from typing import Any
 
 from flask import abort, flash, render_template, request
 
-from ..access import login_required
-from . import bank, editing, model
-from .builder import Refused, answer_counts, bp, fingerprint, load, save, to_list
-from .builder_forms import QuestionForm, bank_by_theme, exclusive_codes
-from .questions import KEY_RE, new_question_key
+from ...access import login_required
+from .. import bank, editing, model
+from ..questions import QUESTION_KEY_RE, new_question_key
+from . import bp
+from .forms import QuestionForm, bank_by_theme, exclusive_codes
+from .helpers import Refused, answer_counts, fingerprint, load, save, to_list
 
 Question = dict[str, Any]
 STALE_QUESTION = (
@@ -30,7 +31,7 @@ def new_question(survey_id: int):
     survey, version = load(survey_id)
     taken = {q["key"] for q in version["questions"]}
     key = request.form.get("key", "")
-    if not KEY_RE.match(key) or not key.startswith("Q_"):
+    if not QUESTION_KEY_RE.match(key) or not key.startswith("Q_"):
         key = new_question_key(taken)  # made once, then posted back
     return question_page(survey, version, key, None)
 

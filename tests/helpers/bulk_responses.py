@@ -1,4 +1,4 @@
-"""Helpers shared by the issue-5 tests (security, limits, push, RGPD, backup)."""
+"""An open survey and many stored answers: tests of limits, push, data care, backup."""
 
 from survey_app.db import connect, write_transaction
 from survey_app.surveys import model

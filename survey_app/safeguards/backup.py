@@ -19,7 +19,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from .db import connect, create_private, migrate
+from ..storage import connect, create_private, migrate
 
 REQUIRED_MIGRATION = ("survey_app", "m004_surveys")
 

@@ -25,7 +25,7 @@ from .communes import NOT_SAID, find_commune, label
 # Fields a question may own: its value, "Autre" text, commune search query and
 # the query whose results are on screen.
 SUFFIXES = ("", ".autre", ".q", ".q0")
-KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+IDEMPOTENCY_KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 COMMUNE_CHOICES = 8
 # Help texts the form already says by itself (issue 8, A5: printed twice).
 SAID_BY_THE_FORM = {
@@ -39,7 +39,7 @@ def new_key() -> str:
 
 
 def valid_key(key: str | None) -> bool:
-    return bool(key and KEY_RE.fullmatch(key))
+    return bool(key and IDEMPOTENCY_KEY_RE.fullmatch(key))
 
 
 def commune_exists(code: str) -> bool:

@@ -20,9 +20,10 @@ import sqlite_utils
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from ..db import connect, get_db, now, write_transaction
+from ..settings import setting
 from . import push
-from .db import connect, get_db, now, write_transaction
-from .rgpd import purge_expired
+from .personal_data import purge_expired
 
 log = logging.getLogger(__name__)
 PURGE_CHECK_SECONDS = 3600
@@ -76,14 +77,15 @@ def _loop(app: Flask) -> None:
             push.dispatch_pending(db, config)
         except Exception:  # never let the thread die: log and try again later
             log.exception("Tâche de fond en échec")
-        push.wake_up.wait(app.config.get("PUSH_POLL_SECONDS", 10))
+        push.wake_up.wait(setting(app.config, "PUSH_POLL_SECONDS"))
         push.wake_up.clear()
     db.close()
 
 
 def start_background(app: Flask) -> threading.Thread | None:
     """Start this process's background thread once (before_request hook)."""
-    if not app.config.get("BACKGROUND_JOBS", not app.testing):
+    jobs = setting(app.config, "BACKGROUND_JOBS")
+    if not (not app.testing if jobs is None else jobs):
         return None
     key = (os.getpid(), app.config["DATABASE"])
     if key in _started:

@@ -1,6 +1,6 @@
 """Care of personal data: retention, purge, deletion, record of processing.
 
-Pure data functions (no Flask request): the views are in privacy.py.
+Pure data functions (no Flask request): the views are in privacy_views.py.
 
 Retention is counted from the day an answer was given (`submitted_at`) and,
 for a workshop, from its last change (`updated_at`): the whole workshop
@@ -12,18 +12,20 @@ copy of them) is dropped too.
 import io
 import json
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlite_utils
 
-from .db import write_transaction
-from .surveys.model import THEMES
+from .. import dates
+from ..db import write_transaction
+from ..surveys.contract import THEMES
 
-STAMP = "%Y-%m-%dT%H:%M:%SZ"
 FREE_TEXT_TYPES = {"short_text", "long_text"}
 # Counted once per diagnostic: SQLite's date arithmetic keeps it one query.
-_CUTOFF = "strftime('%Y-%m-%dT%H:%M:%SZ', :now, '-' || d.retention_months || ' months')"
+_CUTOFF = (
+    f"strftime('{dates.STAMP_FORMAT}', :now, '-' || d.retention_months || ' months')"
+)
 
 
 def purge_expired(
@@ -33,7 +35,7 @@ def purge_expired(
 
     Returns how many of each were deleted (French labels, for the CLI).
     """
-    stamp = (at or datetime.now(UTC)).strftime(STAMP)
+    stamp = dates.stamp(at or dates.utcnow())
     counts = {}
     with write_transaction(db):
         expired = f"""SELECT r.id, r.survey_id FROM responses r
@@ -66,7 +68,7 @@ def purge_expired(
             {"now": stamp},
         ).rowcount
         # Failed sign-ins hold the e-mail typed; they only matter for 15 minutes.
-        day_before = ((at or datetime.now(UTC)) - timedelta(days=1)).strftime(STAMP)
+        day_before = dates.stamp((at or dates.utcnow()) - timedelta(days=1))
         db.execute("DELETE FROM login_failures WHERE at < ?", [day_before])
     return counts
 

@@ -10,6 +10,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -21,9 +22,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from . import bank, duration
-from .model import CHOICE_TYPES, QUESTION_TYPES, THEMES
-from .questions import OTHER_CODE, normalise_question, question_errors, text_errors
+from .. import bank, duration
+from ..model import CHOICE_TYPES, QUESTION_TYPES, THEMES
+from ..questions import OTHER_CODE, normalise_question, question_errors, text_errors
 
 Question = dict[str, Any]
 _SHORT = bank.preset("court")
@@ -88,6 +89,7 @@ class NewSurveyForm(SurveyForm):
         default="court",
         validate_choice=False,  # checked below, with a French message
     )
+    key = HiddenField()  # idempotency key: one survey per form shown
 
     def validate_start(self, field: Any) -> None:
         if field.data not in {c.value for c in PRESET_CHOICES}:

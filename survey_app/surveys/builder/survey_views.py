@@ -1,4 +1,4 @@
-"""The conseiller's survey builder: create a survey, edit its questions, open it.
+"""Builder views on a whole survey: create it, list its questions, open it.
 
 Every change goes through `model.save_questions`, which versions the list
 once answers exist, so answers already given keep their wording. Every view
@@ -7,36 +7,30 @@ server. Each POST is safe to repeat (double tap, browser retry): a repeated
 one finds its work already done and says so instead of doing it twice.
 """
 
-import hashlib
-import json
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import (
-    Blueprint,
     Flask,
     abort,
     flash,
-    redirect,
     render_template,
     request,
-    url_for,
 )
 
-from ..access import login_required, member_diagnostic, member_survey
-from ..db import get_db, now, write_transaction
-from ..extensions import add_diagnostic_section, add_survey_tab
-from ..privacy import missing_settings
-from . import bank, editing, model
-from .builder_forms import (
+from ...access import login_required, member_diagnostic
+from ...db import get_db, now, write_transaction
+from ...page_slots import add_diagnostic_section, add_survey_tab
+from ...safeguards.privacy_views import missing_settings
+from .. import bank, model
+from ..screens import new_key, valid_key
+from . import bp
+from .forms import (
     NewSurveyForm,
     SurveyForm,
     choice_options,
 )
-from .questions import validate_questions
+from .helpers import answer_counts, fingerprint, load, to_list
 
-bp = Blueprint("builder", __name__)
 Question = dict[str, Any]
 STATUS_ACTIONS = {  # action in the URL: (from status, to status, button)
     "ouvrir": ("draft", "open", "Ouvrir l'enquête aux réponses"),
@@ -67,71 +61,6 @@ def diagnostic_surveys(diagnostic_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def fingerprint(value: Any) -> str:
-    """A short digest telling whether what a form was built from has changed."""
-    payload = json.dumps(value, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()[:20]
-
-
-class Refused(Exception):
-    """A change that must not be saved; its message is shown to the conseiller."""
-
-
-def save(survey_id: int, change: Callable[[list[Question]], list[Question]]):
-    """Apply `change(questions)` to the current list and save it, atomically.
-
-    `change` may raise Refused. Returns French errors ([] when saved or when
-    there was nothing to change); nothing is saved on error.
-    """
-    db = get_db()
-    try:
-        with write_transaction(db):
-            questions = model.current_version(db, survey_id)["questions"]
-            new = change(questions)
-            errors = validate_questions(new)
-            if not errors and new != questions:
-                model.save_questions(db, survey_id, new)
-    except Refused as refused:
-        return [str(refused)]
-    return errors
-
-
-def answer_counts(survey_id: int, version_id: int) -> tuple[int, int]:
-    """(answers to the survey, answers given under version `version_id`)."""
-    row = (
-        get_db()
-        .execute(
-            "SELECT count(*), coalesce(sum(version_id = ?), 0) FROM responses "
-            "WHERE survey_id = ?",
-            [version_id, survey_id],
-        )
-        .fetchone()
-    )
-    return row[0], row[1]
-
-
-def load(survey_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(survey, current version) if the user may edit it.
-
-    :raise 403: not a member of the survey's diagnostic.
-    :raise 404: no such survey.
-    """
-    survey = member_survey(survey_id)
-    return survey, model.current_version(get_db(), survey_id)
-
-
-def question_or_404(questions: list[Question], key: str) -> Question:
-    index = editing.find(questions, key)
-    if index is None:
-        abort(404)
-    return questions[index]
-
-
-def to_list(survey_id: int, anchor: str = ""):
-    url = url_for("builder.edit", survey_id=survey_id)
-    return redirect(f"{url}#{anchor}" if anchor else url)
-
-
 @bp.route("/diagnostics/<int:diagnostic_id>/enquetes/nouvelle", methods=["GET", "POST"])
 @login_required
 def new_survey(diagnostic_id: int):
@@ -141,24 +70,32 @@ def new_survey(diagnostic_id: int):
     """
     diagnostic = member_diagnostic(diagnostic_id)
     form = NewSurveyForm()
+    if not valid_key(form.key.data):
+        form.key.data = new_key()  # made with the page, posted back with it
     if form.validate_on_submit():
         title, db = form.title.data.strip(), get_db()
-        # A double tap re-posts the same title within seconds: reuse it.
-        recent = (datetime.now(UTC) - timedelta(seconds=30)).strftime(
-            "%Y-%m-%dT%H:%M:%S"
-        )
-        twin = db.execute(
-            "SELECT id FROM surveys WHERE diagnostic_id = ? AND title = ? "
-            "AND created_at >= ?",
-            [diagnostic_id, title, recent],
-        ).fetchone()
-        if twin:
-            return to_list(twin[0])
-        start = form.start.data
-        questions = [] if start == "vide" else bank.preset(start)
-        survey_id = model.create_survey(
-            db, diagnostic_id, title, questions, intro=(form.intro.data or "").strip()
-        )
+        # The idempotency key, as for answers: a double tap or a browser
+        # retry re-posts the same key and finds the survey already made.
+        with write_transaction(db):
+            twin = db.execute(
+                "SELECT id FROM surveys WHERE diagnostic_id = ? AND creation_key = ?",
+                [diagnostic_id, form.key.data],
+            ).fetchone()
+            if twin:
+                return to_list(twin[0])
+            start = form.start.data
+            questions = [] if start == "vide" else bank.preset(start)
+            survey_id = model.create_survey(
+                db,
+                diagnostic_id,
+                title,
+                questions,
+                intro=(form.intro.data or "").strip(),
+            )
+            db.execute(
+                "UPDATE surveys SET creation_key = ? WHERE id = ?",
+                [form.key.data, survey_id],
+            )
         flash("Enquête créée. Vérifiez ses questions, puis ouvrez-la.", "success")
         return to_list(survey_id)
     status = 400 if form.errors else 200
@@ -268,7 +205,3 @@ def status(survey_id: int, action: str):
         refusal=refusal,
         total=answer_counts(survey_id, version["id"])[0],
     ), (409 if refusal and request.method == "POST" else 200)
-
-
-# The per-question views live in their own module, on the same blueprint.
-from . import builder_questions  # noqa: E402, F401

@@ -1,11 +1,10 @@
-"""Helpers shared by tests/test_workshop_*.py (live workshops, issue 4)."""
+"""Helpers shared by tests/test_workshop_*.py (live workshops)."""
 
 import re
 
-from conftest import login, make_user
-
 from facilitation import boards, workshops
 from facilitation.participants import join
+from helpers.web import login, make_user
 
 TOKEN_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

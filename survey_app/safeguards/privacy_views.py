@@ -22,10 +22,16 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, NumberRange
 
+from ..access import login_required, member_diagnostic
+from ..db import get_db, write_transaction
+from ..settings import setting
 from . import push
-from .access import login_required, member_diagnostic
-from .db import get_db, write_transaction
-from .rgpd import collected_data, delete_diagnostic, processing_record, record_odt
+from .personal_data import (
+    collected_data,
+    delete_diagnostic,
+    processing_record,
+    record_odt,
+)
 
 bp = Blueprint("privacy", __name__)
 
@@ -33,7 +39,7 @@ DEFAULT_HOSTING = (
     "Serveur de la structure ou de son prestataire, en France ou dans l'Union "
     "européenne (à préciser par l'administrateur : réglage HOSTING)."
 )
-NOTIFY_EVERY, ALERT = 50, 30  # the triggers' defaults (field_migrations)
+NOTIFY_EVERY, ALERT = 50, 30  # the triggers' defaults (safeguards/migrations.py)
 
 
 class SurveyFieldForm(FlaskForm):
@@ -50,7 +56,7 @@ class SurveyFieldForm(FlaskForm):
         "Alerte au-delà de … réponses par minute dans un même lieu",
         validators=[
             InputRequired("Indiquez un nombre."),
-            # The burst trigger counts up to 1,000 (field_migrations).
+            # The burst trigger counts up to 1,000 (safeguards/migrations.py).
             NumberRange(1, 999, "Indiquez un nombre entre 1 et 999."),
         ],
         description="Les réponses sont toujours gardées ; vous êtes seulement "
@@ -63,7 +69,7 @@ class DeleteForm(FlaskForm):
 
 
 def hosting() -> str:
-    return current_app.config.get("HOSTING") or DEFAULT_HOSTING
+    return setting(current_app.config, "HOSTING") or DEFAULT_HOSTING
 
 
 # Settings the residents' privacy page needs (issue 8, A5): without them a
@@ -78,7 +84,7 @@ def missing_settings() -> list[str]:
     return [
         text
         for name, text in REQUIRED_SETTINGS.items()
-        if not str(current_app.config.get(name) or "").strip()
+        if not str(setting(current_app.config, name) or "").strip()
     ]
 
 
@@ -117,7 +123,7 @@ def render_public_privacy(
         code=code,
         data=data,
         # Never the administrator's placeholder in front of residents.
-        hosting=current_app.config.get("HOSTING")
+        hosting=setting(current_app.config, "HOSTING")
         or "Chez la structure ou son prestataire. Pour savoir où exactement, "
         "écrivez à la personne qui mène l'enquête.",
         resume=resume,
