@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from helpers.bulk_responses import add_responses, open_survey, table_counts
 from helpers.web import login, make_user, post_form
 
+from survey_app.dates import french_date
 from survey_app.db import write_transaction
 from survey_app.safeguards import maintenance, push
 from survey_app.safeguards.personal_data import purge_expired, set_retention
-from survey_app.dates import french_date
 
 NOW = datetime(2026, 6, 15, 12, tzinfo=UTC)
 
