@@ -126,7 +126,8 @@ def build_document(db, diagnostic_id: int, selection: Selection) -> Document:
             doc.add(*to_complete(db, diagnostic_id, section))
         elif section == "annexes":
             doc.add(*annexes(surveys))
-        doc.add(PageBreak())
+        if section not in TO_COMPLETE:  # short "À compléter" parts share pages
+            doc.add(PageBreak())
     return doc
 
 

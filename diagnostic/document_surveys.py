@@ -131,7 +131,7 @@ def summary_chart(summary: Summary) -> Figure | None:
         f"{b.label} {pct_text(b.value)}" for b in bars
     )
     svg = bar_chart(bars, title=summary.text, desc=alt, ident=f"doc-{summary.key}")
-    return Figure(svg, alt, 12.0)
+    return Figure(svg, alt, 11.0)
 
 
 def method_facts(db, survey: LoadedSurvey) -> list[str]:
@@ -173,7 +173,7 @@ def method_facts(db, survey: LoadedSurvey) -> list[str]:
 
 
 def counts_line(pairs: list[tuple[str, int]], total: int) -> str:
-    """"Place (120), other place (< 5)…": counts under 5 and the counts that
+    """ "Place (120), other place (< 5)…": counts under 5 and the counts that
     would give them back from the total hidden, as in every table
     (crosstabs.suppress)."""
     counts = pd.DataFrame(
@@ -300,10 +300,13 @@ def largest_gaps(survey: LoadedSurvey, top: int = 4) -> list[str]:
     for r in table.head(top).itertuples():
         weighted = not pd.isna(r.w_percent)
         local = r.w_percent if weighted else r.percent
+        low, high = (r.w_ci_low, r.w_ci_high) if weighted else (r.ci_low, r.ci_high)
         group = f" ({r.group_label})" if isinstance(r.group_label, str) else ""
         lines.append(
             f"{r.label}{group} : {pct_text(local)} sur le territoire "
-            f"(marge {ci_text(r.ci_low, r.ci_high)}, {r.n} personnes) contre "
+            f"(marge {ci_text(low, high)}, {r.n} personnes"
+            + (", redressé" if weighted else "")
+            + f") contre "
             f"{pct_text(r.national)} en France — {r.verdict}."
         )
     return lines
