@@ -35,10 +35,18 @@ PARTICIPANTS = 12
 def add_demo_workshop(db: sqlite_utils.Database, diagnostic_id: int, user_id: int):
     """A held workshop: 12 participants, 10 ideas, 47 dots."""
     workshop_id = create_workshop(
-        db, diagnostic_id, "Atelier de restitution aux élus et partenaires", user_id,
-        activities=[{"kind": "brainstorm", "title": "Idées d'actions", "config": {
-            "categories": ["Accès", "Accompagnement", "Partenariats"]}}],
-    )  # fmt: skip
+        db,
+        diagnostic_id,
+        "Atelier de restitution aux élus et partenaires",
+        user_id,
+        activities=[
+            {
+                "kind": "brainstorm",
+                "title": "Idées d'actions",
+                "config": {"categories": ["Accès", "Accompagnement", "Partenariats"]},
+            }
+        ],
+    )
     ideas_id = db.execute(
         "SELECT id FROM workshop_activities WHERE workshop_id = ?", [workshop_id]
     ).fetchone()[0]
@@ -48,8 +56,13 @@ def add_demo_workshop(db: sqlite_utils.Database, diagnostic_id: int, user_id: in
     for column, texts in zip(columns, IDEAS.values(), strict=True):
         for text in texts:
             cards.append(post_card(db, ideas_id, column, text, user_id=user_id)["id"])
-    vote_id = create_activity(db, workshop_id, "dots", "Nos priorités",
-                              {"source_activity_id": ideas_id, "budget": 4})  # fmt: skip
+    vote_id = create_activity(
+        db,
+        workshop_id,
+        "dots",
+        "Nos priorités",
+        {"source_activity_id": ideas_id, "budget": 4},
+    )
     set_phase(db, vote_id, "vote")
     voter = iter(p for p in people for _ in range(4))
     for card_id, dots in zip(cards, DOTS, strict=True):
