@@ -88,8 +88,7 @@ def _note(doc, text: str) -> None:
     run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
 
 
-def _figure(doc, block: m.Figure, number: int) -> None:
-    png = m.figure_png(block.svg)
+def _figure(doc, block: m.Figure, number: int, png: bytes) -> None:
     width = Cm(min(block.width_cm, PAGE_WIDTH_CM))
     shape = doc.add_paragraph().add_run().add_picture(BytesIO(png), width=width)
     # Alternative text: the drawing's description (what screen readers say).
@@ -105,6 +104,7 @@ def write_docx(document: m.Document, target: str | IO[bytes]) -> None:
     doc.core_properties.title = document.title
     doc.core_properties.subject = document.subtitle
     figures = 0
+    pngs = m.rasterise([b.svg for b in document.blocks if isinstance(b, m.Figure)])
     for block in document.blocks:
         if isinstance(block, m.Heading):
             doc.add_heading(block.text, level=block.level)
@@ -123,7 +123,7 @@ def write_docx(document: m.Document, target: str | IO[bytes]) -> None:
             _table(doc, block)
         elif isinstance(block, m.Figure):
             figures += 1
-            _figure(doc, block, figures)
+            _figure(doc, block, figures, pngs[block.svg])
         elif isinstance(block, m.PageBreak):
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         elif isinstance(block, m.TableOfContents):

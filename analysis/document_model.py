@@ -7,10 +7,16 @@ diagnostic/pyramid.py) that `figure_png` rasterises for the formats that
 need a bitmap.
 """
 
+import multiprocessing
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import cairosvg
+
+PER_WORKER = 12  # below that, starting a process costs more than it saves
 
 
 @dataclass
@@ -75,12 +81,36 @@ class Document:
         return [b for b in self.blocks if isinstance(b, Heading)]
 
 
+def rasterise(svgs: list[str]) -> dict[str, bytes]:
+    """{svg: png} for every distinct SVG, on every core when there are many
+    (cairosvg draws in Python: about 0.2 s a chart on one core)."""
+    distinct = list(dict.fromkeys(svgs))
+    workers = min(os.cpu_count() or 1, len(distinct) // PER_WORKER)
+    if workers < 2:
+        return {svg: figure_png(svg) for svg in distinct}
+    # spawn, not fork: the server's threads may hold locks a fork would copy.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return dict(
+            zip(distinct, pool.map(figure_png, distinct, chunksize=8), strict=True)
+        )
+
+
 @lru_cache(maxsize=256)
-def figure_png(svg: str, width_px: int = 1400) -> bytes:
-    """The SVG as PNG at print resolution (about 220 dpi at 16 cm)."""
+def figure_png(svg: str, width_px: int = 1000) -> bytes:
+    """The SVG as PNG (about 230 dpi at the charts' 11 cm)."""
     return cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=width_px)
 
 
-def png_size(png: bytes) -> tuple[int, int]:
-    """Width and height of a PNG, read from its header."""
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+def svg_size(svg: str) -> tuple[float, float]:
+    """Width and height of our SVGs (their viewBox, else width/height)."""
+    box = re.search(r'viewBox="([-\d. ]+)"', svg)
+    if box:
+        values = [float(v) for v in box.group(1).split()]
+        if len(values) == 4 and values[2] > 0 and values[3] > 0:
+            return values[2], values[3]
+    width = re.search(r'width="([\d.]+)', svg)
+    height = re.search(r'height="([\d.]+)', svg)
+    if width and height:
+        return float(width.group(1)), float(height.group(1))
+    return 4.0, 3.0

@@ -8,6 +8,7 @@ what the table prints: a hidden count has no bar either.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -34,6 +35,15 @@ class LoadedSurvey:
     frames: SurveyFrames
     weighting: Weighting
     summaries: dict[str, Summary]
+
+    @cached_property
+    def national(self):
+        """The results page's national section (summary and chapter share it)."""
+        return national_block(self.frames)
+
+    @cached_property
+    def priority(self):
+        return priority_block(self.frames)
 
 
 def load(db, survey_id: int) -> LoadedSurvey:
