@@ -281,7 +281,7 @@ def _section_table(section, survey: LoadedSurvey, basis: str, kind: str):
 def national_table(survey: LoadedSurvey) -> Table | None:
     """The results page's national comparison (suppressed rows left out)."""
     return _section_table(
-        national_block(survey.frames),
+        survey.national,
         survey,
         "Part des personnes ayant répondu ; verdict au regard de la marge.",
         "national",
@@ -291,7 +291,7 @@ def national_table(survey: LoadedSurvey) -> Table | None:
 def priority_table(survey: LoadedSurvey) -> Table | None:
     """The results page's priority publics (groups under 5 left out)."""
     return _section_table(
-        priority_block(survey.frames),
+        survey.priority,
         survey,
         "Groupes d'au moins 5 personnes concernées et 5 non concernées.",
         "priority",
