@@ -50,17 +50,13 @@ def _page(diagnostic: dict, errors: list[str], status: int = 200):
     ), status
 
 
-@bp.get("/document")
+@bp.route("/document", methods=["GET", "POST"])
 @login_required
 def document(diagnostic_id: int):
-    """The choices of the document. :raise 403: not a member."""
-    return _page(member_diagnostic(diagnostic_id), [])
-
-
-@bp.post("/document")
-@login_required
-def download_document(diagnostic_id: int):
-    """:raise 403: not a member. :raise 400: bad CSRF token or format."""
+    """The choices, then the file (POST).
+    :raise 403: not a member. :raise 400: bad CSRF token or format."""
+    if request.method == "GET":
+        return _page(member_diagnostic(diagnostic_id), [])
     diagnostic = checked(diagnostic_id)
     fmt = request.form.get("format", "")
     if fmt not in FORMATS:
