@@ -445,6 +445,3 @@ def annexes(surveys) -> list:
         )
     )
     return blocks
-
-
-__all__ = ["SECTIONS", "Selection", "build_document", "Figure"]
