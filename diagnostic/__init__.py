@@ -26,6 +26,9 @@ sqlite-utils Database and a diagnostic id; no Flask needed):
   table (communes × indicators), missing (French sentences), references
   (plans and local sources), sources (title, year, url).
 - `pyramid.pyramid_svg(population)` → SVG text; `pyramid.pyramid_bands`.
+- `document.build_document(db, id, Selection)` → the diagnostic document as
+  neutral blocks (analysis/document_model.py); `document_files.write_document`
+  writes it as ODT, DOCX or PDF (page `/document`, command `document`).
 - `margins.diagnostic_margins(db, id)` → the weighting margins of every
   survey of the diagnostic (from the portrait when it has every commune's
   ages, else the margins typed on the survey's margins page).
@@ -41,7 +44,7 @@ def init_app(app: Flask) -> None:
     from survey_app.db import get_db
     from survey_app.page_slots import add_diagnostic_section
 
-    from . import display, portrait_views, views  # noqa: F401 (routes of views.bp)
+    from . import display, document_cli, document_views, portrait_views, views  # noqa: F401
     from .notes import render_notes
     from .steps import diagnostic_steps
 
@@ -58,3 +61,4 @@ def init_app(app: Flask) -> None:
         "diagnostic_steps",
     )
     add_diagnostic_section(app, STEPS_SECTION, 10)
+    document_cli.init_app(app)

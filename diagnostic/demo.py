@@ -15,6 +15,7 @@ import sqlite_utils
 from survey_app.db import write_transaction
 
 from . import interviews as iv
+from .demo_workshop import add_demo_workshop
 from .indicators import INDICATORS
 from .portrait import add_reference, store_import
 from .portrait_import import OPEN_AGE, CheckedImport
@@ -190,3 +191,7 @@ def fill_demo(
                 "updated_at) VALUES (?, ?, ?, ?, ?)",
                 [diagnostic_id, step, mark, notes, first.isoformat()],
             )
+        creator = db.execute(
+            "SELECT created_by FROM diagnostics WHERE id = ?", [diagnostic_id]
+        ).fetchone()[0]
+        add_demo_workshop(db, diagnostic_id, creator)  # document: voted priorities

@@ -8,10 +8,10 @@ import re
 
 from flask import render_template_string
 from helpers.web import post_form
-from survey_app.maintenance import daily_purge
 
 from survey_app.db import write_transaction
 from survey_app.demo import DEMO_EMAIL, DEMO_PASSWORD
+from survey_app.safeguards.maintenance import daily_purge
 
 MACHINE_DATE = re.compile(r"\b(20\d\d-\d\d-\d\d|\d\d/\d\d/20\d\d)\b")
 NOT_A_PAGE = re.compile(
