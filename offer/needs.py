@@ -137,7 +137,8 @@ def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
 
 
 def commune_centres(communes: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
-    """`communes` (code, name[, latitude, longitude]) with a centre for each.
+    """`communes` (code, name[, latitude, longitude]) indexed by code, with a
+    centre for each and its number of `places`.
 
     Etalab's decoupage-administratif 6.0.0 has no coordinates: where none is
     given, the mean position of the commune's places stands in for its centre
@@ -154,6 +155,8 @@ def commune_centres(communes: pd.DataFrame, places: pd.DataFrame) -> pd.DataFram
         )
         out[axis] = given.astype(float) if given is not None else np.nan
         out[axis] = out[axis].fillna(mean.reindex(out.index))
+    counts = places["code_insee"].value_counts() if len(places) else pd.Series()
+    out["places"] = counts.reindex(out.index, fill_value=0).astype(int)
     return out
 
 

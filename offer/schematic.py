@@ -36,10 +36,10 @@ def _positions(centres: pd.DataFrame) -> dict[str, tuple[float, float]]:
 def needs_svg(
     table: pd.DataFrame, centres: pd.DataFrame, title: str = "Besoins et offre"
 ) -> str:
-    """SVG of the communes of `centres` (index code; name, latitude,
-    longitude) coloured by their uncovered needs in `table` (needs_offer)."""
+    """SVG of the communes of `centres` (needs.commune_centres: index code;
+    name, latitude, longitude, places) coloured by their uncovered needs in
+    `table` (needs_offer)."""
     communes = table[table["commune_code"].isin(centres.index)]
-    places = communes.groupby("commune_code")["places"].max()
     missing = (
         communes[~communes["covered"] & (communes["hidden"] | (communes["count"] > 0))]
         .groupby("commune_code")
@@ -55,7 +55,7 @@ def needs_svg(
     ]
     for code, (x, y) in positions.items():
         gaps = int(missing.get(code, 0))
-        count = int(places.get(code, 0))
+        count = int(centres["places"].get(code, 0)) if "places" in centres else 0
         fill = "#b34700" if gaps else "#1f6f43"
         radius = 8 + 3 * math.sqrt(count)
         name = escape(str(centres.at[code, "name"]))
