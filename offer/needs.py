@@ -17,8 +17,6 @@ or fewer than 5 did not is hidden, and, so that it cannot be recomputed from
 the territory's figure, a second cell of the same need is hidden with it.
 """
 
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -108,8 +106,16 @@ def answer_flags(wide: pd.DataFrame, commune: str = "PR_COMMUNE") -> pd.DataFram
     return out
 
 
-def matching_places(places: pd.DataFrame, criteria: list[str]) -> np.ndarray:
-    """Boolean per place: does it meet any of the criteria?"""
+def matching_places(
+    places: pd.DataFrame, criteria: list[str], cache: dict | None = None
+) -> np.ndarray:
+    """Boolean per place: does it meet any of the criteria?
+
+    Each field is split once into its distinct value sets (thousands of places
+    share a few dozen combinations), so a criterion is a look-up, not a regex
+    over every place; `cache` keeps that work from one need to the next.
+    """
+    cache = {} if cache is None else cache
     hit = np.zeros(len(places), dtype=bool)
     for criterion in criteria:
         if criterion == "*":
@@ -117,12 +123,17 @@ def matching_places(places: pd.DataFrame, criteria: list[str]) -> np.ndarray:
         name, _, value = criterion.partition("=")
         if name not in places:
             continue
-        column = places[name].fillna("").astype(str)
+        if name not in cache:
+            codes, uniques = pd.factorize(places[name].fillna("").astype(str))
+            sets = [{v.strip() for v in u.split("|") if v.strip()} for u in uniques]
+            cache[name] = (codes, sets)
+        codes, sets = cache[name]
         if value == "*":
-            hit |= (column.str.strip() != "").to_numpy()
+            found = np.array([bool(s) for s in sets], dtype=bool)
         else:
-            pattern = rf"(?:^|\|)\s*{re.escape(value)}\s*(?:\||$)"
-            hit |= column.str.contains(pattern, regex=True).to_numpy()
+            found = np.array([value in s for s in sets], dtype=bool)
+        if len(found):
+            hit |= found[codes]
     return hit
 
 
@@ -215,13 +226,14 @@ def needs_offer(
     # A place of the commune is at distance 0 even without coordinates.
     distances = np.where(same, 0.0, np.nan_to_num(distances, nan=np.inf))
     blocks: dict[str, list[np.ndarray]] = {}
+    cache: dict = {}
     for need in needs:
         values = answers[need].astype("boolean")
         asked_mask = values.notna().to_numpy()
         chosen_mask = values.fillna(False).to_numpy(dtype=bool)
         asked = np.bincount(position[known & asked_mask], minlength=len(codes))
         chosen = np.bincount(position[known & chosen_mask], minlength=len(codes))
-        match = matching_places(places, mapping[need])
+        match = matching_places(places, mapping[need], cache)
         d = np.where(match[None, :], distances, np.inf)
         d = np.concatenate([d, np.full((len(codes), 1), np.inf)], axis=1)
         best = d.argmin(axis=1)
