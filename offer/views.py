@@ -218,7 +218,7 @@ def inspirations(diagnostic_id: int):
     )
 
 
-@bp.post("/inspirations")
+@bp.post("/inspirations/nouvelle")
 @login_required
 def add_inspiration(diagnostic_id: int):
     checked(diagnostic_id)

@@ -35,7 +35,7 @@ def test_bad_actor_changes_nothing(logged_in, db, diagnostic):
 
 def test_inspiration_saved_and_javascript_link_not_clickable(logged_in, db, diagnostic):
     page = offer_url(diagnostic, "/inspirations")
-    post_form(logged_in, page, {
+    post_form(logged_in, page + "/nouvelle", {
         "title": "Bus numérique", "territory": "Creuse", "link": "javascript:alert(1)",
         "borrow": "Tournée hebdomadaire", "vigilance": "Coût du véhicule",
         "contact_role": "Chargée de mission", "tags": "mobilité, seniors",
