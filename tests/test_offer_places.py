@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import sqlite3
 
 import pytest
 from conftest import csrf_from
@@ -200,3 +201,10 @@ def test_other_conseiller_cannot_import_or_export(app, client, db, diagnostic):
 
 
 assert schema_module.PACKAGE_DIR.endswith("lieux-de-mediation-numerique")
+
+
+def test_a_failing_import_writes_nothing(db, diagnostic):
+    rows = [place_row(1, "69123", "Lyon", "69001"), place_row(2, None, "Lyon", "69001")]
+    with pytest.raises(sqlite3.IntegrityError):
+        save_places(db, diagnostic, rows)  # code_insee NOT NULL on the 2nd row
+    assert db.execute("SELECT count(*) FROM offer_places").fetchone()[0] == 0
