@@ -88,6 +88,17 @@ def add_resource(db: sqlite_utils.Database, actor_id: int, values: dict) -> None
         )  # fmt: skip
 
 
+def delete_resource(
+    db: sqlite_utils.Database, diagnostic_id: int, resource_id: int
+) -> int:
+    with write_transaction(db):
+        return db.execute(
+            "DELETE FROM offer_resources WHERE id = ? AND actor_id IN "
+            "(SELECT id FROM offer_actors WHERE diagnostic_id = ?)",
+            [resource_id, diagnostic_id],
+        ).rowcount
+
+
 def delete_actor(db: sqlite_utils.Database, diagnostic_id: int, actor_id: int) -> int:
     with write_transaction(db):
         return db.execute(

@@ -111,6 +111,16 @@ def add_resource(diagnostic_id: int, actor_id: int):
     return back(diagnostic_id, f"#acteur-{actor_id}")
 
 
+@bp.post("/ressources/<int:resource_id>/supprimer")
+@login_required
+def delete_resource(diagnostic_id: int, resource_id: int):
+    checked(diagnostic_id)
+    if not ac.delete_resource(get_db(), diagnostic_id, resource_id):
+        abort(404)
+    flash("Ressource supprimée.", "success")
+    return back(diagnostic_id, "#acteurs")
+
+
 def import_limit() -> Response | None:
     """Runs before every other request hook (CSRF reads the form, so the body):
     the import route accepts large files; beyond the limit, a French message

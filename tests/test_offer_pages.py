@@ -25,6 +25,10 @@ def test_actor_and_resource_escaped_and_counted_in_step_4(logged_in, db, diagnos
     assert "CCAS &lt;i&gt;Test&lt;/i&gt;" in html and "Agent d&#39;accueil" in html
     steps = logged_in.get(f"/diagnostics/{diagnostic}/etapes").get_data(as_text=True)
     assert "1 acteur" in steps and "1 ressource" in steps
+    resource = db.execute("SELECT id FROM offer_resources").fetchone()[0]
+    post_form(logged_in, offer_url(diagnostic, f"/ressources/{resource}/supprimer"),
+              {}, page=page)  # fmt: skip
+    assert db.execute("SELECT count(*) FROM offer_resources").fetchone()[0] == 0
 
 
 def test_bad_actor_changes_nothing(logged_in, db, diagnostic):
@@ -79,3 +83,26 @@ def test_mapping_is_adjustable(logged_in, db, diagnostic):
     ).fetchone()
     assert row[0] == '["services=Aide aux démarches administratives", ' \
         '"frais_a_charge=Gratuit"]'  # fmt: skip
+
+
+def test_other_conseiller_cannot_change_the_offer(app, client, db, diagnostic):
+    from conftest import csrf_from, login, make_user
+
+    from offer import actors
+
+    actor = actors.add_actor(db, diagnostic, {"name": "CCAS", "kind": "ccas",
+                                              "role": "", "contact": ""})  # fmt: skip
+    make_user(app, "autre@example.fr", "Autre")
+    login(client, "autre@example.fr")
+    token = csrf_from(client.get("/").get_data(as_text=True))
+    for tail, data in [("/acteurs", {"name": "Intrus", "kind": "ccas"}),
+                       (f"/acteurs/{actor}/supprimer", {}),
+                       ("/inspirations/nouvelle", {"title": "Intrus"}),
+                       ("/besoins/correspondances", {"BE_SUJETS:sante": "*"})]:  # fmt: skip
+        response = client.post(
+            offer_url(diagnostic, tail), data={"csrf_token": token, **data}
+        )
+        assert response.status_code == 403, tail
+    assert db.execute("SELECT count(*) FROM offer_actors").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM offer_inspirations").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM offer_need_services").fetchone()[0] == 0
