@@ -95,10 +95,13 @@ def test_other_conseiller_cannot_change_the_offer(app, client, db, diagnostic):
     make_user(app, "autre@example.fr", "Autre")
     login(client, "autre@example.fr")
     token = csrf_from(client.get("/").get_data(as_text=True))
-    for tail, data in [("/acteurs", {"name": "Intrus", "kind": "ccas"}),
-                       (f"/acteurs/{actor}/supprimer", {}),
-                       ("/inspirations/nouvelle", {"title": "Intrus"}),
-                       ("/besoins/correspondances", {"BE_SUJETS:sante": "*"})]:  # fmt: skip
+    attempts = [
+        ("/acteurs", {"name": "Intrus", "kind": "ccas"}),
+        (f"/acteurs/{actor}/supprimer", {}),
+        ("/inspirations/nouvelle", {"title": "Intrus"}),
+        ("/besoins/correspondances", {"BE_SUJETS:sante": "*"}),
+    ]
+    for tail, data in attempts:
         response = client.post(
             offer_url(diagnostic, tail), data={"csrf_token": token, **data}
         )
