@@ -114,6 +114,16 @@ def collect_facts(db: sqlite_utils.Database, diagnostic_id: int) -> dict[str, An
             "SELECT count(*) FROM diagnostic_observations WHERE diagnostic_id = ?"
         ),
         "workshops": one("SELECT count(*) FROM workshops WHERE diagnostic_id = ?"),
+        # Step 4 and 5 (issue 11, offer/ package).
+        "actors": one("SELECT count(*) FROM offer_actors WHERE diagnostic_id = ?"),
+        "resources": one(
+            "SELECT count(*) FROM offer_resources r JOIN offer_actors a "
+            "ON a.id = r.actor_id WHERE a.diagnostic_id = ?"
+        ),
+        "places": one("SELECT count(*) FROM offer_places WHERE diagnostic_id = ?"),
+        "inspirations": one(
+            "SELECT count(*) FROM offer_inspirations WHERE diagnostic_id = ?"
+        ),
         "workshops_held": one(
             """SELECT count(*) FROM workshops w WHERE w.diagnostic_id = ? AND
                EXISTS (SELECT 1 FROM workshop_participants p
@@ -169,6 +179,20 @@ def _status(number: int, f: dict[str, Any]) -> tuple[list[str], str, bool]:
         if not f["interviews"]:
             return facts, "Menez des entretiens avec les acteurs locaux.", False
         return facts, "Ajoutez vos observations de terrain.", bool(f["observations"])
+    if number == 4:
+        facts = [_plural(f.get("actors", 0), "acteur"),
+                 _plural(f.get("resources", 0), "ressource"),
+                 f"{f.get('places', 0)} lieu(x) de médiation numérique"]  # fmt: skip
+        if not f.get("places"):
+            return facts, "Importez les lieux de la cartographie nationale.", False
+        if not f.get("actors"):
+            return facts, "Ajoutez les acteurs et leurs ressources.", False
+        return facts, "Confrontez les besoins des habitants à l'offre.", True
+    if number == 5:
+        facts = [_plural(f.get("inspirations", 0), "initiative") + " notée(s)"]
+        if not f.get("inspirations"):
+            return facts, "Notez des initiatives d'autres territoires.", False
+        return facts, "Reliez les inspirations à vos chantiers.", True
     if number == 6:
         facts = [_plural(f["workshops"], "atelier") + " créé(s)",
                  f"{f['workshops_held']} tenu(s) avec des participants"]  # fmt: skip

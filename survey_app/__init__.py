@@ -100,10 +100,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     import analysis.views
     import diagnostic
     import facilitation
+    import offer
 
     analysis.views.init_app(app)
     facilitation.init_app(app)
     diagnostic.init_app(app)  # the guide's steps and the portrait (issue 10)
+    offer.init_app(app)  # actors, places, needs against offer (issue 11)
     from . import safeguards  # headers, rate limits, push, personal data
 
     safeguards.init_app(app)

@@ -32,6 +32,7 @@ MIGRATION_MODULES = (
     "facilitation.migrations",
     "analysis.migrations",
     "diagnostic.migrations",
+    "offer.migrations",
 )
 
 # The database holds residents' answers and password hashes: readable by the
