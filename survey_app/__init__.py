@@ -98,6 +98,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     cli.init_app(app)
 
+    import action_plan
     import analysis.views
     import diagnostic
     import facilitation
@@ -105,6 +106,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     analysis.views.init_app(app)
     facilitation.init_app(app)
     diagnostic.init_app(app)  # the guide's steps and the portrait (issue 10)
+    action_plan.init_app(app)  # chantiers, fiches action, roadmap (issue 11)
     from . import fieldwork  # security headers, rate limits, push, RGPD
 
     fieldwork.init_app(app)

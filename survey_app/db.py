@@ -32,6 +32,7 @@ MIGRATION_MODULES = (
     "facilitation.migrations",
     "analysis.migrations",
     "diagnostic.migrations",
+    "action_plan.migrations",
 )
 
 

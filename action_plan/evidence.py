@@ -1,0 +1,143 @@
+"""Figures of the diagnostic that justify an action ("éléments de diagnostic").
+
+A fiche stores references, never copies: `survey:<survey>:<question>:<code>`,
+`indicator:<code>`, `card:<card id>`. They are resolved each time the fiche
+is shown or exported, so the figure follows new answers or a corrected
+portrait, and always says its source and basis. A share resting on fewer
+than `MIN_COUNT` people is not shown (small cells stay hidden everywhere).
+"""
+
+from typing import Any
+
+import pandas as pd
+import sqlite_utils
+
+from analysis.frames import load_survey
+from analysis.stats import MIN_COUNT
+from analysis.summaries import summarise
+from diagnostic.display import format_figure
+from diagnostic.portrait import load_portrait
+from facilitation.votes import totals
+
+
+def _percent(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",") + "\u00a0%"
+
+
+def _survey_items(db, diagnostic_id: int) -> list[dict[str, Any]]:
+    items = []
+    for survey in db.execute(
+        "SELECT id, title FROM surveys WHERE diagnostic_id = ? ORDER BY id",
+        [diagnostic_id],
+    ):
+        try:
+            frames = load_survey(db, survey["id"])
+        except KeyError:
+            continue
+        if frames.wide.empty:
+            continue
+        for key in frames.keys("single", "multiple", "scale"):
+            summary = summarise(frames, key)
+            for row in summary.table.itertuples():
+                if getattr(row, "no_answer", False):
+                    continue
+                items.append(_survey_item(survey, summary, row))
+    return items
+
+
+def _survey_item(survey, summary, row) -> dict[str, Any]:
+    ref = f"survey:{survey['id']}:{summary.key}:{row.code}"
+    base = (
+        f"« {row.label} » à la question « {summary.text} » "
+        f"(questionnaire « {survey['title']} »)"
+    )
+    if row.count < MIN_COUNT:
+        text = (
+            f"{base} : moins de {MIN_COUNT} personnes, effectif trop faible "
+            "pour être publié."
+        )
+    else:
+        weighted = summary.weighted and hasattr(row, "w_percent")
+        pct, low, high = (
+            (row.w_percent, row.w_ci_low, row.w_ci_high)
+            if weighted
+            else (row.percent, row.ci_low, row.ci_high)
+        )
+        basis = "pondéré" if weighted else "brut"
+        text = (
+            f"{_percent(pct)} (intervalle de confiance à 95 % : "
+            f"{_percent(low)} – {_percent(high)}) des {summary.n} personnes "
+            f"ayant répondu : {base} ; résultat {basis}."
+        )
+        if summary.warning:
+            text += f" {summary.warning}"
+    return {"ref": ref, "group": "Questionnaires", "text": text}
+
+
+def _indicator_items(db, diagnostic_id: int) -> list[dict[str, Any]]:
+    territory = load_portrait(db, diagnostic_id)["territory"]
+    items = []
+    for row in territory.itertuples():
+        national = ""
+        if row.national is not None and not pd.isna(row.national):
+            national = f" ; France : {format_figure(row.national, row.unit)}"
+        items.append(
+            {
+                "ref": f"indicator:{row.indicator}",
+                "group": "Portrait du territoire",
+                "text": (
+                    f"{row.label} : {format_figure(row.value, row.unit)} "
+                    f"({row.basis}, {row.communes} commune(s) sur {row.of}{national})"
+                    f" — source : {', '.join(row.sources)}."
+                ),
+            }
+        )
+    return items
+
+
+def _card_items(db, diagnostic_id: int) -> list[dict[str, Any]]:
+    items = []
+    activities = db.execute(
+        """SELECT a.id, a.title, w.title AS workshop FROM workshop_activities a
+           JOIN workshops w ON w.id = a.workshop_id WHERE w.diagnostic_id = ?
+           AND EXISTS (SELECT 1 FROM workshop_votes v WHERE v.activity_id = a.id)""",
+        [diagnostic_id],
+    ).fetchall()
+    for activity in activities:
+        dots = totals(db, activity["id"])
+        for card_id, count in sorted(dots.items(), key=lambda kv: -kv[1]):
+            card = db.execute(
+                "SELECT text FROM workshop_cards WHERE id = ? AND status = 'visible'",
+                [card_id],
+            ).fetchone()
+            if card:
+                items.append(
+                    {
+                        "ref": f"card:{card_id}",
+                        "group": "Ateliers",
+                        "text": (
+                            f"« {card['text']} » : {count} gommette(s) à l'atelier "
+                            f"« {activity['workshop']} » ({activity['title']})."
+                        ),
+                    }
+                )
+    return items
+
+
+def evidence_options(db: sqlite_utils.Database, diagnostic_id: int) -> list[dict]:
+    """Every figure the conseiller may pick: ref, group, text (with source)."""
+    return [
+        *_indicator_items(db, diagnostic_id),
+        *_survey_items(db, diagnostic_id),
+        *_card_items(db, diagnostic_id),
+    ]
+
+
+def resolve(db: sqlite_utils.Database, diagnostic_id: int, refs: list[str]) -> list:
+    """The chosen references as {ref, group, text}, in the order chosen; a
+    reference whose figure no longer exists says so instead of vanishing."""
+    if not refs:
+        return []
+    known = {item["ref"]: item for item in evidence_options(db, diagnostic_id)}
+    gone = "Élément retiré du diagnostic (questionnaire, indicateur ou carte supprimé)."
+    return [known.get(ref, {"ref": ref, "group": "", "text": gone}) for ref in refs]
