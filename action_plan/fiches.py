@@ -116,6 +116,8 @@ def _amounts(form, prefix: str, years: list[int], what: str, errors: list[str]):
             value = parse_amount(form.get(f"{prefix}-{year}"))
         except AmountError as error:
             errors.append(f"{what}, {year} : {error}")
+            # Kept as typed, to be shown again: the fiche is not stored.
+            amounts[year] = form.get(f"{prefix}-{year}")
             continue
         if value is not None:
             amounts[year] = value

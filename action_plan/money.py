@@ -63,10 +63,14 @@ def format_euros(value: Decimal | str | None) -> str:
 
 
 def format_amount_input(value: Decimal | str | None) -> str:
-    """What an input shows back: '1234,50' (no spaces, easy to edit)."""
+    """What an input shows back: '1234,50' (no spaces, easy to edit); text
+    that is not a number (a refused entry shown again) is returned as typed."""
     if value is None or value == "":
         return ""
-    return f"{Decimal(value):.2f}".replace(".", ",")
+    try:
+        return f"{Decimal(value):.2f}".replace(".", ",")
+    except InvalidOperation:
+        return str(value)
 
 
 def format_percent(value: Decimal | None) -> str:

@@ -113,8 +113,10 @@ def test_mismatch_warns_per_year_and_overall():
         f"(50{N}000,00{N}€) : écart de 1{N}000,00{N}€.",
     ]
     over = {**FINANCING, "autofinancement": {"detail": "", "amounts": {2026: D("1")}}}
-    assert compute_budget(YEARS, COSTS, over).warnings[0].startswith(
-        f"En 2026, les financements (29{N}000,50{N}€) dépassent les coûts"
+    assert (
+        compute_budget(YEARS, COSTS, over)
+        .warnings[0]
+        .startswith(f"En 2026, les financements (29{N}000,50{N}€) dépassent les coûts")
     )
 
 
