@@ -30,8 +30,9 @@ def voted(db, diagnostic):
     author = participant(db, wid)
     texts = ["Ateliers au CCAS", "Bus numérique", "Flyers", "Ateliers CCAS (bis)"]
     ids = [cards.post_card(db, source, "idees", t, author)["id"] for t in texts]
-    vote = boards.create_activity(db, wid, "dots",
-                                  config={"source_activity_id": source})  # fmt: skip
+    vote = boards.create_activity(
+        db, wid, "dots", config={"source_activity_id": source}
+    )
     alice, bob = participant(db, wid), participant(db, wid)
     votes.set_vote(db, vote, alice, ids[0], count=2)
     votes.set_vote(db, vote, alice, ids[2], count=1)
@@ -87,14 +88,23 @@ def chantier_with_resources(client, diagnostic, voted, db) -> int:
     make_chantiers(client, diagnostic, voted, [voted["cards"][0]])
     cid = db.execute("SELECT id FROM plan_chantiers").fetchone()[0]
     url = plan(diagnostic, f"/chantiers/{cid}")
-    post_form(client, url + "/leviers",
-              {"obstacle": "Peur de l'erreur", "lever": "Binômes"}, page=url)  # fmt: skip
-    for kind, name, link in [("partenaire", "CCAS", "operating"),
-                             ("financement", "CAF <b>appel</b>", "identified"),
-                             ("materiel", "Tablettes", "missing")]:  # fmt: skip
-        post_form(client, url + "/ressources",
-                  {"kind": kind, "name": name, "link": link, "note": "accueil"},
-                  page=url)  # fmt: skip
+    post_form(
+        client,
+        url + "/leviers",
+        {"obstacle": "Peur de l'erreur", "lever": "Binômes"},
+        page=url,
+    )
+    for kind, name, link in [
+        ("partenaire", "CCAS", "operating"),
+        ("financement", "CAF <b>appel</b>", "identified"),
+        ("materiel", "Tablettes", "missing"),
+    ]:
+        post_form(
+            client,
+            url + "/ressources",
+            {"kind": kind, "name": name, "link": link, "note": "accueil"},
+            page=url,
+        )
     return cid
 
 
@@ -112,8 +122,12 @@ def test_resource_map_draws_links_by_state(logged_in, diagnostic, voted, db):
 def test_bad_resource_changes_nothing(logged_in, diagnostic, voted, db):
     cid = chantier_with_resources(logged_in, diagnostic, voted, db)
     url = plan(diagnostic, f"/chantiers/{cid}")
-    post_form(logged_in, url + "/ressources",
-              {"kind": "fusée", "name": "X", "link": "operating"}, page=url)  # fmt: skip
+    post_form(
+        logged_in,
+        url + "/ressources",
+        {"kind": "fusée", "name": "X", "link": "operating"},
+        page=url,
+    )
     assert db.execute("SELECT count(*) FROM plan_resources").fetchone()[0] == 3
 
 
@@ -159,8 +173,9 @@ def test_chantier_becomes_a_prefilled_fiche(logged_in, diagnostic, voted, db):
     # The chantier's card is ticked as evidence, with its live dots.
     assert re.search(r'value="card:\d+" checked', html)
     data = {**FICHE, "years": "2026,2027", "evidence": f"card:{voted['cards'][0]}"}
-    response, form, action, _ = new_fiche(logged_in, diagnostic, data,
-                                          f"?chantier={cid}")  # fmt: skip
+    response, form, action, _ = new_fiche(
+        logged_in, diagnostic, data, f"?chantier={cid}"
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     assert logged_in.post(action.replace("&amp;", "&"), data=form).status_code == 302
     rows = db.execute("SELECT id, chantier_id, costs FROM plan_fiches").fetchall()
@@ -200,8 +215,9 @@ def test_area_prefilled_with_the_communes(logged_in, diagnostic, db):
 
 
 def test_duplicate_edit_and_exports(logged_in, diagnostic, db):
-    response, _, _, _ = new_fiche(logged_in, diagnostic,
-                                  {**FICHE, "lead": "CCAS <script>"})  # fmt: skip
+    response, _, _, _ = new_fiche(
+        logged_in, diagnostic, {**FICHE, "lead": "CCAS <script>"}
+    )
     url = response.headers["Location"]
     fid = int(url.rsplit("/", 1)[1])
     copy = post_form(logged_in, url + "/copie", {"key": "copie1"}, page=url)
