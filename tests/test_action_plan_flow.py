@@ -282,3 +282,12 @@ def test_roadmap_draws_bars_and_milestones(logged_in, diagnostic, db):
     assert html.count("<polygon") == 2  # the milestone on both timelines
     assert "15 mars 2026 : Premier atelier" in html
     assert "Lancement" in html and "Bilan" in html  # multi-year calendar
+
+
+def test_step_7_counts_chantiers_and_links_the_plan(logged_in, diagnostic):
+    post_form(logged_in, plan(diagnostic, "/chantiers"), {"title": "Itinérance"},
+              page=plan(diagnostic))  # fmt: skip
+    html = logged_in.get(f"/diagnostics/{diagnostic}/etapes").get_data(as_text=True)
+    assert "1 chantier" in html and "0 fiche action" in html
+    assert "Rédigez une fiche action par chantier." in html
+    assert plan(diagnostic, "/ressources") in html
