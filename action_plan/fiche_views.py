@@ -118,16 +118,16 @@ def fiche(diagnostic_id: int, fiche_id: int):
     )
 
 
-@bp.get("/fiches/<int:fiche_id>/modifier")
+@bp.route("/fiches/<int:fiche_id>/modifier", methods=["GET", "POST"])
 @login_required
 def edit_fiche(diagnostic_id: int, fiche_id: int):
+    if request.method == "POST":  # one rule: see views.from_workshop
+        return update_fiche(diagnostic_id, fiche_id)
     diagnostic = member_diagnostic(diagnostic_id)
     item = owned_fiche(diagnostic_id, fiche_id)
     return form_page(diagnostic, item, request.path)
 
 
-@bp.post("/fiches/<int:fiche_id>/modifier")
-@login_required
 def update_fiche(diagnostic_id: int, fiche_id: int):
     diagnostic = checked(diagnostic_id)
     owned_fiche(diagnostic_id, fiche_id)

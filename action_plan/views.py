@@ -89,11 +89,15 @@ def create_chantier(diagnostic_id: int):
     )
 
 
-@bp.get("/depuis-atelier/<int:activity_id>")
+# One rule for GET and POST: with two, Werkzeug answers a too-large id
+# with 405 instead of 404 (tests/test_bad_input.py).
+@bp.route("/depuis-atelier/<int:activity_id>", methods=["GET", "POST"])
 @login_required
 def from_workshop(diagnostic_id: int, activity_id: int):
     """The voted cards of an activity, most dots first, to turn into chantiers.
     :raise 404: the activity is not a voted one of this diagnostic."""
+    if request.method == "POST":
+        return create_from_workshop(diagnostic_id, activity_id)
     diagnostic = member_diagnostic(diagnostic_id)
     try:
         cards = ch.ranked_cards(get_db(), diagnostic_id, activity_id)
@@ -109,8 +113,6 @@ def from_workshop(diagnostic_id: int, activity_id: int):
     )
 
 
-@bp.post("/depuis-atelier/<int:activity_id>")
-@login_required
 def create_from_workshop(diagnostic_id: int, activity_id: int):
     checked(diagnostic_id)
     try:
