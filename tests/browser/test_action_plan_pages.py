@@ -49,7 +49,12 @@ def check_page(page, width: int) -> None:
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    assert overflow <= 1
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect()"
+        ".right > document.documentElement.clientWidth + 1).slice(0, 3)"
+        ".map(e => e.tagName + '.' + e.className)"
+    )
+    assert overflow <= 1, (page.url, wide)
 
 
 def test_card_to_chantier_to_fiche_and_pages_pass_axe(conseiller, voted):
