@@ -268,3 +268,18 @@ def delete_child(db, table: str, chantier_id: int, row_id: int) -> bool:
             [row_id, chantier_id],
         )
     return cursor.rowcount > 0
+
+
+def update_chantier(db, chantier_id: int, title: str, description: str) -> None:
+    with write_transaction(db):
+        db.execute(
+            "UPDATE plan_chantiers SET title = ?, description = ?, updated_at = ? "
+            "WHERE id = ?",
+            [title, description, now(), chantier_id],
+        )
+
+
+def delete_chantier(db, chantier_id: int) -> None:
+    """Its cards, levers and resources go with it; fiches lose the link only."""
+    with write_transaction(db):
+        db.execute("DELETE FROM plan_chantiers WHERE id = ?", [chantier_id])

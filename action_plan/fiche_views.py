@@ -215,3 +215,13 @@ def export_plan(diagnostic_id: int, fmt: str):
         as_attachment=True,
         download_name=f"plan-d-action-{diagnostic['id']}.{fmt}",
     )
+
+
+@bp.post("/fiches/<int:fiche_id>/supprimer")
+@login_required
+def delete_fiche(diagnostic_id: int, fiche_id: int):
+    checked(diagnostic_id)
+    owned_fiche(diagnostic_id, fiche_id)
+    fs.delete_fiche(get_db(), fiche_id)
+    flash("Fiche action supprimée.", "success")
+    return redirect(url_for("action_plan.index", diagnostic_id=diagnostic_id))

@@ -360,3 +360,8 @@ def fiche_from_chantier(db, diagnostic_id: int, chantier: dict) -> dict[str, Any
 def duplicate_fiche(db, diagnostic_id: int, fiche: dict, key: str) -> int:
     copy = {**fiche, "title": f"Copie de {fiche['title']}"[:200]}
     return create_fiche(db, diagnostic_id, copy, key, fiche.get("chantier_id"))
+
+
+def delete_fiche(db: sqlite_utils.Database, fiche_id: int) -> None:
+    with write_transaction(db):
+        db.execute("DELETE FROM plan_fiches WHERE id = ?", [fiche_id])

@@ -230,3 +230,28 @@ def resource_map(diagnostic_id: int):
         kinds=ch.RESOURCE_KINDS,
         links=ch.LINKS,
     )
+
+
+@bp.post("/chantiers/<int:chantier_id>/modifier")
+@login_required
+def edit_chantier(diagnostic_id: int, chantier_id: int):
+    checked(diagnostic_id)
+    owned_chantier(diagnostic_id, chantier_id)
+    title = text("title", 200)
+    if not title:
+        flash("Le chantier doit garder un titre : rien n'a été changé.", "error")
+    else:
+        ch.update_chantier(get_db(), chantier_id, title, text("description"))
+        flash("Chantier mis à jour.", "success")
+    return to_chantier(diagnostic_id, chantier_id)
+
+
+@bp.post("/chantiers/<int:chantier_id>/supprimer")
+@login_required
+def delete_chantier(diagnostic_id: int, chantier_id: int):
+    """Delete a chantier (its fiches action stay, without the link)."""
+    checked(diagnostic_id)
+    owned_chantier(diagnostic_id, chantier_id)
+    ch.delete_chantier(get_db(), chantier_id)
+    flash("Chantier supprimé ; ses fiches action sont conservées.", "success")
+    return to_plan(diagnostic_id, "#chantiers")

@@ -257,6 +257,18 @@ def test_plan_xlsx_budget_summary(logged_in, diagnostic, db):
     assert list(budget["Écart financements − coûts (€)"]) == [0, 0]
 
 
+def test_plan_ods_reads_back_and_formulas_are_neutralised(logged_in, diagnostic):
+    import pandas as pd
+
+    new_fiche(logged_in, diagnostic, {**FICHE, "title": "=HYPERLINK(1)"})
+    for fmt, engine in (("ods", "odf"), ("xlsx", None)):
+        data = logged_in.get(plan(diagnostic, f"/plan-d-action.{fmt}")).data
+        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, engine=engine)
+        fiches = sheets["Fiches action"]
+        assert list(fiches["Fiche action"]) == ["'=HYPERLINK(1)"]
+        assert list(fiches["Coût total (€ TTC)"]) == [50000.0]
+
+
 def test_other_conseiller_and_missing_csrf_are_refused(app, client, diagnostic, db):
     other_conseiller(app, client)
     assert client.get(plan(diagnostic)).status_code == 403
@@ -291,3 +303,19 @@ def test_step_7_counts_chantiers_and_links_the_plan(logged_in, diagnostic):
     assert "1 chantier" in html and "0 fiche action" in html
     assert "Rédigez une fiche action par chantier." in html
     assert plan(diagnostic, "/ressources") in html
+
+
+def test_edit_and_delete_chantier_keeps_its_fiches(logged_in, diagnostic, voted, db):
+    cid = chantier_with_resources(logged_in, diagnostic, voted, db)
+    new_fiche(logged_in, diagnostic, FICHE, f"?chantier={cid}")
+    url = plan(diagnostic, f"/chantiers/{cid}")
+    post_form(logged_in, url + "/modifier", {"title": ""}, page=url)
+    assert db.execute("SELECT title FROM plan_chantiers").fetchone()[0] != ""
+    post_form(logged_in, url + "/modifier", {"title": "Itinérance"}, page=url)
+    assert db.execute("SELECT title FROM plan_chantiers").fetchone()[0] == "Itinérance"
+    post_form(logged_in, url + "/supprimer", {}, page=url)
+    assert db.execute("SELECT count(*) FROM plan_resources").fetchone()[0] == 0
+    assert db.execute("SELECT chantier_id FROM plan_fiches").fetchone()[0] is None
+    fiche_url = plan(diagnostic, "/fiches/1")
+    post_form(logged_in, fiche_url + "/supprimer", {}, page=fiche_url)
+    assert db.execute("SELECT count(*) FROM plan_fiches").fetchone()[0] == 0
