@@ -1,10 +1,11 @@
 """Figures of the diagnostic that justify an action ("éléments de diagnostic").
 
 A fiche stores references, never copies: `survey:<survey>:<question>:<code>`,
-`indicator:<code>`, `card:<card id>`. They are resolved each time the fiche
-is shown or exported, so the figure follows new answers or a corrected
-portrait, and always says its source and basis. A share resting on fewer
-than `MIN_COUNT` people is not shown (small cells stay hidden everywhere).
+`national:<survey>:<figure>`, `indicator:<code>`, `card:<card id>`. They are
+resolved each time the fiche is shown or exported, so the figure follows new
+answers or a corrected portrait, and always says its source and basis. A
+share resting on fewer than `MIN_COUNT` people is not shown (small cells
+stay hidden everywhere).
 """
 
 from typing import Any
@@ -13,6 +14,7 @@ import pandas as pd
 import sqlite_utils
 
 from analysis.frames import load_survey
+from analysis.national import compare_national
 from analysis.stats import MIN_COUNT
 from analysis.summaries import summarise
 from diagnostic.display import format_figure
@@ -36,6 +38,7 @@ def _survey_items(db, diagnostic_id: int) -> list[dict[str, Any]]:
             continue
         if frames.wide.empty:
             continue
+        items.extend(_national_items(survey, frames))
         for key in frames.keys("single", "multiple", "scale"):
             summary = summarise(frames, key)
             for row in summary.table.itertuples():
@@ -72,6 +75,34 @@ def _survey_item(survey, summary, row) -> dict[str, Any]:
         if summary.warning:
             text += f" {summary.warning}"
     return {"ref": ref, "group": "Questionnaires", "text": text}
+
+
+def _national_items(survey, frames) -> list[dict[str, Any]]:
+    """Local shares set against France's (analysis.national), whole sample."""
+    items = []
+    for row in compare_national(frames).itertuples():
+        if row.grouping is not None and row.grouping == row.grouping:
+            continue  # by age band etc.: the whole sample is enough here
+        ref = f"national:{survey['id']}:{row.id}"
+        base = f"{row.label} (questionnaire « {survey['title']} », {row.basis})"
+        if row.suppressed:
+            text = f"{base} : effectif trop faible pour être publié."
+        else:
+            weighted = row.w_percent == row.w_percent
+            pct, low, high = (
+                (row.w_percent, row.w_ci_low, row.w_ci_high)
+                if weighted
+                else (row.percent, row.ci_low, row.ci_high)
+            )
+            text = (
+                f"{base} : {_percent(pct)} (intervalle de confiance à 95 % : "
+                f"{_percent(low)} – {_percent(high)}, {row.n} personnes, "
+                f"{'pondéré' if weighted else 'brut'}) ; France : "
+                f"{_percent(row.national)} ({row.source}, {row.year}) — "
+                f"{row.verdict}."
+            )
+        items.append({"ref": ref, "group": "Comparaison nationale", "text": text})
+    return items
 
 
 def _indicator_items(db, diagnostic_id: int) -> list[dict[str, Any]]:

@@ -20,7 +20,13 @@ def test_options_give_shares_with_margin_and_sources(app, db, demo_diagnostic):
     with app.app_context():
         options = evidence_options(db, demo_diagnostic)
     groups = {o["group"] for o in options}
-    assert {"Questionnaires", "Portrait du territoire"} <= groups
+    assert {
+        "Questionnaires",
+        "Portrait du territoire",
+        "Comparaison nationale",
+    } <= groups
+    national = [o for o in options if o["ref"].startswith("national:")]
+    assert any("; France : " in o["text"] for o in national)
     shares = [o for o in options if o["ref"].startswith("survey:")]
     published = [o for o in shares if "intervalle de confiance à 95 %" in o["text"]]
     assert published and all("personnes ayant répondu" in o["text"] for o in published)
