@@ -319,3 +319,24 @@ def test_edit_and_delete_chantier_keeps_its_fiches(logged_in, diagnostic, voted,
     fiche_url = plan(diagnostic, "/fiches/1")
     post_form(logged_in, fiche_url + "/supprimer", {}, page=fiche_url)
     assert db.execute("SELECT count(*) FROM plan_fiches").fetchone()[0] == 0
+
+
+def test_hand_chantier_double_tap_and_other_diagnostic_ids(app, logged_in, user, db):
+    from survey_app.diagnostics import create_diagnostic
+
+    with app.app_context():
+        first = create_diagnostic(user, title="A", structure="Mairie")
+        second = create_diagnostic(user, title="B", structure="Mairie")
+    html = logged_in.get(plan(first)).get_data(as_text=True)
+    key = re.search(r'name="key" value="(\w+)"', html).group(1)
+    data = {"csrf_token": csrf_from(html), "key": key, "title": "Itinérance"}
+    for _ in range(2):
+        assert logged_in.post(plan(first, "/chantiers"), data=data).status_code == 302
+    assert db.execute("SELECT count(*) FROM plan_chantiers").fetchone()[0] == 1
+    cid = db.execute("SELECT id FROM plan_chantiers").fetchone()[0]
+    # A chantier of diagnostic A cannot be reached through diagnostic B.
+    assert logged_in.get(plan(second, f"/chantiers/{cid}")).status_code == 404
+    response = new_fiche(logged_in, first, FICHE)[0]
+    fid = int(response.headers["Location"].rsplit("/", 1)[1])
+    for path in (f"/fiches/{fid}", f"/fiches/{fid}.docx", f"/fiches/{fid}/modifier"):
+        assert logged_in.get(plan(second, path)).status_code == 404
