@@ -26,12 +26,14 @@ def _percent(value: float) -> str:
     return f"{value:.1f}".replace(".", ",") + "\u00a0%"
 
 
-def _survey_items(db, diagnostic_id: int) -> list[dict[str, Any]]:
+def _survey_items(db, diagnostic_id: int, only: set[int] | None = None) -> list:
     items = []
     for survey in db.execute(
         "SELECT id, title FROM surveys WHERE diagnostic_id = ? ORDER BY id",
         [diagnostic_id],
     ):
+        if only is not None and survey["id"] not in only:
+            continue
         try:
             frames = load_survey(db, survey["id"])
         except KeyError:
@@ -169,6 +171,18 @@ def resolve(db: sqlite_utils.Database, diagnostic_id: int, refs: list[str]) -> l
     reference whose figure no longer exists says so instead of vanishing."""
     if not refs:
         return []
-    known = {item["ref"]: item for item in evidence_options(db, diagnostic_id)}
+    # Only what the refs need: summarising every survey took seconds.
+    kinds = {ref.split(":", 1)[0] for ref in refs}
+    surveys = {int(ref.split(":")[1]) for ref in refs
+               if ref.split(":")[0] in ("survey", "national")
+               and ref.split(":")[1].isdigit()}  # fmt: skip
+    items = []
+    if "indicator" in kinds:
+        items += _indicator_items(db, diagnostic_id)
+    if surveys:
+        items += _survey_items(db, diagnostic_id, surveys)
+    if "card" in kinds:
+        items += _card_items(db, diagnostic_id)
+    known = {item["ref"]: item for item in items}
     gone = "Élément retiré du diagnostic (questionnaire, indicateur ou carte supprimé)."
     return [known.get(ref, {"ref": ref, "group": "", "text": gone}) for ref in refs]
