@@ -124,6 +124,9 @@ def collect_facts(db: sqlite_utils.Database, diagnostic_id: int) -> dict[str, An
         "inspirations": one(
             "SELECT count(*) FROM offer_inspirations WHERE diagnostic_id = ?"
         ),
+        # Step 7 (action_plan package, issue 11).
+        "chantiers": one("SELECT count(*) FROM plan_chantiers WHERE diagnostic_id = ?"),
+        "fiches": one("SELECT count(*) FROM plan_fiches WHERE diagnostic_id = ?"),
         "workshops_held": one(
             """SELECT count(*) FROM workshops w WHERE w.diagnostic_id = ? AND
                EXISTS (SELECT 1 FROM workshop_participants p
@@ -199,6 +202,14 @@ def _status(number: int, f: dict[str, Any]) -> tuple[list[str], str, bool]:
         if not f["workshops_held"]:
             return facts, "Préparez un atelier avec les acteurs du territoire.", False
         return facts, "Reportez les priorités votées dans le plan d'action.", True
+    if number == 7:
+        facts = [_plural(f.get("chantiers", 0), "chantier"),
+                 _plural(f.get("fiches", 0), "fiche") + " action"]  # fmt: skip
+        if not f.get("chantiers", 0):
+            return facts, "Transformez les priorités votées en chantiers.", False
+        if not f.get("fiches", 0):
+            return facts, "Rédigez une fiche action par chantier.", False
+        return facts, "Datez les actions et complétez leur budget.", True
     return [], "Notez ici votre travail sur cette étape.", False
 
 

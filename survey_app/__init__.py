@@ -97,16 +97,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     page_slots.init_app(app)
     cli.init_app(app)
 
+    _register_features(app)
+    return app
+
+
+def _register_features(app: "Flask") -> None:
+    """The feature packages beside survey_app, each shaped the same way
+    (blueprint and views, pure core, templates, migrations)."""
+    import action_plan
     import analysis.views
     import diagnostic
     import facilitation
     import offer
 
-    analysis.views.init_app(app)
-    facilitation.init_app(app)
-    diagnostic.init_app(app)  # the guide's steps and the portrait (issue 10)
-    offer.init_app(app)  # actors, places, needs against offer (issue 11)
     from . import safeguards  # headers, rate limits, push, personal data
 
+    analysis.views.init_app(app)
+    facilitation.init_app(app)
+    diagnostic.init_app(app)  # the guide's steps and the portrait
+    offer.init_app(app)  # actors, places, needs against offer
+    action_plan.init_app(app)  # chantiers, fiches action, roadmap
     safeguards.init_app(app)
-    return app

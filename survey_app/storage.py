@@ -33,6 +33,7 @@ MIGRATION_MODULES = (
     "analysis.migrations",
     "diagnostic.migrations",
     "offer.migrations",
+    "action_plan.migrations",
 )
 
 # The database holds residents' answers and password hashes: readable by the

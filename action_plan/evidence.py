@@ -1,0 +1,188 @@
+"""Figures of the diagnostic that justify an action ("éléments de diagnostic").
+
+A fiche stores references, never copies: `survey:<survey>:<question>:<code>`,
+`national:<survey>:<figure>`, `indicator:<code>`, `card:<card id>`. They are
+resolved each time the fiche is shown or exported, so the figure follows new
+answers or a corrected portrait, and always says its source and basis. A
+share resting on fewer than `MIN_COUNT` people is not shown (small cells
+stay hidden everywhere).
+"""
+
+from typing import Any
+
+import pandas as pd
+import sqlite_utils
+
+from analysis.frames import load_survey
+from analysis.national import compare_national
+from analysis.stats import MIN_COUNT
+from analysis.summaries import summarise
+from diagnostic.display import format_figure
+from diagnostic.portrait import load_portrait
+from facilitation.votes import totals
+
+
+def _percent(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",") + "\u00a0%"
+
+
+def _survey_items(db, diagnostic_id: int, only: set[int] | None = None) -> list:
+    items = []
+    for survey in db.execute(
+        "SELECT id, title FROM surveys WHERE diagnostic_id = ? ORDER BY id",
+        [diagnostic_id],
+    ):
+        if only is not None and survey["id"] not in only:
+            continue
+        try:
+            frames = load_survey(db, survey["id"])
+        except KeyError:
+            continue
+        if frames.wide.empty:
+            continue
+        items.extend(_national_items(survey, frames))
+        for key in frames.keys("single", "multiple", "scale"):
+            summary = summarise(frames, key)
+            for row in summary.table.itertuples():
+                if getattr(row, "no_answer", False):
+                    continue
+                items.append(_survey_item(survey, summary, row))
+    return items
+
+
+def _survey_item(survey, summary, row) -> dict[str, Any]:
+    ref = f"survey:{survey['id']}:{summary.key}:{row.code}"
+    base = (
+        f"« {row.label} » à la question « {summary.text} » "
+        f"(questionnaire « {survey['title']} »)"
+    )
+    if row.count < MIN_COUNT:
+        text = (
+            f"{base} : moins de {MIN_COUNT} personnes, effectif trop faible "
+            "pour être publié."
+        )
+    else:
+        weighted = summary.weighted and hasattr(row, "w_percent")
+        pct, low, high = (
+            (row.w_percent, row.w_ci_low, row.w_ci_high)
+            if weighted
+            else (row.percent, row.ci_low, row.ci_high)
+        )
+        basis = "pondéré" if weighted else "brut"
+        text = (
+            f"{_percent(pct)} (intervalle de confiance à 95 % : "
+            f"{_percent(low)} – {_percent(high)}) des {summary.n} personnes "
+            f"ayant répondu : {base} ; résultat {basis}."
+        )
+        if summary.warning:
+            text += f" {summary.warning}"
+    return {"ref": ref, "group": "Questionnaires", "text": text}
+
+
+def _national_items(survey, frames) -> list[dict[str, Any]]:
+    """Local shares set against France's (analysis.national), whole sample."""
+    items = []
+    for row in compare_national(frames).itertuples():
+        if row.grouping is not None and row.grouping == row.grouping:
+            continue  # by age band etc.: the whole sample is enough here
+        ref = f"national:{survey['id']}:{row.id}"
+        base = f"{row.label} (questionnaire « {survey['title']} », {row.basis})"
+        if row.suppressed:
+            text = f"{base} : effectif trop faible pour être publié."
+        else:
+            weighted = row.w_percent == row.w_percent
+            pct, low, high = (
+                (row.w_percent, row.w_ci_low, row.w_ci_high)
+                if weighted
+                else (row.percent, row.ci_low, row.ci_high)
+            )
+            text = (
+                f"{base} : {_percent(pct)} (intervalle de confiance à 95 % : "
+                f"{_percent(low)} – {_percent(high)}, {row.n} personnes, "
+                f"{'pondéré' if weighted else 'brut'}) ; France : "
+                f"{_percent(row.national)} ({row.source}, {row.year}) — "
+                f"{row.verdict}."
+            )
+        items.append({"ref": ref, "group": "Comparaison nationale", "text": text})
+    return items
+
+
+def _indicator_items(db, diagnostic_id: int) -> list[dict[str, Any]]:
+    territory = load_portrait(db, diagnostic_id)["territory"]
+    items = []
+    for row in territory.itertuples():
+        national = ""
+        if row.national is not None and not pd.isna(row.national):
+            national = f" ; France : {format_figure(row.national, row.unit)}"
+        items.append(
+            {
+                "ref": f"indicator:{row.indicator}",
+                "group": "Portrait du territoire",
+                "text": (
+                    f"{row.label} : {format_figure(row.value, row.unit)} "
+                    f"({row.basis}, {row.communes} commune(s) sur {row.of}{national})"
+                    f" — source : {', '.join(row.sources)}."
+                ),
+            }
+        )
+    return items
+
+
+def _card_items(db, diagnostic_id: int) -> list[dict[str, Any]]:
+    items = []
+    activities = db.execute(
+        """SELECT a.id, a.title, w.title AS workshop FROM workshop_activities a
+           JOIN workshops w ON w.id = a.workshop_id WHERE w.diagnostic_id = ?
+           AND EXISTS (SELECT 1 FROM workshop_votes v WHERE v.activity_id = a.id)""",
+        [diagnostic_id],
+    ).fetchall()
+    for activity in activities:
+        dots = totals(db, activity["id"])
+        for card_id, count in sorted(dots.items(), key=lambda kv: -kv[1]):
+            card = db.execute(
+                "SELECT text FROM workshop_cards WHERE id = ? AND status = 'visible'",
+                [card_id],
+            ).fetchone()
+            if card:
+                items.append(
+                    {
+                        "ref": f"card:{card_id}",
+                        "group": "Ateliers",
+                        "text": (
+                            f"« {card['text']} » : {count} gommette(s) à l'atelier "
+                            f"« {activity['workshop']} » ({activity['title']})."
+                        ),
+                    }
+                )
+    return items
+
+
+def evidence_options(db: sqlite_utils.Database, diagnostic_id: int) -> list[dict]:
+    """Every figure the conseiller may pick: ref, group, text (with source)."""
+    return [
+        *_indicator_items(db, diagnostic_id),
+        *_survey_items(db, diagnostic_id),
+        *_card_items(db, diagnostic_id),
+    ]
+
+
+def resolve(db: sqlite_utils.Database, diagnostic_id: int, refs: list[str]) -> list:
+    """The chosen references as {ref, group, text}, in the order chosen; a
+    reference whose figure no longer exists says so instead of vanishing."""
+    if not refs:
+        return []
+    # Only what the refs need: summarising every survey took seconds.
+    kinds = {ref.split(":", 1)[0] for ref in refs}
+    surveys = {int(ref.split(":")[1]) for ref in refs
+               if ref.split(":")[0] in ("survey", "national")
+               and ref.split(":")[1].isdigit()}  # fmt: skip
+    items = []
+    if "indicator" in kinds:
+        items += _indicator_items(db, diagnostic_id)
+    if surveys:
+        items += _survey_items(db, diagnostic_id, surveys)
+    if "card" in kinds:
+        items += _card_items(db, diagnostic_id)
+    known = {item["ref"]: item for item in items}
+    gone = "Élément retiré du diagnostic (questionnaire, indicateur ou carte supprimé)."
+    return [known.get(ref, {"ref": ref, "group": "", "text": gone}) for ref in refs]
