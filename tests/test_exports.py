@@ -137,6 +137,8 @@ def test_xlsx_sheets_values_and_formulas(frames, tmp_path):
     assert row["Personnes"].iloc[0] == 20 and row["Part (%)"].iloc[0] == 50.0
     readme = " ".join(pd.read_excel(path, sheet_name="Lisez-moi")["Lisez-moi"])
     assert "« masqué »" in readme and "« < 5 »" in readme
+    # Issue 8 B3: one basis per table, named (cross-tabs raw, as on the page).
+    assert "Tableaux croisés : effectifs et parts bruts (non redressés)" in readme
 
 
 def test_xlsx_crosstab_sheet_hides_small_cells(app, diagnostic, tmp_path):

@@ -1,5 +1,6 @@
 """Results page in Chromium: axe-core clean, CSP-clean, refreshes by itself."""
 
+import re
 import sys
 
 import pytest
@@ -84,3 +85,50 @@ def test_results_refresh_without_reload(signed_in, live_server):
     page.clock.fast_forward(31_000)
     expect(page.locator(".lead strong")).to_have_text("41", timeout=15_000)
     expect(page.locator("#actualisation")).to_contain_text("mis à jour")
+
+
+def _pdf_pages(page) -> int:
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_demo_results_print_on_a_few_pages(browser, live_server):
+    """Issue 8 D8: the demo's results page was 43,700 px tall and printed
+    as 52 pages; the summary view and the print layout are a few pages."""
+    from survey_app.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
+    from survey_app.rgpd import delete_diagnostic
+
+    db = connect(live_server.database)
+    try:
+        if not db.execute("SELECT 1 FROM surveys WHERE code = 'demo'").fetchone():
+            load_demo(db)
+        survey_id = db.execute("SELECT id FROM surveys WHERE code = 'demo'").fetchone()[
+            0
+        ]
+    finally:
+        db.close()
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        page = log_in(
+            context, live_server, {"email": DEMO_EMAIL, "password": DEMO_PASSWORD}
+        )
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.goto(f"/enquetes/{survey_id}/resultats?vue=resume")
+        height = page.evaluate("document.documentElement.scrollHeight")
+        summary_pages = _pdf_pages(page)
+        page.goto(f"/enquetes/{survey_id}/resultats")
+        detail_pages = _pdf_pages(page)
+        print(f"summary view {height} px, {summary_pages} pages; detail {detail_pages}")
+        assert height < 8000, height
+        assert summary_pages <= 6, summary_pages
+        assert detail_pages <= 20, detail_pages
+    finally:
+        context.close()
+        db = connect(live_server.database)
+        try:  # the live server is shared by the session: no demo left behind
+            for (diagnostic_id,) in db.execute(
+                "SELECT diagnostic_id FROM surveys WHERE code = 'demo'"
+            ).fetchall():
+                delete_diagnostic(db, diagnostic_id)
+        finally:
+            db.close()
