@@ -312,6 +312,10 @@ def suppress_summary(
     primary = (counts > 0) & (counts < min_count)
     hidden = primary.copy()
     hidden[positions] = hidden_answers[0, :-1]
+    # "Sans réponse" + "Non concerné" = responses − answered, both printed:
+    # one of them hidden alone would be recomputed from the other.
+    if hidden[~answers].any():
+        hidden[~answers] = True
     figures = [c for c in table.columns if c not in ("code", "label", "no_answer")]
     mask = pd.DataFrame(False, index=table.index, columns=table.columns)
     mask.loc[hidden, figures] = True

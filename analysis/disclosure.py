@@ -93,6 +93,18 @@ def feasible_ranges(
     `primary`: cells labelled "< 5": the reader knows they are 1 to
     `min_count - 1`, which narrows the others.
     """
+    low, high, solver = _start(layout, hidden, primary, min_count)
+    for k, cell in enumerate(solver.cells if solver else []):
+        if only is not None and not only[cell]:
+            low[cell], high[cell] = 0, np.inf
+            continue
+        low[cell] = solver.extreme(k, 1, layout.values[cell])
+        high[cell] = solver.extreme(k, -1, layout.values[cell])
+    return low, high
+
+
+def _start(layout, hidden, primary, min_count, seen=None):
+    """NaN ranges, cells known from elsewhere fixed, and the unknowns' solver."""
     unknown = hidden.copy()
     if layout.known is not None:
         unknown &= ~layout.known
@@ -100,45 +112,177 @@ def feasible_ranges(
     high = np.full(hidden.shape, np.nan)
     known_hidden = hidden & ~unknown
     low[known_hidden] = high[known_hidden] = layout.values[known_hidden]
-    cells = [tuple(int(x) for x in p) for p in np.argwhere(unknown)]
-    if not cells:
-        return low, high
-    index = {c: k for k, c in enumerate(cells)}
-    a_eq, b_eq = _rows(layout.equalities, index, layout.values, equal=True)
-    a_ub, b_ub = _rows(
-        [([c], b) for c, b in layout.inequalities], index, layout.values, equal=False
-    )
-    bounds = [
-        (1, min_count - 1) if primary is not None and primary[c] else (0, None)
-        for c in cells
-    ]
-    for cell, k in index.items():
-        if only is not None and not only[cell]:
-            low[cell], high[cell] = 0, np.inf
+    solver = None
+    if unknown.any():
+        solver = _Solver(layout, unknown, primary, min_count, seen)
+    return low, high, solver
+
+
+def narrow_cells(
+    layout: Layout,
+    hidden: np.ndarray,
+    check: np.ndarray,
+    primary: np.ndarray,
+    min_count: int = 5,
+    seen: tuple[np.ndarray, np.ndarray] | None = None,
+) -> dict[Cell, float]:
+    """The cells of `check` whose feasible range is too narrow: {cell: width}.
+
+    Same verdict as `audit` (`_safe`) for those cells, with far fewer LPs:
+    a cell already seen moving enough in earlier solutions is safe without
+    an LP of its own, a cell that bound propagation alone pins down is
+    narrow without one (width: its outer range); the others get their
+    exact range. `seen`: (low, high) of every cell over the tables found
+    feasible so far, updated here; still feasible once more cells are
+    hidden (the new ones keep their true value), so `protect` keeps them
+    from one round to the next.
+    """
+    _, _, solver = _start(layout, hidden, primary, min_count, seen)
+    if solver is None:
+        return {}
+    bad = {}
+    for k, cell in enumerate(solver.cells):
+        if not check[cell] or solver.proved_safe(k):
             continue
-        objective = np.zeros(len(cells))
-        for sign in (1, -1):
-            objective[k] = sign
-            result = linprog(
-                objective,
-                A_ub=a_ub if len(a_ub) else None,
-                b_ub=b_ub if len(b_ub) else None,
-                A_eq=a_eq if len(a_eq) else None,
-                b_eq=b_eq if len(b_eq) else None,
-                bounds=bounds,
-                method="highs",
-            )
-            if result.status == 3:  # unbounded: only upwards for counts ≥ 0
-                value = np.inf
-            elif result.status != 0:  # cannot happen (the truth is feasible)
-                value = layout.values[cell]
-            else:
-                value = sign * result.fun
-            if sign == 1:
-                low[cell] = value
-            else:
-                high[cell] = value
+        if solver.proved_narrow(k):
+            bad[cell] = solver.outer_high[k] - solver.outer_low[k]
+            continue
+        high = solver.extreme(k, -1, layout.values[cell])
+        if solver.proved_safe(k):
+            continue
+        low = solver.extreme(k, 1, layout.values[cell])
+        if not _safe(low, high, primary[cell], min_count):
+            bad[cell] = high - low
+    if seen is not None:
+        rows, columns = np.array(solver.cells).T
+        seen[0][rows, columns] = solver.seen_low
+        seen[1][rows, columns] = solver.seen_high
+    return bad
+
+
+class _Solver:
+    """The LPs of one layout's unknown cells, remembering every solution.
+
+    Each LP solution is a point the reader cannot rule out: the spread of
+    a cell over the points seen so far is a lower bound on its feasible
+    range, so a cell that already moved enough needs no LP of its own
+    (`proved_safe`); the true table is the first point.
+    """
+
+    def __init__(self, layout, unknown, primary, min_count, seen=None):
+        self.cells = [tuple(int(x) for x in p) for p in np.argwhere(unknown)]
+        index = {c: k for k, c in enumerate(self.cells)}
+        self.a_eq, self.b_eq = _rows(layout.equalities, index, layout.values, True)
+        self.a_ub, self.b_ub = _rows(
+            [([c], b) for c, b in layout.inequalities], index, layout.values, False
+        )
+        self.bounds = [
+            (1, min_count - 1) if primary is not None and primary[c] else (0, None)
+            for c in self.cells
+        ]
+        rows, columns = np.array(self.cells).T
+        low, high = seen if seen is not None else (layout.values, layout.values)
+        self.seen_low = low[rows, columns].astype(float)
+        self.seen_high = high[rows, columns].astype(float)
+        self.primary = np.array(
+            [bool(primary is not None and primary[c]) for c in self.cells]
+        )
+        self.min_count = min_count
+        self.solved = 0
+        self.outer_low, self.outer_high = _propagate(
+            self.a_eq,
+            self.b_eq,
+            self.a_ub,
+            self.b_ub,
+            np.array([b[0] for b in self.bounds], dtype=float),
+            np.array([np.inf if b[1] is None else b[1] for b in self.bounds]),
+        )
+
+    def extreme(self, k: int, sign: int, fallback: float) -> float:
+        """min (sign 1) or max (sign -1) of cell k over the feasible tables."""
+        objective = np.zeros(len(self.cells))
+        objective[k] = sign
+        self.solved += 1
+        result = linprog(
+            objective,
+            A_ub=self.a_ub if len(self.a_ub) else None,
+            b_ub=self.b_ub if len(self.b_ub) else None,
+            A_eq=self.a_eq if len(self.a_eq) else None,
+            b_eq=self.b_eq if len(self.b_eq) else None,
+            bounds=self.bounds,
+            method="highs",
+        )
+        if result.status == 3:  # unbounded: only upwards for counts ≥ 0
+            self.seen_high[k] = np.inf
+            return np.inf
+        if result.status != 0:  # cannot happen (the truth is feasible)
+            return fallback
+        np.minimum(self.seen_low, result.x, out=self.seen_low)
+        np.maximum(self.seen_high, result.x, out=self.seen_high)
+        return sign * result.fun
+
+    def proved_narrow(self, k: int) -> bool:
+        """Cell k cannot move enough whatever the LP says (see `_safe`)."""
+        width = self.outer_high[k] - self.outer_low[k]
+        small = self.primary[k] or self.outer_high[k] < self.min_count
+        big = not self.primary[k] and self.seen_high[k] >= self.min_count
+        need = PRIMARY_SPAN if small or not big else self.min_count
+        return width < need - 1e-9
+
+    def proved_safe(self, k: int) -> bool:
+        """Cell k moved enough among the points seen (see `_safe`)."""
+        spread = self.seen_high[k] - self.seen_low[k]
+        need = PRIMARY_SPAN if self.primary[k] else self.min_count
+        return spread >= need - 1e-9
+
+
+def _propagate(a_eq, b_eq, a_ub, b_ub, low, high, rounds: int = 50):
+    """Outer bounds of the unknowns: what each relation alone implies, repeated.
+
+    Every bound derived is implied by the constraints, so the true feasible
+    range lies inside [low, high]: a cell narrow here is narrow for sure.
+    """
+    low, high = low.astype(float), high.astype(float)
+    relations = [(a, b, True) for a, b in ((a_eq, b_eq),) if len(a)]
+    relations += [(a, b, False) for a, b in ((a_ub, b_ub),) if len(a)]
+    for _ in range(rounds):
+        changed = False
+        for a, b, equal in relations:
+            # min and max of the rest of the row, without the cell itself.
+            rest_min = _rest(a, low, high)
+            rest_max = -_rest(-a, low, high)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                upper = (b[:, None] - rest_min) / a  # a > 0: bound on x above
+                lower = (b[:, None] - rest_max) / a
+            # a·x ≤ b − rest_min, and a·x ≥ b − rest_max if an equality;
+            # dividing by a < 0 turns the bounds round.
+            pos, neg = a > 0, a < 0
+            new_high = np.where(pos, upper, np.where(neg & equal, lower, np.inf))
+            new_low = np.where(neg, upper, np.where(pos & equal, lower, -np.inf))
+            h = np.nanmin(np.where(a != 0, new_high, np.inf), axis=0)
+            lo = np.nanmax(np.where(a != 0, new_low, -np.inf), axis=0)
+            tighter = (h < high - 1e-9) | (lo > low + 1e-9)
+            if tighter.any():
+                changed = True
+                high, low = np.minimum(high, h), np.maximum(low, lo)
+        if not changed:
+            break
     return low, high
+
+
+def _own(a, low, high):
+    """Each cell's smallest contribution a·x to each row (0 off the row)."""
+    with np.errstate(invalid="ignore"):
+        return np.where(a > 0, a * low, np.where(a < 0, a * high, 0.0))
+
+
+def _rest(a, low, high):
+    """Per row and cell: min of Σ a·x over the row's other cells."""
+    own = _own(a, low, high)
+    infinite = np.isinf(own)
+    finite = np.where(infinite, 0, own)
+    others_infinite = infinite.sum(axis=1)[:, None] - infinite > 0
+    return np.where(others_infinite, -np.inf, finite.sum(axis=1)[:, None] - finite)
 
 
 def _rows(relations, index, values, equal: bool):
@@ -175,11 +319,6 @@ def _safe(low, high, primary, min_count) -> np.ndarray:
         return high - low >= need - 1e-9
 
 
-def _narrow(low, high, hidden, primary, min_count) -> list[Cell]:
-    bad = hidden & ~_safe(low, high, primary, min_count)
-    return [tuple(int(x) for x in p) for p in np.argwhere(bad)]
-
-
 def protect(
     layout: Layout, min_count: int = 5, hidden: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -200,12 +339,12 @@ def protect(
     relations = [[*cells, total] for cells, total in layout.equalities]
     relations += [[c, b] for c, b in layout.inequalities]
     pending = hidden.copy()  # cells whose range may still be too narrow
+    seen = (values.astype(float), values.astype(float))
     for _ in range(values.size + 1):
-        low, high = feasible_ranges(layout, hidden, pending, primary, min_count)
-        bad = _narrow(low, high, hidden & secret, primary, min_count)
+        bad = narrow_cells(layout, hidden, pending & secret, primary, min_count, seen)
         if not bad:
             return hidden, primary
-        worst = min(bad, key=lambda c: high[c] - low[c])
+        worst = min(bad, key=bad.get)
         pick = _cheapest(worst, relations, hidden, layout)
         if pick is None:
             break

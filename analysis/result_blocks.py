@@ -22,8 +22,8 @@ from .charts import (
     paired_chart,
     stacked_chart,
 )
-from .crosstabs import MARKER, MASKED, crosstab
-from .frames import SurveyFrames
+from .crosstabs import MARKER, MASKED, crosstab, suppress_summary
+from .frames import NO_ANSWER, SurveyFrames
 from .groups import GROUPINGS, GroupingError, group_series
 from .summaries import Summary, summarise
 from .wordclouds import TextSummary, summarise_texts
@@ -36,6 +36,7 @@ class Row:
     pct: str
     ci: str
     weighted: str = ""
+    no_answer: bool = False  # "Sans réponse" / "Non concerné": not a share
 
 
 @dataclass
@@ -91,28 +92,30 @@ def _number(value: object, digits: int = 1) -> str:
 
 
 def _choices_block(block: Block, summary: Summary) -> None:
-    table = summary.table[~summary.table["no_answer"].astype(bool)]
+    # The page is shown to others: the same small-cell rule as the exports'
+    # Synthèse (answers under 5 people and their complements hidden).
+    masked = suppress_summary(summary)
+    answers = ~summary.table["no_answer"].astype(bool)
+    table = summary.table[answers]
     if summary.type == "commune":
         table = table[table["count"] > 0].head(15)
-    block.rows = [
-        Row(
-            r.label,
-            str(int(r.count)),
-            pct_text(r.percent),
-            ci_text(r.ci_low, r.ci_high),
-            pct_text(getattr(r, "w_percent", None)),
-        )
-        for r in table.itertuples()
+    block.rows = [_row(masked.loc[i]) for i in table.index]
+    # Who was not counted: skipped, or never asked (show-if), apart.
+    block.rows += [
+        _row(masked.loc[i], no_answer=True)
+        for i in summary.table.index[~answers]
+        if summary.table.at[i, "count"] or summary.table.at[i, "label"] == NO_ANSWER
     ]
+    table = masked.loc[table.index]
     prefix = "w_" if summary.weighted else ""
     bars = [
         Bar(
             r["label"],
-            r[f"{prefix}percent"],
-            r[f"{prefix}ci_low"],
-            r[f"{prefix}ci_high"],
+            _shown(r[f"{prefix}percent"]),
+            _shown(r[f"{prefix}ci_low"]),
+            _shown(r[f"{prefix}ci_high"]),
             # A weighted % beside a raw count mixes two bases: no count then.
-            "" if summary.weighted else str(int(r["count"])),
+            "" if summary.weighted else _count_text(r["count"]),
         )
         for _, r in table.iterrows()
     ]
@@ -131,6 +134,32 @@ def _choices_block(block: Block, summary: Summary) -> None:
             ident=f"graph-{block.ident}",
         )
     )
+
+
+def _shown(value: object) -> float | None:
+    """A figure, or None where the small-cell rule hides it."""
+    return None if isinstance(value, str) else value
+
+
+def _count_text(value: object) -> str:
+    return value if isinstance(value, str) else str(int(value))
+
+
+def _row(r: pd.Series, no_answer: bool = False) -> Row:
+    """One line of a question's table, hidden figures as "< 5" / "masqué"."""
+    if no_answer:  # not a share of the people who answered: count only
+        return Row(r["label"], _count_text(r["count"]), "—", "—", "—", True)
+    return Row(
+        r["label"],
+        _count_text(r["count"]),
+        _masked_text(r["percent"], pct_text),
+        _masked_text(r["ci_low"], lambda v: ci_text(v, r["ci_high"])),
+        _masked_text(r.get("w_percent"), pct_text),
+    )
+
+
+def _masked_text(value: object, text) -> str:
+    return value if isinstance(value, str) else text(value)
 
 
 def _number_block(block: Block, summary: Summary) -> None:
@@ -332,7 +361,8 @@ def summary_table(blocks: list[Block], top: int = 3) -> Table:
         if not block.answered:
             main = "Aucune réponse"
         elif block.kind == "choices":
-            ranked = sorted(block.rows, key=lambda r: -_as_int(r.n))[:top]
+            answers = [r for r in block.rows if not r.no_answer]
+            ranked = sorted(answers, key=lambda r: -_as_int(r.n))[:top]
             main = " · ".join(
                 f"{r.label} : {r.weighted if block.weighted else r.pct}" for r in ranked
             )

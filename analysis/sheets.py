@@ -205,6 +205,9 @@ README_LINES = (
     "reconnaître des personnes : ne le diffusez pas.",
     "Synthèse et Tableaux croisés : chiffres à partager. Les pourcentages sont "
     "calculés sur les personnes qui ont répondu à la question.",
+    "Tableaux croisés : effectifs et parts bruts (non redressés), comme sur la "
+    "page de résultats, même quand l'enquête est redressée ; les parts "
+    "redressées de l'ensemble sont dans la Synthèse (colonne « Part redressée »).",
     "« < 5 » : entre 1 et 4 personnes. Le chiffre est caché pour que personne "
     "ne puisse être reconnu, avec tout ce qui en est calculé (pourcentage, "
     "intervalle).",

@@ -101,7 +101,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _register_features(app: "Flask") -> None:
+def _register_features(app: Flask) -> None:
     """The feature packages beside survey_app, each shaped the same way
     (blueprint and views, pure core, templates, migrations)."""
     import action_plan

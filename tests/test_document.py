@@ -7,9 +7,8 @@ import re
 import shutil
 
 import pytest
-from analysis.weighted import with_population_weights
-from conftest import GEO_DIR, csrf_from, login, make_user
 from docx import Document as read_docx
+from helpers.web import csrf_from, login, make_user
 from odf import teletype
 from odf import text as odf_text
 from odf.opendocument import load as read_odt
@@ -22,6 +21,7 @@ from analysis.document_pdf import convert_to_pdf, pdf_pages
 from analysis.frames import load_survey
 from analysis.sheets import protected_summaries
 from diagnostic.document import Selection, build_document
+from diagnostic.margins import reweighted
 from survey_app import create_app
 from survey_app.db import connect
 
@@ -34,8 +34,7 @@ def demo(tmp_path_factory, template_db):
     folder = tmp_path_factory.mktemp("document")
     path = str(folder / "app.db")
     shutil.copy(template_db, path)
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": path,
-                      "GEO_DATA_DIR": GEO_DIR})  # fmt: skip
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": path})
     app.instance_path = str(folder / "instance")
     result = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
     assert result.exit_code == 0, result.output
@@ -121,7 +120,7 @@ def test_every_table_figure_equals_the_analysis_modules(demo):
     survey_id = db.execute(
         "SELECT min(id) FROM surveys WHERE diagnostic_id = ?", [demo["id"]]
     ).fetchone()[0]
-    frames, _ = with_population_weights(db, load_survey(db, survey_id))
+    frames, _ = reweighted(db, load_survey(db, survey_id))
     summaries = protected_summaries(frames)
     by_text = {s.text: s for s in summaries.values()}
     tables = _docx_tables(demo["folder"] / "demo.docx")

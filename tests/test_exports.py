@@ -137,6 +137,8 @@ def test_xlsx_sheets_values_and_formulas(frames, tmp_path):
     assert row["Personnes"].iloc[0] == 20 and row["Part (%)"].iloc[0] == 50.0
     readme = " ".join(pd.read_excel(path, sheet_name="Lisez-moi")["Lisez-moi"])
     assert "« masqué »" in readme and "« < 5 »" in readme
+    # Issue 8 B3: one basis per table, named (cross-tabs raw, as on the page).
+    assert "Tableaux croisés : effectifs et parts bruts (non redressés)" in readme
 
 
 def test_xlsx_crosstab_sheet_hides_small_cells(app, diagnostic, tmp_path):
@@ -159,6 +161,47 @@ def test_xlsx_crosstab_sheet_hides_small_cells(app, diagnostic, tmp_path):
     assert_workbook_is_audited(frames, path)
 
 
+def test_workbook_with_small_cells_is_audited_with_the_synthese(
+    app, diagnostic, tmp_path
+):
+    """Issue 8 B1: with real "< 5" cells in both the Synthèse (3 people
+    want help with photos) and the cross-tabs, the cross-tabs are protected
+    knowing what the Synthèse prints (same people in their "Ensemble")."""
+    from survey_app.surveys.model import store_response
+
+    survey_id = make_results_survey(
+        app.config["DATABASE"], diagnostic, n=42, code="syn234"
+    )
+    db = connect(app.config["DATABASE"])
+    version = db.execute(
+        "SELECT id FROM survey_versions WHERE survey_id = ?", [survey_id]
+    ).fetchone()[0]
+    ages = ["25_39", "75_plus", "25_39"]
+    for i in range(3):
+        store_response(
+            db,
+            survey_id=survey_id,
+            version_id=version,
+            point_id=None,
+            idempotency_key=f"photos-{i}",
+            answers={"EQ_MOBILE": "aucun", "BE_SUJETS": ["photos"], "PR_AGE": ages[i]},
+            submitted_at="2026-03-21T10:00:00Z",
+        )
+    frames = load_survey(db, survey_id)
+    db.close()
+    path = tmp_path / "synthese.xlsx"
+    write_xlsx(frames, str(path))
+    summary = pd.read_excel(path, sheet_name="Synthèse")
+    wishes = summary[summary["Question"] == "BE_SUJETS"].set_index("Code")
+    assert wishes.at["photos", "Personnes"] == "< 5"
+    cross = pd.read_excel(path, sheet_name="Tableaux croisés")
+    people = cross["Personnes"].tolist()
+    assert "< 5" in people and any(not isinstance(p, str) for p in people)
+    photos = cross[cross["Réponse"] == "Photos"]
+    assert "< 5" in photos["Personnes"].tolist()
+    assert_workbook_is_audited(frames, path)
+
+
 def assert_workbook_is_audited(frames, path):
     """Read back from the file: no cell of 5 or more says "< 5", Synthèse
     shows no small count, and every question's cross-tabs, audited together
@@ -169,8 +212,11 @@ def assert_workbook_is_audited(frames, path):
 
     cross = pd.read_excel(path, sheet_name="Tableaux croisés")
     summary = pd.read_excel(path, sheet_name="Synthèse")
-    small = [v for v in summary["Personnes"] if not isinstance(v, str) and 0 < v < 5]
-    assert not small
+    # Answers only: a question's non-response is responses − "Répondants",
+    # both printed for every question (not an answer to protect).
+    answers = summary[summary["Code"].notna()]
+    small = [v for v in answers["Personnes"] if not isinstance(v, str) and 0 < v < 5]
+    assert not small, answers[answers["Personnes"].isin(small)]
     checked = 0
     for key in cross["Question"].unique():
         tables, masks = [], []
@@ -197,6 +243,8 @@ def assert_workbook_is_audited(frames, path):
         for label, value in zip(overall["Réponse"], overall["Personnes"], strict=True):
             if label in labels and not isinstance(value, str):
                 layout.known[-1, labels[label]] = True
+            elif label in labels and value == "< 5":  # the reader knows 1 to 4
+                primary[-1, labels[label]] = hidden[-1, labels[label]]
         result = audit(layout, hidden, primary=primary)
         assert result["safe"].all(), (key, result)
         checked += 1

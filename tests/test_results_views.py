@@ -338,3 +338,29 @@ def test_summary_view_is_one_line_per_question(app, logged_in, survey_id):
     with open("analysis/static/results.css", encoding="utf-8") as f:
         css = f.read()
     assert "section.question figure + .table-wrap { display: none; }" in css
+
+
+def _figure_rows(html: str, key: str) -> dict[str, str]:
+    """Row label → "Personnes" cell of one question's table on the page."""
+    start = html.index(f'id="tab-{key.lower()}"')
+    body = html[start : html.index("</table>", start)]
+    rows = re.findall(
+        r'<tr><th scope="row">(.*?)</th><td class="num">(.*?)</td>', body, re.S
+    )
+    return dict(rows)
+
+
+def test_question_tables_follow_the_small_cell_rule(app, logged_in, diagnostic):
+    """Issue 8 B1/B4: the question-by-question counts were printed raw (4
+    people "Un téléphone simple"); "Non concerné" apart from "Sans réponse"."""
+    survey = make_results_survey(
+        app.config["DATABASE"], diagnostic, n=18, code="sml234"
+    )
+    summary = page(logged_in, f"/enquetes/{survey}/resultats?vue=resume")
+    assert "22,2" not in summary, "4 of 18 = 22.2 % gives the count back"
+    html = page(logged_in, f"/enquetes/{survey}/resultats")
+    rows = _figure_rows(html, "0-EQ_MOBILE")
+    numbers = [int(v) for v in rows.values() if v.isdigit()]
+    assert not [v for v in numbers if 0 < v < 5], rows
+    assert "&lt; 5" in rows.values()
+    assert "22,2" not in html

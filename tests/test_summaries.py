@@ -203,3 +203,9 @@ def test_not_asked_is_apart_from_no_answer(frames):
     assert table.loc[NOT_ASKED, "count"] == (~asked & ~answered).sum()
     assert table.loc["Sans réponse", "count"] == (asked & ~answered).sum()
     assert table["count"].sum() >= s.total
+    # The results page's table shows both lines, apart, counts only.
+    from analysis.result_blocks import question_blocks
+
+    block = next(b for b in question_blocks(frames) if b.key == key)
+    apart = [(r.label, r.pct) for r in block.rows if r.no_answer]
+    assert apart == [("Sans réponse", "—"), (NOT_ASKED, "—")]

@@ -9,6 +9,7 @@ never a skip.
 """
 
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -211,3 +212,25 @@ def axe_violations(page) -> list[dict]:
             page.evaluate(f.read())
     result = page.evaluate("async () => (await axe.run(document)).violations")
     return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result]
+
+
+def pdf_pages(page) -> int:
+    """Pages of the PDF Chromium prints from `page` (A4 from the page's CSS)."""
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def remove_demo(database: str) -> None:
+    """The live server is shared by the session: leave no demo behind."""
+    from survey_app.db import connect
+    from survey_app.safeguards.personal_data import delete_diagnostic
+
+    db = connect(database)
+    try:
+        for (diagnostic_id,) in db.execute(
+            "SELECT s.diagnostic_id FROM surveys s JOIN collection_points p "
+            "ON p.survey_id = s.id WHERE p.code = 'demo'"
+        ).fetchall():
+            delete_diagnostic(db, diagnostic_id)
+    finally:
+        db.close()

@@ -7,7 +7,7 @@ import pytest
 from survey_app.db import connect
 from survey_app.surveys import model
 
-from .conftest import axe_violations, log_in
+from .conftest import axe_violations, log_in, pdf_pages, remove_demo
 
 pytestmark = pytest.mark.browser
 
@@ -115,12 +115,6 @@ def test_points_and_dashboard_pass_axe(conseiller, survey, width):
         assert overflow <= 1, (path, overflow)
 
 
-def pdf_pages(page) -> int:
-    """Pages of the PDF Chromium prints from `page` (A4 from the page's CSS)."""
-    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
-    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-
-
 def test_every_demo_poster_prints_on_one_a4_page(browser, live_server):
     # Issue 8, D3: the demo's footer (structure and contact) went to page 2.
     from survey_app.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
@@ -152,17 +146,7 @@ def test_every_demo_poster_prints_on_one_a4_page(browser, live_server):
             assert "Enquête menée par" in footer
     finally:
         context.close()
-        # The live server is shared by the session: leave no demo behind.
-        from survey_app.safeguards.personal_data import delete_diagnostic
-
-        db = connect(live_server.database)
-        try:
-            for (diagnostic_id,) in db.execute(
-                "SELECT diagnostic_id FROM surveys WHERE code = 'demo'"
-            ).fetchall():
-                delete_diagnostic(db, diagnostic_id)
-        finally:
-            db.close()
+        remove_demo(live_server.database)
 
 
 def test_poster_with_the_longest_texts_prints_on_one_page(
