@@ -9,7 +9,7 @@ import math
 from datetime import date
 from html import escape
 
-from diagnostic.display import MONTHS
+from survey_app.dates import MONTHS
 
 from .chantiers import RESOURCE_KINDS
 

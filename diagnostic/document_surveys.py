@@ -23,6 +23,7 @@ from analysis.sections import national_block, priority_block
 from analysis.sheets import CHOICE_TYPES, protected_summaries
 from analysis.summaries import Summary
 from analysis.wordclouds import summarise_texts
+from survey_app.dates import MONTHS
 from survey_app.surveys.model import MODES, THEMES
 
 from .margins import reweighted
@@ -199,14 +200,10 @@ def counts_line(pairs: list[tuple[str, int]], total: int) -> str:
     )
 
 
-MONTHS = (
-    "janvier février mars avril mai juin juillet août septembre octobre "
-    "novembre décembre"
-).split()
-
-
 def french_day(moment: pd.Timestamp) -> str:
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+    """The day as people read it ("1er décembre 2026"); `moment` is local."""
+    first = "1er" if moment.day == 1 else str(moment.day)
+    return f"{first} {MONTHS[moment.month - 1]} {moment.year}"
 
 
 def survey_chapter(survey: LoadedSurvey, counter: list[int]) -> list:

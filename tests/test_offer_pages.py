@@ -1,6 +1,6 @@
 """The offer pages: actors, resources, needs against offer, inspirations."""
 
-from analysis_data import make_survey
+from helpers.analysis_surveys import make_survey
 from helpers.offer import place_row
 from helpers.web import post_form
 
