@@ -344,7 +344,7 @@ def test_margins_page_points_to_the_portrait_when_it_gives_the_margins(
     logged_in, territory, db
 ):
     """The survey's own entry would be ignored: no button that does nothing."""
-    from analysis_data import make_survey
+    from helpers.analysis_surveys import make_survey
 
     from analysis.margins import load_margins, read_margins_csv, save_margins
 
