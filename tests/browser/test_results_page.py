@@ -47,10 +47,16 @@ def test_results_page_is_accessible_at_360_and_1280(browser, live_server, signed
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     try:
         page = log_in(context, live_server, user)
-        for width in (1280, 360):
+        # Detailed view and summary view (issue 8 D8), desktop and phone.
+        for width, view in [
+            (1280, ""),
+            (360, ""),
+            (1366, "&vue=resume"),
+            (360, "&vue=resume"),
+        ]:
             page.set_viewport_size({"width": width, "height": 800})
-            page.goto(URL.format(survey_id))
-            assert axe_violations(page) == [], width
+            page.goto(URL.format(survey_id) + view)
+            assert axe_violations(page) == [], (width, view)
             scroll = page.evaluate("document.documentElement.scrollWidth")
             wide = page.evaluate(
                 "[...document.querySelectorAll('main *')].filter(e => "
