@@ -80,8 +80,12 @@ def priority_block(frames: SurveyFrames, top: int = 3) -> Section:
     )  # fmt: skip
 
 
-def national_block(frames: SurveyFrames) -> Section:
-    """Local figures (raw and re-weighted) next to the national ones."""
+def national_block(frames: SurveyFrames, compact: bool = False) -> Section:
+    """Local figures (raw and re-weighted) next to the national ones.
+
+    `compact` (the summary view): verdict without its basis and the
+    sources listed once under the table, so a row fits on one line.
+    """
     table = compare_national(frames)
     if table.empty:
         return Section(
@@ -130,6 +134,33 @@ def national_block(frames: SurveyFrames) -> Section:
         notes.append(
             "« Illectronisme » est ici estimé à partir des réponses déclarées "
             "(indicateur approché), pas avec la méthode de l'INSEE."
+        )
+    if compact:
+        bases = dict.fromkeys(str(r.basis) for r in table.itertuples() if r.basis)
+        if bases:
+            notes.append("Base : " + " ".join(bases))
+        notes.append(
+            "Sources : "
+            + " ; ".join(
+                dict.fromkeys(
+                    f"{r.source} ({r.year}), {r.population}" for r in table.itertuples()
+                )
+            )
+            + "."
+        )
+        rows = [
+            row[:-2] + [str(r.verdict)]
+            for row, r in zip(rows, table.itertuples(), strict=True)
+        ]
+        return Section(
+            svg=Markup(svg),
+            table=Table(
+                caption="Comparaison avec les chiffres nationaux",
+                columns=["Indicateur", "Personnes", *series, "Verdict"],
+                rows=rows,
+                notes=notes,
+                text_columns={len(series) + 2},
+            ),
         )
     return Section(
         svg=Markup(svg),

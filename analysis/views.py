@@ -139,8 +139,13 @@ def show(survey_id: int):
         "crosstab": result_blocks.crosstab_block(shown, cross_key, cross_by)
         if cross_key and cross_by and has_answers
         else None,
-        "priority": sections.priority_block(shown) if has_answers else None,
-        "national": sections.national_block(shown) if has_answers else None,
+        # The summary keeps the most affected group per indicator only.
+        "priority": sections.priority_block(shown, top=1 if summary_view else 3)
+        if has_answers
+        else None,
+        "national": sections.national_block(shown, compact=summary_view)
+        if has_answers
+        else None,
         "formats": [(fmt, FORMAT_LABELS[fmt]) for fmt in FORMATS],
         "query": filters.query(),
     }

@@ -340,6 +340,20 @@ def test_summary_view_is_one_line_per_question(app, logged_in, survey_id):
     assert "section.question figure + .table-wrap { display: none; }" in css
 
 
+def test_summary_view_keeps_key_sections_compact(app, logged_in, survey_id):
+    """Issue 8 D8: the national comparison's chart (9,200 px) and its long
+    source column filled the summary; it keeps a compact table instead."""
+    detail = page(logged_in, f"/enquetes/{survey_id}/resultats")
+    html = page(logged_in, f"/enquetes/{survey_id}/resultats?vue=resume")
+    assert 'id="tab-national"' in html and 'id="tab-national"' in detail
+    assert "<figure>" not in html, "the summary view has no chart"
+    national = html[html.index('id="tab-national"') :]
+    national = national[: national.index("</table>")]
+    assert "Source</th>" not in national and "Sources : " in html
+    assert 'id="croisements"' not in html and "#croisements" in html
+    assert '#publics">vue détaillée</a>' in html
+
+
 def _figure_rows(html: str, key: str) -> dict[str, str]:
     """Row label → "Personnes" cell of one question's table on the page."""
     start = html.index(f'id="tab-{key.lower()}"')

@@ -47,10 +47,16 @@ def test_results_page_is_accessible_at_360_and_1280(browser, live_server, signed
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     try:
         page = log_in(context, live_server, user)
-        for width in (1280, 360):
+        # Detailed view and summary view (issue 8 D8), desktop and phone.
+        for width, view in [
+            (1280, ""),
+            (360, ""),
+            (1366, "&vue=resume"),
+            (360, "&vue=resume"),
+        ]:
             page.set_viewport_size({"width": width, "height": 800})
-            page.goto(URL.format(survey_id))
-            assert axe_violations(page) == [], width
+            page.goto(URL.format(survey_id) + view)
+            assert axe_violations(page) == [], (width, view)
             scroll = page.evaluate("document.documentElement.scrollWidth")
             wide = page.evaluate(
                 "[...document.querySelectorAll('main *')].filter(e => "
@@ -111,13 +117,12 @@ def test_demo_results_print_on_a_few_pages(browser, live_server):
         page.goto(f"/enquetes/{survey_id}/resultats")
         detail_pages = pdf_pages(page)
         print(f"summary view {height} px, {summary_pages} pages; detail {detail_pages}")
-        # Measured on 1 December 2026: summary view 14,945 px and 14 pages
-        # (its table is 2,800 px; the sections below it, unchanged by the
-        # view, take the rest), detail 30 pages. Guard what is won...
-        assert detail_pages < 52 and summary_pages < detail_pages / 2
-        # ...and keep the target in sight (issue 8 D8: "a few pages").
-        if summary_pages > 6 or height > 8000:
-            pytest.xfail(f"summary view still {summary_pages} pages, {height} px")
+        # Before (1 December 2026): summary view 14,945 px and 14 pages
+        # (national comparison chart alone 9,200 px), detail 30 pages.
+        # After: summary view 6,392 px and 5 pages, detail 23 pages.
+        assert summary_pages <= 6, f"summary view prints {summary_pages} pages"
+        assert height <= 8000, f"summary view is {height} px tall"
+        assert detail_pages < 30, f"detailed view prints {detail_pages} pages"
     finally:
         context.close()
         remove_demo(live_server.database)
