@@ -136,7 +136,7 @@ def build_document(db, diagnostic_id: int, selection: Selection) -> Document:
             doc.add(*to_complete(db, diagnostic_id, section))
         elif section == "annexes":
             doc.add(*annexes(surveys))
-        if section != "evaluation":  # short "À compléter" parts share pages
+        if section not in ("inspirations", "evaluation"):  # short parts share pages
             doc.add(PageBreak())
     return doc
 

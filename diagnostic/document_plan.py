@@ -16,6 +16,7 @@ from action_plan.fiches import load_fiches
 from action_plan.money import format_euros
 from analysis.document_model import Bullets, Figure, Heading, Paragraph, Table
 
+FIELD_HEADER = ["Rubrique", "Contenu"]
 LINKS = {
     "operating": "fonctionne",
     "identified": "identifié",
@@ -87,7 +88,8 @@ def chantier_blocks(chantier: dict) -> list:
 
 
 def fiche_as_blocks(raw: list[tuple]) -> list:
-    """exports.fiche_blocks' ('h'|'p'|'table', content) as document blocks."""
+    """exports.fiche_blocks' ('h'|'p'|'table', content) as document blocks;
+    consecutive label/value boxes share one table, as on annex 2's page."""
     blocks: list = []
     for kind, content in raw:
         if kind == "h" and content.startswith("Fiche action"):
@@ -97,6 +99,12 @@ def fiche_as_blocks(raw: list[tuple]) -> list:
         elif kind == "p":
             style = "lead" if content.startswith("Attention") else ""
             blocks.append(Paragraph(content, style))
+        elif len(content) == 1 and len(content[0]) == 2:
+            last = blocks[-1] if blocks else None
+            if isinstance(last, Table) and last.header == FIELD_HEADER:
+                last.rows.append(list(content[0]))
+            else:
+                blocks.append(Table("", "", FIELD_HEADER, [list(content[0])]))
         else:
             header, *rows = (list(r) for r in content)
             blocks.append(Table("", "", header, rows))
