@@ -95,3 +95,20 @@ def test_user_text_with_markup_comes_back_as_text(demo, tmp_path):  # noqa: F811
     paragraphs = [p.text for p in read_docx(str(tmp_path / "i.docx")).paragraphs]
     assert title in paragraphs
     assert "Ce qu'on en retient : <i>x</i>" in paragraphs
+
+
+def test_summary_lists_uncovered_needs_and_empty_parts_say_to_complete(demo):  # noqa: F811
+    from diagnostic.document_offer import inspiration_blocks, offer_blocks
+    from diagnostic.document_plan import plan_blocks
+
+    headings = [b.text for b in demo["document"].blocks if isinstance(b, Heading)]
+    assert "Les principaux besoins non couverts" in headings
+    nobody = demo["id"] + 1000  # a diagnostic with nothing entered
+    for blocks in (
+        offer_blocks(demo["db"], nobody),
+        inspiration_blocks(demo["db"], nobody),
+        plan_blocks(demo["db"], nobody),
+    ):
+        texts = [getattr(b, "text", "") for b in blocks]
+        assert any(t.startswith("À compléter") for t in texts)
+        assert not any(isinstance(b, Table) for b in blocks)
