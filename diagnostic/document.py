@@ -47,13 +47,8 @@ SECTIONS = {
     "evaluation": "Plan d'évaluation",
     "annexes": "Annexes",
 }
+# Sections the application does not fill yet (guide step 8).
 TO_COMPLETE = {
-    "offre": "la cartographie de l'offre d'accompagnement (lieux, horaires, "
-    "publics, ressources matérielles, humaines et financières) — étape 4 du guide",
-    "inspirations": "les initiatives repérées ailleurs et ce qu'on en retient — "
-    "étape 5 du guide",
-    "plan": "les chantiers prioritaires et leurs fiches action (objectif, publics, "
-    "porteur, partenaires, calendrier, moyens) — étape 7 du guide",
     "evaluation": "les indicateurs de suivi, leur valeur de départ, leur cible "
     "et qui les renseigne — étape 8 du guide",
 }
@@ -432,7 +427,7 @@ def workshop_blocks(workshops, boards) -> list:
 
 
 def to_complete(db, diagnostic_id: int, section: str) -> list:
-    number = {"offre": 4, "inspirations": 5, "plan": 7, "evaluation": 8}[section]
+    number = {"evaluation": 8}[section]
     step = {s["number"]: s for s in diagnostic_steps(db, diagnostic_id)}[number]
     blocks: list = [
         Paragraph(f"À compléter : {TO_COMPLETE[section]}.", "lead"),
