@@ -15,6 +15,7 @@ import sqlite_utils
 from survey_app.db import write_transaction
 
 from . import interviews as iv
+from .demo_offer_plan import fill_offer_and_plan
 from .demo_workshop import add_demo_workshop
 from .indicators import INDICATORS
 from .portrait import add_reference, store_import
@@ -195,3 +196,4 @@ def fill_demo(
             "SELECT created_by FROM diagnostics WHERE id = ?", [diagnostic_id]
         ).fetchone()[0]
         add_demo_workshop(db, diagnostic_id, creator)  # document: voted priorities
+        fill_offer_and_plan(db, diagnostic_id, first)  # after the workshop's votes

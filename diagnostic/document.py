@@ -22,7 +22,10 @@ from analysis.document_model import (
     TableOfContents,
 )
 from facilitation.exports import board_data
+from offer.offer_data import needs_for_diagnostic
 
+from . import document_offer as doff
+from . import document_plan as dplan
 from . import document_surveys as ds
 from . import interviews as iv
 from .display import format_figure, french_date
@@ -44,13 +47,8 @@ SECTIONS = {
     "evaluation": "Plan d'évaluation",
     "annexes": "Annexes",
 }
+# Sections the application does not fill yet (guide step 8).
 TO_COMPLETE = {
-    "offre": "la cartographie de l'offre d'accompagnement (lieux, horaires, "
-    "publics, ressources matérielles, humaines et financières) — étape 4 du guide",
-    "inspirations": "les initiatives repérées ailleurs et ce qu'on en retient — "
-    "étape 5 du guide",
-    "plan": "les chantiers prioritaires et leurs fiches action (objectif, publics, "
-    "porteur, partenaires, calendrier, moyens) — étape 7 du guide",
     "evaluation": "les indicateurs de suivi, leur valeur de départ, leur cible "
     "et qui les renseigne — étape 8 du guide",
 }
@@ -104,6 +102,7 @@ def build_document(db, diagnostic_id: int, selection: Selection) -> Document:
     surveys = [ds.load(db, i) for i in selection.surveys if i in own_surveys]
     workshops = [own_workshops[i] for i in selection.workshops if i in own_workshops]
     boards = {w["id"]: board_data(db, w["id"]) for w in workshops}
+    offer = needs_for_diagnostic(db, diagnostic_id)
     wanted = [s for s in SECTIONS if s in selection.sections]
     doc = Document(diagnostic["title"], "Diagnostic territorial d'inclusion numérique")
     doc.add(*cover(db, diagnostic))
@@ -111,7 +110,7 @@ def build_document(db, diagnostic_id: int, selection: Selection) -> Document:
     for section in wanted:
         doc.add(Heading(1, SECTIONS[section]))
         if section == "synthese":
-            doc.add(*key_findings(surveys, workshops, boards))
+            doc.add(*key_findings(surveys, workshops, boards, offer))
         elif section == "methode":
             doc.add(*method(db, diagnostic_id, surveys, workshops))
         elif section == "portrait":
@@ -122,11 +121,17 @@ def build_document(db, diagnostic_id: int, selection: Selection) -> Document:
             doc.add(*interviews(db, diagnostic_id))
         elif section == "ateliers":
             doc.add(*workshop_blocks(workshops, boards))
+        elif section == "offre":
+            doc.add(*doff.offer_blocks(db, diagnostic_id, offer))
+        elif section == "inspirations":
+            doc.add(*doff.inspiration_blocks(db, diagnostic_id))
+        elif section == "plan":
+            doc.add(*dplan.plan_blocks(db, diagnostic_id))
         elif section in TO_COMPLETE:
             doc.add(*to_complete(db, diagnostic_id, section))
         elif section == "annexes":
             doc.add(*annexes(surveys))
-        if section not in TO_COMPLETE:  # short "À compléter" parts share pages
+        if section not in ("inspirations", "evaluation"):  # short parts share pages
             doc.add(PageBreak())
     return doc
 
@@ -166,8 +171,9 @@ def cover(db, diagnostic: dict) -> list:
     ]
 
 
-def key_findings(surveys, workshops, boards) -> list:
+def key_findings(surveys, workshops, boards, offer: dict | None = None) -> list:
     blocks: list = []
+    uncovered = doff.uncovered_lines(offer) if offer else []
     gaps = [line for s in surveys for line in ds.largest_gaps(s)]
     publics = [line for s in surveys for line in ds.priority_lines(s)]
     needs = [line for s in surveys for line in ds.uncovered_needs(s)]
@@ -202,6 +208,9 @@ def key_findings(surveys, workshops, boards) -> list:
     ):
         blocks.append(Heading(2, title))
         blocks.append(Bullets(lines) if lines else Paragraph(empty))
+    if uncovered:
+        blocks.append(Heading(2, "Les principaux besoins non couverts"))
+        blocks.append(Bullets(uncovered))
     return blocks
 
 
@@ -418,7 +427,7 @@ def workshop_blocks(workshops, boards) -> list:
 
 
 def to_complete(db, diagnostic_id: int, section: str) -> list:
-    number = {"offre": 4, "inspirations": 5, "plan": 7, "evaluation": 8}[section]
+    number = {"evaluation": 8}[section]
     step = {s["number"]: s for s in diagnostic_steps(db, diagnostic_id)}[number]
     blocks: list = [
         Paragraph(f"À compléter : {TO_COMPLETE[section]}.", "lead"),
