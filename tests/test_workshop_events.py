@@ -271,7 +271,12 @@ def _run_streams(hub, streams, action) -> dict[str, list[dict]]:
         hub.close()
         await asyncio.wait_for(asyncio.gather(*tasks), 5)
 
-    asyncio.run(main())
+    # A thread of its own: Playwright's sync API (browser tests in the same
+    # session) keeps an event loop running in the main thread.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, main()).result()
     return {name: _messages(chunks) for name, chunks in received.items()}
 
 
