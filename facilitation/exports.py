@@ -13,7 +13,6 @@ import csv
 import io
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import sqlite_utils
@@ -21,6 +20,7 @@ from markupsafe import escape as html_escape
 
 from analysis.cells import clean_text as clean_cell
 from analysis.xlsx import write_sheets_xlsx
+from survey_app.dates import MONTHS, PARIS, paris
 
 from .boards import PHASE_LABELS, list_activities
 from .cards import CARD_SQL, card_dict
@@ -28,11 +28,6 @@ from .small_groups import list_tables
 from .votes import roots, totals
 from .workshops import get_workshop
 
-PARIS = ZoneInfo("Europe/Paris")
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-    "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
 STATUS_LABELS = {
     "pending": "en attente",
     "visible": "visible",
@@ -50,8 +45,7 @@ def neutralise(value: Any) -> Any:
 def paris_time(stamp: str) -> datetime:
     """A stored UTC stamp ("2026-11-26T08:00:00Z") as a naive Paris time,
     which is what a spreadsheet shows and a person reads."""
-    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    return moment.astimezone(PARIS).replace(tzinfo=None)
+    return paris(stamp).replace(tzinfo=None)
 
 
 def french_date(moment: datetime, with_time: bool = False) -> str:
