@@ -107,6 +107,7 @@ def _register_features(app: Flask) -> None:
     import action_plan
     import analysis.views
     import diagnostic
+    import evaluation
     import facilitation
     import offer
 
@@ -117,4 +118,5 @@ def _register_features(app: Flask) -> None:
     diagnostic.init_app(app)  # the guide's steps and the portrait
     offer.init_app(app)  # actors, places, needs against offer
     action_plan.init_app(app)  # chantiers, fiches action, roadmap
+    evaluation.init_app(app)  # indicators, theory of change
     safeguards.init_app(app)

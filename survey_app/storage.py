@@ -34,6 +34,7 @@ MIGRATION_MODULES = (
     "diagnostic.migrations",
     "offer.migrations",
     "action_plan.migrations",
+    "evaluation.migrations",
 )
 
 # The database holds residents' answers and password hashes: readable by the

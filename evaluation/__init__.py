@@ -1,0 +1,17 @@
+"""Evaluation of the diagnostic over time: guide step 8 and annex 3 (issue 12
+§1–2).
+
+Pages under `/diagnostics/<id>/evaluation`: indicators per fiche action with
+their measured values and progress charts, the indicators' dashboard, and the
+theory of change (resources → activities → outputs → outcomes → impact).
+"""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the evaluation pages."""
+    from . import indicator_views, theory_views  # noqa: F401 (routes of views.bp)
+    from .views import bp
+
+    app.register_blueprint(bp)
