@@ -99,7 +99,7 @@ def seen(db: sqlite_utils.Database, workshop_id: int, participant_id: int) -> No
     ).fetchone()
     if row is not None and row[0] and row[0] >= _ago(TOUCH_SECONDS):
         return  # seen lately: no write (and no write lock) for this request
-    with write_transaction(db):
+    with write_transaction(db, durable=False):  # presence, not a submission
         changed = db.execute(
             "UPDATE workshop_participants SET last_seen_at = ? WHERE id = ? "
             "AND workshop_id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)",

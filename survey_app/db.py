@@ -55,10 +55,10 @@ def close_db(_exc: BaseException | None = None) -> None:
 
 @contextlib.contextmanager
 def write_transaction(
-    db: sqlite_utils.Database | None = None,
+    db: sqlite_utils.Database | None = None, durable: bool = True
 ) -> Iterator[sqlite_utils.Database]:
     """`storage.write_transaction` on `db`, by default the request's connection."""
-    with storage.write_transaction(db or get_db()) as db:
+    with storage.write_transaction(db or get_db(), durable) as db:
         yield db
 
 

@@ -145,3 +145,26 @@ def test_inside_an_open_transaction_it_commits_with_the_caller(db):
     run_write(db, lambda d: d.execute("INSERT INTO t VALUES ('x')"))
     db.conn.rollback()
     assert db.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+
+
+def test_presence_bookkeeping_skips_the_flush_and_the_next_write_is_full(tmp_path):
+    """`durable=False` commits without a flush (synchronous NORMAL) and puts
+    FULL back afterwards, even when the block fails: an answer written next
+    on the same connection must still be flushed."""
+    from survey_app.storage import write_transaction
+
+    db = connect(str(tmp_path / "t.db"))
+    db.enable_wal()
+    _table(db)
+    seen: list[int] = []
+    with write_transaction(db, durable=False):
+        seen.append(db.execute("PRAGMA synchronous").fetchone()[0])
+        db.execute("INSERT INTO t VALUES ('presence')")
+    assert seen == [1]  # NORMAL inside
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL after
+    with pytest.raises(RuntimeError), write_transaction(db, durable=False):
+        raise RuntimeError
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2
+    with write_transaction(db):
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2
+    assert [r[0] for r in db.execute("SELECT k FROM t")] == ["presence"]
