@@ -64,7 +64,7 @@ class Server:
 
     def start(
         self,
-        timeout: float = 30,
+        timeout: float = 120,
         app: str | None = None,
         ready_path: str = "/connexion",
     ) -> None:

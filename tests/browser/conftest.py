@@ -44,8 +44,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
-    """Poll `url` until the server answers; fail early if it died."""
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+    """Poll `url` until the server answers; fail early if it died.
+
+    Up to two minutes: on a busy 2-core machine, four workers each importing
+    the whole app took more than 30 s to answer (returns as soon as it does)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
