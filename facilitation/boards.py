@@ -17,6 +17,7 @@ import sqlite_utils
 
 from survey_app import dates
 from survey_app.db import now, write_transaction
+from survey_app.storage import inserted_id
 
 from .errors import WorkshopError
 from .events import append_event
@@ -142,20 +143,23 @@ def create_activity(
             [workshop_id],
         ).fetchone()[0]
         stamp = now()
-        activity_id = db.execute(
-            "INSERT INTO workshop_activities (workshop_id, position, kind, title, "
-            "config, phase, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                workshop_id,
-                position,
-                kind,
-                title,
-                json.dumps(clean, ensure_ascii=False),
-                TEMPLATES[kind]["phases"][0],
-                stamp,
-                stamp,
-            ],
-        ).lastrowid
+        activity_id = inserted_id(
+            db.execute(
+                "INSERT INTO workshop_activities (workshop_id, position, kind, "
+                "title, config, phase, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    workshop_id,
+                    position,
+                    kind,
+                    title,
+                    json.dumps(clean, ensure_ascii=False),
+                    TEMPLATES[kind]["phases"][0],
+                    stamp,
+                    stamp,
+                ],
+            )
+        )
         db.execute(
             "UPDATE workshops SET current_activity_id = ? "
             "WHERE id = ? AND current_activity_id IS NULL",

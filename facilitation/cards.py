@@ -14,6 +14,7 @@ import sqlite_utils
 from survey_app.dates import stamp, utcnow
 from survey_app.db import now, write_transaction
 from survey_app.group_commit import grouped_write
+from survey_app.storage import inserted_id
 from survey_app.text import clean_typed_text
 
 from .boards import cards_private, get_activity, participant_block
@@ -222,23 +223,25 @@ def post_card(
         elif participant is not None and table_id is None:
             table_id = participant["table_id"]
         stamp = now()
-        card_id = db.execute(
-            "INSERT INTO workshop_cards (activity_id, table_id, column_key, text, "
-            "participant_id, author_user_id, status, client_key, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                activity_id,
-                table_id if activity["config"].get("by_table") else None,
-                column,
-                text,
-                participant and participant["id"],
-                user_id,
-                status,
-                client_key,
-                stamp,
-                stamp,
-            ],
-        ).lastrowid
+        card_id = inserted_id(
+            db.execute(
+                "INSERT INTO workshop_cards (activity_id, table_id, column_key, text, "
+                "participant_id, author_user_id, status, client_key, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    activity_id,
+                    table_id if activity["config"].get("by_table") else None,
+                    column,
+                    text,
+                    participant and participant["id"],
+                    user_id,
+                    status,
+                    client_key,
+                    stamp,
+                    stamp,
+                ],
+            )
+        )
         publish_card(db, card_id)
         if status == "pending":
             _tell_facilitators(db, workshop, activity_id)

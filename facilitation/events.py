@@ -35,6 +35,7 @@ from typing import Any
 import sqlite_utils
 
 from survey_app.db import connect, now
+from survey_app.storage import inserted_id
 
 POLL_SECONDS = 0.1
 KEEPALIVE_SECONDS = 15.0
@@ -87,17 +88,19 @@ def append_event(
     """
     if not db.conn.in_transaction:
         raise RuntimeError("append_event must run inside write_transaction()")
-    return db.execute(
-        "INSERT INTO workshop_events (workshop_id, type, audience, payload, "
-        "created_at) VALUES (?, ?, ?, ?, ?)",
-        [
-            workshop_id,
-            type_,
-            audience,
-            json.dumps(payload or {}, ensure_ascii=False),
-            now(),
-        ],
-    ).lastrowid
+    return inserted_id(
+        db.execute(
+            "INSERT INTO workshop_events (workshop_id, type, audience, payload, "
+            "created_at) VALUES (?, ?, ?, ?, ?)",
+            [
+                workshop_id,
+                type_,
+                audience,
+                json.dumps(payload or {}, ensure_ascii=False),
+                now(),
+            ],
+        )
+    )
 
 
 def event_from_row(row: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from survey_app.db import now, write_transaction
 from survey_app.group_commit import grouped_write
+from survey_app.storage import inserted_id
 
 from .errors import WorkshopError
 from .events import append_event
@@ -158,20 +159,22 @@ def join(
     name = clean_name(display_name)
     token = None if proxy else secrets.token_urlsafe(32)
     with write_transaction(db):
-        participant_id = db.execute(
-            "INSERT INTO workshop_participants (workshop_id, token_hash, "
-            "display_name, proxy, table_id, created_at, last_seen_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                workshop_id,
-                token and hash_token(token),
-                name,
-                int(proxy),
-                _smallest_table(db, workshop_id),
-                now(),
-                None if proxy else now(),
-            ],
-        ).lastrowid
+        participant_id = inserted_id(
+            db.execute(
+                "INSERT INTO workshop_participants (workshop_id, token_hash, "
+                "display_name, proxy, table_id, created_at, last_seen_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    workshop_id,
+                    token and hash_token(token),
+                    name,
+                    int(proxy),
+                    _smallest_table(db, workshop_id),
+                    now(),
+                    None if proxy else now(),
+                ],
+            )
+        )
         participant = get_participant(db, participant_id)
         append_event(
             db, workshop_id, "participant.joined", {"participant": participant},

@@ -12,6 +12,7 @@ from typing import Any
 import sqlite_utils
 
 from survey_app.db import write_transaction
+from survey_app.storage import inserted_id
 
 from .boards import get_activity, update_activity
 from .errors import WorkshopError
@@ -108,11 +109,13 @@ def create_table(db: sqlite_utils.Database, workshop_id: int, name: str) -> int:
         if len(tables) >= MAX_TABLES:
             raise WorkshopError(f"{MAX_TABLES} tables au maximum.")
         position = max((t["position"] for t in tables), default=0) + 1
-        table_id = db.execute(
-            "INSERT INTO workshop_tables (workshop_id, name, position) "
-            "VALUES (?, ?, ?)",
-            [workshop_id, name, position],
-        ).lastrowid
+        table_id = inserted_id(
+            db.execute(
+                "INSERT INTO workshop_tables (workshop_id, name, position) "
+                "VALUES (?, ?, ?)",
+                [workshop_id, name, position],
+            )
+        )
         _announce(db, workshop_id)
     return table_id
 

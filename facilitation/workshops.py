@@ -11,6 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from survey_app.db import now, write_transaction
+from survey_app.storage import inserted_id
 from survey_app.text import CODE_ALPHABET, random_code
 
 from .errors import WorkshopError
@@ -98,11 +99,13 @@ def create_workshop(
     with write_transaction(db):
         code = _free_code(db)
         stamp = now()
-        workshop_id = db.execute(
-            "INSERT INTO workshops (diagnostic_id, code, title, settings, "
-            "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [diagnostic_id, code, title, json.dumps(clean), user_id, stamp, stamp],
-        ).lastrowid
+        workshop_id = inserted_id(
+            db.execute(
+                "INSERT INTO workshops (diagnostic_id, code, title, settings, "
+                "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [diagnostic_id, code, title, json.dumps(clean), user_id, stamp, stamp],
+            )
+        )
         append_event(db, workshop_id, "workshop.created", {"title": title})
         for item in activities or []:
             create_activity(

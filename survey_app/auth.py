@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 from .dates import stamp, utcnow
 from .db import get_db, now, write_transaction
 from .safe_redirect import local_target
+from .storage import inserted_id
 from .text import temporary_password
 
 bp = Blueprint("auth", __name__)
@@ -66,7 +67,7 @@ def create_user(
             "must_change_password) VALUES (?, ?, ?, ?, ?)",
             [email.strip(), name, generate_password_hash(password), now(), temporary],
         )
-        return cursor.lastrowid
+        return inserted_id(cursor)
 
 
 def reset_password(email: str) -> str:

@@ -20,6 +20,7 @@ from diagnostic.demo import fill_demo
 from .dates import PARIS, stamp, today_in_paris
 from .db import now, write_transaction
 from .demo_answers import respondent_form
+from .storage import inserted_id
 from .surveys import model
 from .surveys.answers import parse_answers
 from .surveys.bank import preset
@@ -145,11 +146,18 @@ def _user(db: sqlite_utils.Database) -> int:
     row = db.execute("SELECT id FROM users WHERE email = ?", [DEMO_EMAIL]).fetchone()
     if row:
         return row[0]
-    return db.execute(
-        "INSERT INTO users (email, name, password_hash, created_at) "
-        "VALUES (?, ?, ?, ?)",
-        [DEMO_EMAIL, "Camille (démo)", generate_password_hash(DEMO_PASSWORD), now()],
-    ).lastrowid
+    return inserted_id(
+        db.execute(
+            "INSERT INTO users (email, name, password_hash, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                DEMO_EMAIL,
+                "Camille (démo)",
+                generate_password_hash(DEMO_PASSWORD),
+                now(),
+            ],
+        )
+    )
 
 
 def load_demo(db: sqlite_utils.Database) -> str:
@@ -173,20 +181,22 @@ def load_demo(db: sqlite_utils.Database) -> str:
     people = generate(rng, first, communes)
     with write_transaction(db):
         user_id = _user(db)
-        diagnostic_id = db.execute(
-            "INSERT INTO diagnostics (title, structure, contact_email, starts_on, "
-            "ends_on, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                f"Inclusion numérique dans le {place.removeprefix('CC du ')} "
-                f"(démonstration)",
-                "Communauté de communes du Trièves · France Services de Mens",
-                "numerique@exemple.fr",
-                first.isoformat(),
-                (first + timedelta(days=42)).isoformat(),
-                user_id,
-                created,
-            ],
-        ).lastrowid
+        diagnostic_id = inserted_id(
+            db.execute(
+                "INSERT INTO diagnostics (title, structure, contact_email, starts_on, "
+                "ends_on, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    f"Inclusion numérique dans le {place.removeprefix('CC du ')} "
+                    f"(démonstration)",
+                    "Communauté de communes du Trièves · France Services de Mens",
+                    "numerique@exemple.fr",
+                    first.isoformat(),
+                    (first + timedelta(days=42)).isoformat(),
+                    user_id,
+                    created,
+                ],
+            )
+        )
         db.execute(
             "INSERT INTO diagnostic_members (diagnostic_id, user_id, role) "
             "VALUES (?, ?, 'owner')",

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from .access import login_required, member_diagnostic
 from .db import get_db, now, write_transaction
 from .safeguards.personal_data import set_retention
+from .storage import inserted_id
 
 bp = Blueprint("diagnostics", __name__, url_prefix="/diagnostics")
 
@@ -50,19 +51,21 @@ class EditDiagnosticForm(DiagnosticForm):
 def create_diagnostic(user_id: int, **fields) -> int:
     db = get_db()
     with write_transaction(db):
-        diagnostic_id = db.execute(
-            "INSERT INTO diagnostics (title, structure, contact_email, starts_on, "
-            "ends_on, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                fields["title"],
-                fields.get("structure", ""),
-                fields.get("contact_email", ""),
-                fields.get("starts_on"),
-                fields.get("ends_on"),
-                user_id,
-                now(),
-            ],
-        ).lastrowid
+        diagnostic_id = inserted_id(
+            db.execute(
+                "INSERT INTO diagnostics (title, structure, contact_email, starts_on, "
+                "ends_on, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    fields["title"],
+                    fields.get("structure", ""),
+                    fields.get("contact_email", ""),
+                    fields.get("starts_on"),
+                    fields.get("ends_on"),
+                    user_id,
+                    now(),
+                ],
+            )
+        )
         db.execute(
             "INSERT INTO diagnostic_members (diagnostic_id, user_id, role) "
             "VALUES (?, ?, 'owner')",

@@ -132,6 +132,13 @@ def write_transaction(
                 db.conn.execute("PRAGMA synchronous = FULL")
 
 
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just wrote (sqlite3 types it as optional)."""
+    if cursor.lastrowid is None:
+        raise RuntimeError("aucune ligne insérée")
+    return cursor.lastrowid
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Create or upgrade every table; safe to run again and again."""
     if db.path:  # type: ignore[attr-defined]

@@ -21,8 +21,9 @@ Answers are validated by `answers.parse_answers`, exactly like the forms.
 :raise 403: missing, forged, or other survey's device token.
 """
 
+from collections.abc import Set as AbstractSet
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Blueprint, abort, jsonify, make_response, request
 from werkzeug.exceptions import HTTPException
@@ -105,7 +106,7 @@ def as_form(answers: Any) -> dict[str, str | list[str]] | None:
 
 
 def resolve_communes(
-    questions: list[dict], form: dict, territory: set[str]
+    questions: list[dict], form: dict, territory: AbstractSet[str]
 ) -> dict[str, dict[str, str]]:
     """Turn a commune typed offline (name or postcode) into its INSEE code.
 
@@ -156,7 +157,10 @@ def error_list(questions: list[dict], errors: dict[str, str]) -> str:
 
 
 def check_item(
-    versions: dict[int, list[dict]], item: Any, modes: set[str], territory: set[str]
+    versions: dict[int, list[dict]],
+    item: Any,
+    modes: set[str],
+    territory: AbstractSet[str],
 ) -> tuple[dict[str, Any], dict | None]:
     """Validate one queued item: (result without status, parsed) or refusal.
 
@@ -210,7 +214,7 @@ def store_batch(survey: dict, point_id: int | None, items: list, modes: set[str]
     db = get_db()
     versions = {v["id"]: v["questions"] for v in model.all_versions(db, survey["id"])}
     territory = survey_territory(db, survey["id"])
-    results = []
+    results: list[dict[str, Any]] = []
     for item in items:
         result, parsed = check_item(versions, item, modes, territory)
         if parsed is None:
@@ -259,7 +263,7 @@ def _point_still_there(survey_id: int, point_id: Any) -> int | None:
     return point_id if row else None
 
 
-def _refuse(status: int, message: str):
+def _refuse(status: int, message: str) -> NoReturn:
     abort(make_response(jsonify(error=message, status=status), status))
 
 

@@ -114,7 +114,8 @@ def visible_questions(
 
     A question whose condition depends on a hidden question is hidden too.
     """
-    visible, hidden = [], set()
+    visible: list[dict] = []
+    hidden: set[str] = set()
     for question in questions:
         if _shown(question, answers, hidden):
             visible.append(question)

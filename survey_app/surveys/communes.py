@@ -10,6 +10,7 @@ territory's first, each with its postcode and département.
 import functools
 import json
 import os
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +59,7 @@ def _rows(db: sqlite_utils.Database, sql: str, params: list) -> list[dict]:
     return [dict(r) for r in db.execute(sql, params)]
 
 
-def _one(rows: list[dict], territory: set[str]) -> str | None:
+def _one(rows: list[dict], territory: AbstractSet[str]) -> str | None:
     """The only row of the territory, else the only row at all, else None."""
     local = [r for r in rows if r["code"] in territory]
     if len(local) == 1:
@@ -68,12 +69,12 @@ def _one(rows: list[dict], territory: set[str]) -> str | None:
     return None
 
 
-def _territory_first(rows: list[dict], territory: set[str]) -> list[dict]:
+def _territory_first(rows: list[dict], territory: AbstractSet[str]) -> list[dict]:
     return sorted(rows, key=lambda r: r["code"] not in territory)
 
 
 def find_commune(
-    db: sqlite_utils.Database, typed: str, territory: set[str] = frozenset()
+    db: sqlite_utils.Database, typed: str, territory: AbstractSet[str] = frozenset()
 ) -> Match:
     """Resolve what a resident typed ("Landreci", "59530", "bavay")."""
     typed = typed.strip()[:100]

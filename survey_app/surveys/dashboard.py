@@ -166,7 +166,11 @@ def tallies(survey_id: int) -> dict[str, Counter]:
         "WHERE survey_id = ? GROUP BY point_id, mode, version_id",
         [survey_id],
     )
-    counts = {"point": Counter(), "mode": Counter(), "version": Counter()}
+    counts: dict[str, Counter] = {
+        "point": Counter(),
+        "mode": Counter(),
+        "version": Counter(),
+    }
     for point_id, mode, version_id, n in rows:
         counts["point"][point_id] += n
         counts["mode"][mode] += n

@@ -23,7 +23,9 @@ WELCOME_SECONDS = 20  # reading the start page
 
 def minutes(questions: list[dict]) -> int:
     """Whole minutes, rounded up, at least 1."""
-    seconds = WELCOME_SECONDS + sum(SECONDS.get(q.get("type"), 15) for q in questions)
+    seconds = WELCOME_SECONDS + sum(
+        SECONDS.get(str(q.get("type")), 15) for q in questions
+    )
     return max(1, math.ceil(seconds / 60))
 
 

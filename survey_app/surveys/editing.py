@@ -20,7 +20,7 @@ def move(questions: list[Question], key: str, step: int) -> list[Question]:
     """Move question `key` one place up (step=-1) or down (step=1)."""
     index = find(questions, key)
     target = None if index is None else index + step
-    if target is None or not 0 <= target < len(questions):
+    if index is None or target is None or not 0 <= target < len(questions):
         return list(questions)
     moved = list(questions)
     moved[index], moved[target] = moved[target], moved[index]

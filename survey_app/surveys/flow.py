@@ -10,8 +10,9 @@ itself so that an expired one keeps what the resident typed.
 import json
 from typing import Any
 
-from flask import Response, abort, make_response, redirect, request
+from flask import abort, make_response, redirect, request
 from flask_wtf.csrf import validate_csrf
+from werkzeug.wrappers import Response
 from wtforms.validators import ValidationError
 
 from ..db import get_db
@@ -112,20 +113,21 @@ def run_questionnaire(
     answers kept and a French message (status 400); nothing is stored.
     """
     form = request.form
-    key = form.get("_k") if request.method == "POST" else None
-    if already_stored(key):
+    posted_key = form.get("_k") if request.method == "POST" else None
+    if already_stored(posted_key):
         return redirect(done, 303)
-    key = key if valid_key(key) else new_key()
+    key = posted_key if valid_key(posted_key) else new_key()
     version = served_version(survey["id"], form.get("_v"))
     walk = Walk(
         version["questions"],
         answer_fields(version["questions"], form),
         territory=survey_territory(get_db(), survey["id"]),
     )
-    if walk.first() is None:
+    first = walk.first()
+    if first is None:
         abort(404, "Ce questionnaire n'a pas encore de questions.")
-    step = form.get("_step", type=int)
-    step = step if step is not None and walk.shown(step) else walk.first()
+    posted_step = form.get("_step", type=int)
+    step = posted_step if posted_step is not None and walk.shown(posted_step) else first
 
     def show(index: int, errors=None, notice: str = "", status: int = 200):
         html = render_step(

@@ -17,6 +17,7 @@ import sqlite_utils
 
 from ..db import now, write_transaction
 from ..group_commit import run_write
+from ..storage import inserted_id
 from ..text import fold, random_code
 from .contract import (  # noqa: F401  (re-exported: model.THEMES etc.)
     CHOICE_TYPES,
@@ -98,11 +99,20 @@ def create_survey(
 ) -> int:
     with write_transaction(db):
         stamp = now()
-        survey_id = db.execute(
-            "INSERT INTO surveys (diagnostic_id, code, title, intro, status, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, 'draft', ?, ?)",
-            [diagnostic_id, code or new_survey_code(db), title, intro, stamp, stamp],
-        ).lastrowid
+        survey_id = inserted_id(
+            db.execute(
+                "INSERT INTO surveys (diagnostic_id, code, title, intro, status, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, 'draft', ?, ?)",
+                [
+                    diagnostic_id,
+                    code or new_survey_code(db),
+                    title,
+                    intro,
+                    stamp,
+                    stamp,
+                ],
+            )
+        )
         db.execute(
             "INSERT INTO survey_versions (survey_id, number, questions, created_at) "
             "VALUES (?, 1, ?, ?)",
@@ -198,7 +208,7 @@ def store_response(
             row,
         )
         if cursor.rowcount == 1:
-            response_id = cursor.lastrowid
+            response_id = inserted_id(cursor)
             for kept in aside or []:
                 db.execute(
                     "INSERT INTO answers_to_check "
@@ -232,8 +242,10 @@ def create_point(
     target: int | None = None,
 ) -> int:
     with write_transaction(db):
-        return db.execute(
-            "INSERT INTO collection_points (survey_id, code, name, kind, target, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [survey_id, code or new_survey_code(db), name, kind, target, now()],
-        ).lastrowid
+        return inserted_id(
+            db.execute(
+                "INSERT INTO collection_points (survey_id, code, name, kind, target, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [survey_id, code or new_survey_code(db), name, kind, target, now()],
+            )
+        )

@@ -130,7 +130,7 @@ def _choices_errors(question: Question) -> list[str]:
         return [f"Pas plus de {MAX_CHOICES} choix de réponse."]
     errors: list[str] = []
     labels: set[str] = set()
-    codes: set[str] = set()
+    codes: set[Any] = set()  # as typed: not yet checked to be strings
     for n, choice in enumerate(choices, 1):
         if not isinstance(choice, dict):
             errors.append(f"Le choix {n} est mal formé.")
@@ -161,11 +161,11 @@ def _choices_errors(question: Question) -> list[str]:
     return errors
 
 
-def _show_if_errors(question: Question, earlier: dict[str, Question]) -> list[str]:
+def _show_if_errors(question: Question, earlier: dict[Any, Question]) -> list[str]:
     show_if = question["show_if"]
     if not isinstance(show_if, dict):
         return ["La condition d'affichage est mal formée."]
-    target = earlier.get(show_if.get("question"))
+    target = earlier.get(str(show_if.get("question")))
     if target is None:
         return [
             "La condition d'affichage doit porter sur une question placée avant "
@@ -196,7 +196,7 @@ def _bounds_errors(question: Question) -> dict[str, list[str]]:
             errors[field] = ["Indiquez un nombre."]
         elif abs(value) > NUMBER_LIMIT:
             errors[field] = ["Ce nombre est trop grand."]
-    if not errors and _is_number(low) and _is_number(high) and low > high:
+    if not errors and _is_number(low) and _is_number(high) and low > high:  # type: ignore[operator]
         errors["max"] = ["Le maximum doit être supérieur ou égal au minimum."]
     return errors
 
@@ -274,7 +274,7 @@ def validate_questions(questions: list[Question]) -> list[str]:
     if len(questions) > MAX_QUESTIONS:
         return [f"Pas plus de {MAX_QUESTIONS} questions par enquête."]
     messages: list[str] = []
-    seen: set[str] = set()
+    seen: set[Any] = set()
     for n, question in enumerate(questions, 1):
         errors = question_errors(question, questions[: n - 1])
         key = question.get("key") if isinstance(question, dict) else None

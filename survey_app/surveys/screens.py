@@ -11,8 +11,9 @@ and one macro per question type in `public/_question.html`.
 
 import re
 import secrets
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from flask import render_template
 
@@ -38,7 +39,7 @@ def new_key() -> str:
     return secrets.token_urlsafe(16)
 
 
-def valid_key(key: str | None) -> bool:
+def valid_key(key: str | None) -> TypeGuard[str]:
     return bool(key and IDEMPOTENCY_KEY_RE.fullmatch(key))
 
 
@@ -63,7 +64,7 @@ class Walk:
     questions: list[dict]
     fields: dict[str, list[str]]
     # INSEE codes of the diagnostic's communes: offered first (issue 8, A2).
-    territory: set[str] = field(default_factory=set)
+    territory: AbstractSet[str] = field(default_factory=set)
     # Every question on one screen (paper entry), whatever the answers.
     whole_form: bool = False
     answers: dict[str, Any] = field(init=False)
@@ -174,7 +175,7 @@ def search_step_communes(walk: Walk, index: int) -> dict[str, str]:
 
 
 def _commune_matches(
-    key: str, fields: dict[str, list[str]], territory: set[str]
+    key: str, fields: dict[str, list[str]], territory: AbstractSet[str]
 ) -> list[dict]:
     db = get_db()
     query = first_value(fields.get(f"{key}.q0"))
@@ -190,10 +191,10 @@ def _item(
     question: dict,
     fields: dict[str, list[str]],
     error: str | None,
-    territory: set[str] = frozenset(),
+    territory: AbstractSet[str] = frozenset(),
 ) -> dict:
     key = question["key"]
-    item = {
+    item: dict[str, Any] = {
         "q": question,
         "id": "q-" + re.sub(r"[^A-Za-z0-9_-]", "_", key),
         "chosen": fields.get(key, []),
@@ -246,7 +247,7 @@ def render_step(
         template,
         survey=survey,
         items=items,
-        heading=model.THEMES.get(theme, "Questions"),
+        heading=model.THEMES.get(theme or "", "Questions"),
         hidden=hidden,
         step=index,
         number=number,
