@@ -344,7 +344,7 @@ def protect(
         bad = narrow_cells(layout, hidden, pending & secret, primary, min_count, seen)
         if not bad:
             return hidden, primary
-        worst = min(bad, key=bad.get)
+        worst = min(bad, key=lambda cell: bad[cell])
         pick = _cheapest(worst, relations, hidden, layout)
         if pick is None:
             break

@@ -96,14 +96,25 @@ def group_series(frames: SurveyFrames, by: str) -> Groups:
     else:
         by_key, title = by, META_GROUPS.get(by, by)
     if by_key in META_GROUPS:
-        values = wide[by_key].astype("object").where(wide[by_key].notna(), None)
-        values = values.map(lambda v: v if v is None else str(v))
-        labels = {c: c for c in values.dropna().unique()}
-        if by_key == "point_kind":
-            labels = {c: POINT_KINDS.get(c, c) for c in labels}
-        if by_key == "mode":
-            labels = {c: MODES.get(c, c) for c in labels}
-        return Groups(by, title, values.astype("category"), labels)
+        return _meta_groups(wide[by_key], by, by_key, title)
+    return _question_groups(frames, by, by_key, title)
+
+
+def _meta_groups(column: pd.Series, by: str, by_key: str, title: str) -> Groups:
+    """Groups by how the answer was collected (point, kind of point, mode)."""
+    values = column.astype("object").where(column.notna(), None)
+    values = values.map(lambda v: v if v is None else str(v))
+    labels = {c: c for c in values.dropna().unique()}
+    if by_key == "point_kind":
+        labels = {c: POINT_KINDS.get(c, c) for c in labels}
+    if by_key == "mode":
+        labels = {c: MODES.get(c, c) for c in labels}
+    return Groups(by, title, values.astype("category"), labels)
+
+
+def _question_groups(frames: SurveyFrames, by: str, by_key: str, title: str) -> Groups:
+    """Groups by the answer to a single-choice, scale or commune question."""
+    wide = frames.wide
     if by_key not in frames.questions.index:
         raise GroupingError(f"« {by} » n'est pas une question de cette enquête.")
     kind = frames.questions.at[by_key, "type"]

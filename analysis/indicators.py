@@ -183,7 +183,7 @@ def indicator_series(frames: SurveyFrames, indicator_id: str) -> pd.Series | Non
     return None
 
 
-def _evaluate(frames: SurveyFrames, rule: Rule) -> tuple[np.ndarray, np.ndarray]:
+def _evaluate(frames: SurveyFrames, rule: Rule) -> tuple[Any, Any]:
     """(value, known) boolean arrays."""
     kind = rule[0]
     if kind == "in":

@@ -260,7 +260,8 @@ def _age_rows(ages: list[tuple[int, str, str]]) -> list[tuple[str, str, float]]:
     bank = {b: r for b, r in AGE_BANDS.items() if b in AGE_LABELS}
     lows = {lo: b for b, (lo, _) in bank.items()}
     highs = {hi: b for b, (_, hi) in bank.items()}
-    bands, seen = [], {}
+    bands: list = []
+    seen: dict[str, tuple] = {}
     for line, text, count in ages:
         limits = _typed_band(text)
         if limits is None:

@@ -6,6 +6,7 @@ may be shown (cross-tab cells under 5 people hidden, `crosstabs.display`).
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,17 +78,17 @@ class Section:
     table: Table | None = None
 
 
-def pct_text(value: object) -> str:
+def pct_text(value: Any) -> str:
     return "—" if value is None or pd.isna(value) else fr_pct(float(value))
 
 
-def ci_text(low: object, high: object) -> str:
+def ci_text(low: Any, high: Any) -> str:
     if pd.isna(low) or pd.isna(high):
         return "—"
     return f"{fr_number(float(low))} – {fr_number(float(high))}\u00a0%"
 
 
-def _number(value: object, digits: int = 1) -> str:
+def _number(value: Any, digits: int = 1) -> str:
     return "—" if value is None or pd.isna(value) else fr_number(float(value), digits)
 
 
@@ -136,12 +137,12 @@ def _choices_block(block: Block, summary: Summary) -> None:
     )
 
 
-def _shown(value: object) -> float | None:
+def _shown(value: Any) -> float | None:
     """A figure, or None where the small-cell rule hides it."""
     return None if isinstance(value, str) else value
 
 
-def _count_text(value: object) -> str:
+def _count_text(value: Any) -> str:
     return value if isinstance(value, str) else str(int(value))
 
 
@@ -339,7 +340,7 @@ def total_row_known(ct) -> "np.ndarray | None":
     return known
 
 
-def shown_pct_text(value: object, count: object) -> str:
+def shown_pct_text(value: Any, count: Any) -> str:
     if MARKER in (value, count):
         return MARKER
     if isinstance(value, str) or isinstance(count, str):

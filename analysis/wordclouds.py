@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from io import BytesIO
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pandas as pd
@@ -206,7 +207,7 @@ def _layout(
     height: int,
     top: int,
     freqs: pd.DataFrame | None = None,
-) -> tuple[object, str] | None:
+) -> tuple[Any, str] | None:
     """Lay the words out with `wordcloud`; None when there is nothing to draw.
 
     `freqs` (from word_frequencies) saves counting the texts again.
@@ -303,7 +304,7 @@ def wordcloud_svg(
         face = ImageFont.truetype(font, size)
         # The layout's box starts at the top of the letters: put the
         # baseline that far below it.
-        top = face.getbbox(word, anchor="ls")[1]
+        top = int(face.getbbox(word, anchor="ls")[1])
         parts.append(
             f'<text x="{x}" y="{y - top}" font-size="{size}" '
             f'fill={quoteattr(colour)} textLength="{face.getlength(word):.1f}" '

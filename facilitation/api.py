@@ -77,7 +77,8 @@ def http_error(error: HTTPException) -> Response:
         )
     title, default = MESSAGES.get(error.code or 500, MESSAGES[500])
     described = error.description != type(error).description
-    return json_error(error.description if described else default, error.code or 500)
+    message = error.description if described and error.description else default
+    return json_error(message, error.code or 500)
 
 
 def body() -> dict[str, Any]:

@@ -116,7 +116,8 @@ def _vote_moves_to_dots(db, workshop_id: int, config: dict[str, Any]) -> None:
             "WHERE id = ?",
             [now(), source],
         )
-        _announce(db, workshop_id, source, "activity.phase", previous=row["phase"])
+        phase = row["phase"]
+        _announce(db, workshop_id, int(str(source)), "activity.phase", previous=phase)
 
 
 def create_activity(
@@ -339,7 +340,7 @@ def set_activity_locked(
 
 def time_up(activity: dict[str, Any]) -> bool:
     ends = activity.get("timer_ends_at")
-    return bool(ends) and dates.parse(ends) <= dates.utcnow()
+    return bool(ends) and dates.parse(str(ends)) <= dates.utcnow()
 
 
 def participant_block(workshop: dict[str, Any], activity: dict[str, Any]) -> str | None:

@@ -51,6 +51,7 @@ CARD_SQL = """SELECT c.*, p.display_name, p.proxy
 
 def card_dict(row: Any, show_names: bool = True) -> dict[str, Any]:
     """What any client may receive about a card (no participant id)."""
+    author: str | None
     if row["participant_id"] is None:
         author = FACILITATOR_NAME
     else:

@@ -157,6 +157,8 @@ class LiveHub:
 
     async def _watch(self) -> None:
         loop = asyncio.get_running_loop()
+        wake = self.wake  # set by _start before this task runs
+        assert wake is not None
         idle_since = loop.time()
         while not self.closing:
             try:
@@ -176,10 +178,10 @@ class LiveHub:
                 return
             try:
                 async with asyncio.timeout(self.poll):
-                    await self.wake.wait()
+                    await wake.wait()
             except TimeoutError:
                 pass
-            self.wake.clear()
+            wake.clear()
 
     def _dispatch(self, rows: list[tuple[int, int, str, dict, str]]) -> None:
         for row in rows:
@@ -289,9 +291,9 @@ def handoff(
     process already holds `max_streams` (answer 503); None: no event loop
     here (development server, tests: stream from a thread instead).
     """
-    hub = (scope or {}).get(SCOPE_KEY)
-    if hub is None:
+    if scope is None or scope.get(SCOPE_KEY) is None:
         return None
+    hub = scope[SCOPE_KEY]
     if hub.full() or hub.closing:
         return False
     scope[HANDOFF_KEY] = {

@@ -111,7 +111,7 @@ def _activity_spec(item: Any) -> dict[str, Any]:
     """:raise 400: an activity that is not {"kind", "title"?, "config"?}."""
     if not isinstance(item, dict):
         abort(400, "Chaque activité doit être un objet.")
-    spec = {"kind": json_text(item, "kind")}
+    spec: dict[str, Any] = {"kind": json_text(item, "kind")}
     if (title := json_text(item, "title", None)) is not None:
         spec["title"] = title
     if (config := json_object(item, "config")) is not None:

@@ -59,7 +59,7 @@ def join_url(workshop: dict[str, Any]) -> str:
     return external_url("workshops.participant", code=workshop["code"])
 
 
-EXPORTS = (
+EXPORTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("Synthèse à coller dans le diagnostic (Markdown)", "summary", {"fmt": "md"}),
     ("Synthèse (page web imprimable)", "summary", {"fmt": "html"}),
     ("Cartes et votes (tableur .xlsx)", "cards", {"fmt": "xlsx"}),

@@ -129,8 +129,8 @@ def password_stamp(password_hash: str) -> str:
     (issue 8, E5). Keyed: the cookie is signed, not encrypted, and must not
     carry anything derived from the hash alone.
     """
-    key = current_app.secret_key
-    key = key.encode() if isinstance(key, str) else key
+    secret = current_app.secret_key
+    key = secret.encode() if isinstance(secret, str) else bytes(secret or b"")
     digest = hmac.new(key, password_hash.encode(), hashlib.sha256)
     return digest.hexdigest()[:32]
 

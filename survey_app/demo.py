@@ -59,7 +59,7 @@ REMARKS_QUESTION = {
     "required": False,
 }
 # When each kind of place is visited: weekdays (0 = Monday) and local hours.
-OPENING = {
+OPENING: dict[str, tuple[set[int], list[tuple[float, float]]]] = {
     "marche": ({5}, [(8.5, 12.5)]),
     "ecole": ({0, 1, 3, 4}, [(8.2, 8.8), (16.3, 17), (19.5, 22)]),
     "mediatheque": ({2, 4, 5}, [(10, 12.5), (14, 18)]),
@@ -84,7 +84,7 @@ def moment(rng: random.Random, kind: str, first: date) -> datetime:
     return datetime.combine(rng.choice(days), clock, PARIS)
 
 
-def mode_for(rng: random.Random, kind: str, form: dict, ease: float) -> str:
+def mode_for(rng: random.Random, kind: str | None, form: dict, ease: float) -> str:
     """How the answer was entered: own phone, library tablet, paper, interview."""
     own_phone = form.get("EQ_MOBILE") == "smartphone" and ease > 0.2
     if kind in ("en_ligne", None):
@@ -119,7 +119,8 @@ def generate(
     rng: random.Random, first: date, communes: list[tuple[str, int]]
 ) -> list[dict[str, Any]]:
     """Every demo respondent, oldest first: point index, time, mode, form."""
-    people = []
+    people: list[dict[str, Any]] = []
+    plan: list[tuple[int | None, str | None, int]]
     plan = [(i, kind, n) for i, (_, kind, _, _, n) in enumerate(POINTS)]
     plan.append((None, None, WITHOUT_POINT))
     answer_communes = communes or FALLBACK_COMMUNES
@@ -138,7 +139,7 @@ def generate(
                     "form": form,
                 }
             )
-    people.sort(key=lambda person: person["at"])
+    people.sort(key=lambda person: person["at"])  # datetimes
     return people
 
 
@@ -174,8 +175,7 @@ def load_demo(db: sqlite_utils.Database) -> str:
     rng = random.Random(SEED)
     today = today_in_paris()
     first = today - timedelta(days=DAYS)
-    created = datetime.combine(first - timedelta(days=3), time(9), PARIS)
-    created = stamp(created)
+    created = stamp(datetime.combine(first - timedelta(days=3), time(9), PARIS))
     communes, place = territory(db)
     questions = [*preset("complet"), normalise_question(REMARKS_QUESTION)]
     people = generate(rng, first, communes)
@@ -202,7 +202,7 @@ def load_demo(db: sqlite_utils.Database) -> str:
             "VALUES (?, ?, 'owner')",
             [diagnostic_id, user_id],
         )
-        db["diagnostic_communes"].insert_all(
+        db.table("diagnostic_communes").insert_all(
             {"diagnostic_id": diagnostic_id, "commune_code": code}
             for code, _ in communes
         )

@@ -10,6 +10,7 @@ resident would send it; `parse_answers` then applies the real rules
 """
 
 import random
+from collections.abc import Mapping
 from typing import Any
 
 Form = dict[str, str | list[str]]
@@ -55,7 +56,7 @@ OTHER_TEXTS = {
 }
 
 
-def pick(rng: random.Random, weights: dict[str, float]) -> str:
+def pick(rng: random.Random, weights: Mapping[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -67,7 +68,7 @@ def some(
     rng.shuffle(chosen)
     chosen = chosen[:most]
     if not chosen:
-        return [none] if none else [max(probs, key=probs.get)]
+        return [none] if none else [max(probs, key=lambda code: probs[code])]
     return chosen
 
 

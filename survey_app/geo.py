@@ -71,11 +71,11 @@ def load_geo(db: sqlite_utils.Database, data_dir: str) -> str | None:
     ]
     with write_transaction(db):
         # Upsert rather than delete: diagnostics keep pointing at their communes.
-        db["communes"].upsert_all(commune_rows, pk="code")
+        db.table("communes").upsert_all(commune_rows, pk="code")
         db.execute("DELETE FROM commune_postcodes")
-        db["commune_postcodes"].insert_all(postcode_rows)
-        db["epcis"].upsert_all(epci_rows, pk="code")
-        db["geo_meta"].upsert({"key": "version", "value": version}, pk="key")
+        db.table("commune_postcodes").insert_all(postcode_rows)
+        db.table("epcis").upsert_all(epci_rows, pk="code")
+        db.table("geo_meta").upsert({"key": "version", "value": version}, pk="key")
     return version
 
 

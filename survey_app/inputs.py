@@ -13,7 +13,7 @@ reached a route and gave a 500 (issue 8, E3). Here, once for every route:
 
 import json
 import math
-from typing import Any
+from typing import Any, overload
 
 from flask import Flask, Response, abort, jsonify, request
 from flask.json.provider import DefaultJSONProvider
@@ -102,6 +102,12 @@ def json_int(data: dict, name: str, default: int | None = None) -> int | None:
     return number
 
 
+@overload
+def json_text(data: dict, name: str) -> str: ...
+@overload
+def json_text(data: dict, name: str, default: str) -> str: ...
+@overload
+def json_text(data: dict, name: str, default: None) -> str | None: ...
 def json_text(data: dict, name: str, default: str | None = "") -> str | None:
     """The text field `name`, `default` when absent or null.
 

@@ -80,7 +80,7 @@ def public_address(host: str, port: int) -> str:
     :raise UnsafeAddress: an address is private, loopback, link-local…
     """
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
         if not ip.is_global or ip.is_multicast:

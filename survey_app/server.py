@@ -27,13 +27,13 @@ def serve(wsgi_app: Any, database: str | None = None, threads: int = API_THREADS
     pool = WSGIMiddleware(wsgi_app, workers=threads)
     hub = live.LiveHub(database) if database else None
 
-    async def app(scope: dict, receive: Any, send: Any) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or hub is None:
             await pool(scope, receive, send)  # lifespan: answered by a2wsgi
             return
         scope[live.SCOPE_KEY] = hub
 
-        async def send_unless_handed_over(message: dict) -> None:
+        async def send_unless_handed_over(message: Any) -> None:
             if live.HANDOFF_KEY not in scope:
                 await send(message)
 

@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 from helpers.workshops import make_workshop, participant
@@ -77,11 +79,15 @@ def server(app):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 120  # busy 2-core machines
+    # Until the app answers, not only the socket: on a busy 2-core machine the
+    # worker took more than the streams' 5 s to import the app after binding.
+    deadline = time.monotonic() + 120
     while True:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/connexion", timeout=5)
             break
+        except urllib.error.HTTPError:
+            break  # an answer
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()

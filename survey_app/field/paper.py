@@ -99,12 +99,12 @@ def entry(survey_id: int):
     survey = member_survey(survey_id)
     form = request.form if request.method == "POST" else request.args
     point_id = _point_id(survey_id, form.get("point"))
-    mode = form.get("mode") if form.get("mode") in ENTRY_MODES else "paper"
-    key = form.get("_k") if request.method == "POST" else None
-    stored = _response_by_key(survey_id, key)
+    mode = str(form.get("mode")) if form.get("mode") in ENTRY_MODES else "paper"
+    posted_key = form.get("_k") if request.method == "POST" else None
+    stored = _response_by_key(survey_id, posted_key)
     if stored is not None:  # double Enter, or the form sent again
         return _saved(survey_id, point_id, mode, stored)
-    key = key if valid_key(key) else new_key()
+    key = posted_key if valid_key(posted_key) else new_key()
     version = served_version(survey_id, form.get("_v"))
     walk = _whole_form(
         survey_id, version["questions"], form if request.method == "POST" else {}

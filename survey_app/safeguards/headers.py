@@ -62,5 +62,8 @@ def init_app(app: Flask) -> None:
         config["PREFERRED_URL_SCHEME"] = "https"
     if setting(config, "TRUST_PROXY"):
         # One proxy in front: trust exactly one hop of each header.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        # Flask's documented way of wrapping its WSGI app (mypy: a method).
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=1, x_proto=1, x_host=1
+        )
     app.after_request(security_headers)

@@ -118,4 +118,4 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def start_once() -> None:  # must return None: anything else is a response
-        start_background(current_app._get_current_object())
+        start_background(current_app._get_current_object())  # type: ignore[attr-defined]

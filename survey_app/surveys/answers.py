@@ -193,30 +193,7 @@ def _parse_one(
     key, kind = question["key"], question["type"]
     raw = _values(form, key)
     if kind in ("single", "multiple", "scale"):
-        other_text = ""
-        if question.get("other") and kind != "scale":
-            other_text = clean_text(" ".join(_values(form, f"{key}.{OTHER}")))
-            # Typing a precision with nothing ticked means "Autre".
-            if other_text and not any(v.strip() for v in raw):
-                raw = [OTHER]
-            elif other_text and kind == "multiple" and OTHER not in raw:
-                raw = [*raw, OTHER]
-        value, error = _choice(question, raw)
-        if error:
-            return {}, error
-        chosen = value if isinstance(value, list) else [value]
-        if kind == "multiple" and (message := _exclusive_error(question, chosen)):
-            return {}, message
-        if other_text and OTHER not in chosen:
-            return {}, "other_not_chosen"
-        if len(other_text) > OTHER_MAX_LENGTH:
-            return {}, MESSAGES["other_too_long"].format(
-                length=len(other_text), max=OTHER_MAX_LENGTH
-            )
-        parsed = {key: value}
-        if other_text:
-            parsed[f"{key}.{OTHER}"] = other_text
-        return parsed, None
+        return _parse_choice(question, form, raw)
     text = clean_text(" ".join(raw), multiline=kind == "long_text")
     if not text:
         return {}, {
@@ -224,21 +201,7 @@ def _parse_one(
             "commune": "required_commune",
         }.get(kind, "required_text")
     if kind == "number":
-        number = parse_number(text)
-        if number is None:
-            return {}, "not_a_number"
-        low, high = question.get("min"), question.get("max")
-        if (low is not None and number < low) or (high is not None and number > high):
-            if low is not None and high is not None:
-                message, bounds = "between", {"min": low, "max": high}
-            elif low is not None:
-                message, bounds = "at_least", {"min": low}
-            else:
-                message, bounds = "at_most", {"max": high}
-            return {}, MESSAGES[message].format(
-                **{k: french_number(v) for k, v in bounds.items()}
-            )
-        return {key: number}, None
+        return _parse_number(question, text)
     if kind == "commune":
         code = text.upper()
         if code == NOT_SAID:
@@ -251,6 +214,56 @@ def _parse_one(
     if len(text) > limit:
         return {}, MESSAGES["too_long"].format(length=len(text), max=limit)
     return {key: text}, None
+
+
+def _parse_choice(
+    question: Question, form: Form, raw: list[str]
+) -> tuple[dict[str, Any], str | None]:
+    """A single, multiple or scale question, with its "Autre, précisez"."""
+    key, kind = question["key"], question["type"]
+    other_text = ""
+    if question.get("other") and kind != "scale":
+        other_text = clean_text(" ".join(_values(form, f"{key}.{OTHER}")))
+        # Typing a precision with nothing ticked means "Autre".
+        if other_text and not any(v.strip() for v in raw):
+            raw = [OTHER]
+        elif other_text and kind == "multiple" and OTHER not in raw:
+            raw = [*raw, OTHER]
+    value, error = _choice(question, raw)
+    if error:
+        return {}, error
+    chosen = value if isinstance(value, list) else [value]
+    if kind == "multiple" and (message := _exclusive_error(question, chosen)):
+        return {}, message
+    if other_text and OTHER not in chosen:
+        return {}, "other_not_chosen"
+    if len(other_text) > OTHER_MAX_LENGTH:
+        return {}, MESSAGES["other_too_long"].format(
+            length=len(other_text), max=OTHER_MAX_LENGTH
+        )
+    parsed = {key: value}
+    if other_text:
+        parsed[f"{key}.{OTHER}"] = other_text
+    return parsed, None
+
+
+def _parse_number(question: Question, text: str) -> tuple[dict[str, Any], str | None]:
+    """A number within the question's bounds, if it has any."""
+    number = parse_number(text)
+    if number is None:
+        return {}, "not_a_number"
+    low, high = question.get("min"), question.get("max")
+    if (low is not None and number < low) or (high is not None and number > high):
+        if low is not None and high is not None:
+            message, bounds = "between", {"min": low, "max": high}
+        elif low is not None:
+            message, bounds = "at_least", {"min": low}
+        else:
+            message, bounds = "at_most", {"max": high}
+        return {}, MESSAGES[message].format(
+            **{k: french_number(v) for k, v in bounds.items()}
+        )
+    return {question["key"]: number}, None
 
 
 def parse_answers(

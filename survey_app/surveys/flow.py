@@ -91,6 +91,43 @@ def _page(html: str, status: int = 200) -> Response:
     return response
 
 
+def _privacy_page(
+    survey: dict, point: dict | None, code: str, walk: Walk, step: int, resume: dict
+) -> Response:
+    """Issue 8, A4: the privacy page carries the answers so far, and its
+    "Retour au questionnaire" brings them back to screen `step`."""
+    from ..safeguards.privacy_views import render_public_privacy
+
+    fields = [(name, value) for name, values in walk.fields.items() for value in values]
+    resume = {**resume, "fields": fields, "step": step}
+    return _page(render_public_privacy(survey, point, code, resume=resume))
+
+
+def _next_screen(
+    walk: Walk, step: int, nav: str | None
+) -> tuple[int, dict | None] | None:
+    """The screen to show after screen `step` was posted, with its errors;
+    None when every answer is valid and the questionnaire is done."""
+    if nav == "back":
+        return step, None
+    if nav == "prev":
+        previous = walk.before(step)
+        return (step if previous is None else previous), None
+    # A commune search shows this screen again with the communes to pick.
+    searched = search_step_communes(walk, step)
+    on_screen = {q["key"] for q in walk.shown(step)} - set(searched)
+    step_errors = {k: m for k, m in walk.errors.items() if k in on_screen}
+    step_errors.update({k: m for k, m in searched.items() if m})
+    if searched or step_errors:
+        return step, step_errors
+    following = walk.after(step)
+    if following is not None:
+        return following, None
+    if walk.errors:
+        return walk.step_of(next(iter(walk.errors))), walk.errors
+    return None
+
+
 def run_questionnaire(
     survey: dict,
     point: dict | None,
@@ -150,41 +187,11 @@ def run_questionnaire(
     except ValidationError:
         return show(step, notice=EXPIRED, status=400)
     if form.get("_nav") == "privacy" and context.get("code"):
-        # Issue 8, A4: the privacy page carries the answers so far, and its
-        # "Retour au questionnaire" brings them back to this screen.
-        from ..safeguards.privacy_views import render_public_privacy
-
-        resume = {
-            "action": action,
-            "fields": [
-                (name, value)
-                for name, values in walk.fields.items()
-                for value in values
-            ],
-            "version_id": version["id"],
-            "key": key,
-            "step": step,
-        }
-        html = render_public_privacy(survey, point, context["code"], resume=resume)
-        return _page(html)
-    if form.get("_nav") == "back":
-        return show(step)
-    if form.get("_nav") == "prev":
-        previous = walk.before(step)
-        return show(step if previous is None else previous)
-    # A commune search shows this screen again with the communes to pick.
-    searched = search_step_communes(walk, step)
-    on_screen = {q["key"] for q in walk.shown(step)} - set(searched)
-    step_errors = {k: m for k, m in walk.errors.items() if k in on_screen}
-    step_errors.update({k: m for k, m in searched.items() if m})
-    if searched or step_errors:
-        return show(step, errors=step_errors)
-    following = walk.after(step)
-    if following is not None:
-        return show(following)
-    if walk.errors:
-        first_error = walk.step_of(next(iter(walk.errors)))
-        return show(first_error, errors=walk.errors)
+        resume = {"action": action, "version_id": version["id"], "key": key}
+        return _privacy_page(survey, point, context["code"], walk, step, resume)
+    screen = _next_screen(walk, step, form.get("_nav"))
+    if screen is not None:
+        return show(*screen)
     # A robot gets the same thanks, and nothing is stored; nor is a preview.
     if store and not is_spam(form):
         submit(survey, point, version["id"], walk.answers, key, mode)

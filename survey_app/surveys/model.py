@@ -11,6 +11,7 @@ re-labelled.
 """
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import sqlite_utils
@@ -42,7 +43,7 @@ def choice_code(label: str, taken: set[str]) -> str:
 def freeze_choice_codes(
     old: list[dict[str, Any]],
     new: list[dict[str, Any]],
-    history: list[list[dict[str, Any]]] = (),
+    history: Sequence[list[dict[str, Any]]] = (),
 ) -> list[dict[str, Any]]:
     """Give every new or re-labelled choice a code never used before.
 
@@ -65,7 +66,7 @@ def freeze_choice_codes(
         if question.get("choices") and earlier:
             by_label = {c["label"]: c["code"] for c in earlier}  # latest wins
             used = {c["code"] for c in earlier} | {"autre"}
-            choices = []
+            choices: list[dict[str, Any]] = []
             for choice in question["choices"]:
                 code = by_label.get(choice["label"])
                 if code is None or code in {c["code"] for c in choices}:

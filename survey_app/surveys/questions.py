@@ -136,18 +136,7 @@ def _choices_errors(question: Question) -> list[str]:
             errors.append(f"Le choix {n} est mal formé.")
             continue
         label, code = choice.get("label"), choice.get("code")
-        errors += text_errors(label, f"Le choix {n}", MAX_LABEL, required=True)
-        if isinstance(label, str) and "\n" in label:
-            errors.append(f"Le choix {n} doit tenir sur une ligne.")
-        if isinstance(label, str) and label.strip().casefold() in labels:
-            errors.append(f"Le choix « {label.strip()} » est en double.")
-        if isinstance(label, str):
-            labels.add(label.strip().casefold())
-            if question.get("other") and fold(label) in OTHER_LABELS:
-                errors.append(
-                    f"Le choix « {label.strip()} » fait double emploi avec "
-                    "« Autre, précisez » : gardez l'un ou l'autre."
-                )
+        errors += _label_errors(question, n, label, labels)
         if not isinstance(code, str) or not CODE_RE.match(code):
             errors.append(f"Le code du choix {n} est invalide.")
         elif code in codes:
@@ -158,6 +147,26 @@ def _choices_errors(question: Question) -> list[str]:
                 "retirez le choix « Autre » de la liste."
             )
         codes.add(code)
+    return errors
+
+
+def _label_errors(
+    question: Question, n: int, label: Any, labels: set[str]
+) -> list[str]:
+    """Errors of choice `n`'s label; `labels`: the labels before it (folded)."""
+    errors = text_errors(label, f"Le choix {n}", MAX_LABEL, required=True)
+    if not isinstance(label, str):
+        return errors
+    if "\n" in label:
+        errors.append(f"Le choix {n} doit tenir sur une ligne.")
+    if label.strip().casefold() in labels:
+        errors.append(f"Le choix « {label.strip()} » est en double.")
+    labels.add(label.strip().casefold())
+    if question.get("other") and fold(label) in OTHER_LABELS:
+        errors.append(
+            f"Le choix « {label.strip()} » fait double emploi avec "
+            "« Autre, précisez » : gardez l'un ou l'autre."
+        )
     return errors
 
 
@@ -201,6 +210,70 @@ def _bounds_errors(question: Question) -> dict[str, list[str]]:
     return errors
 
 
+def _general_errors(question: Question) -> dict[str, list[str]]:
+    """Errors of the fields every question has: key, type, theme, texts."""
+    errors: dict[str, list[str]] = {}
+    unknown = sorted(set(question) - QUESTION_FIELDS)
+    if unknown:
+        errors["question"] = [f"Champ inconnu : {', '.join(unknown)}."]
+    key = question.get("key")
+    if not isinstance(key, str) or not QUESTION_KEY_RE.match(key):
+        errors["key"] = ["Identifiant de question invalide (majuscules, chiffres, _)."]
+    if question.get("type") not in QUESTION_TYPES:
+        errors["type"] = ["Choisissez un type de question de la liste."]
+    if question.get("theme", "autre") not in THEMES:
+        errors["theme"] = ["Choisissez un thème de la liste."]
+    errors["text"] = text_errors(question.get("text"), "Le texte", MAX_TEXT, True)
+    errors["help"] = text_errors(question.get("help", ""), "L'aide", MAX_HELP, False)
+    if not isinstance(question.get("required", False), bool):
+        errors["required"] = ["« Obligatoire » doit valoir oui ou non."]
+    return {field: messages for field, messages in errors.items() if messages}
+
+
+def _exclusive_errors(question: Question) -> list[str]:
+    """The "exclusive" choices (e.g. "Aucun") of a multiple-choice question."""
+    exclusive = question.get("exclusive") or []
+    if not exclusive:
+        return []
+    if question.get("type") != "multiple":
+        return ["Seules les questions à choix multiples en ont."]
+    if not isinstance(exclusive, list) or not set(exclusive) <= choice_codes(question):
+        return ["Un choix exclusif ne fait pas partie des choix."]
+    return []
+
+
+def _length_errors(limit: Any) -> list[str]:
+    if not isinstance(limit, int) or isinstance(limit, bool):
+        return ["Indiquez un nombre entier de caractères."]
+    if not 1 <= limit <= MAX_ANSWER_LENGTH:
+        return [f"Entre 1 et {MAX_ANSWER_LENGTH} caractères."]
+    return []
+
+
+def _type_errors(question: Question) -> dict[str, list[str]]:
+    """Errors of the fields that depend on the question's type."""
+    errors: dict[str, list[str]] = {}
+    kind = question.get("type")
+    if kind in CHOICE_TYPES:
+        errors["choices"] = _choices_errors(question)
+    elif question.get("choices"):
+        errors["choices"] = ["Ce type de question n'a pas de choix de réponse."]
+    if question.get("other") and kind not in {"single", "multiple"}:
+        errors["other"] = [
+            "« Autre, précisez » n'existe que pour les questions à choix."
+        ]
+    errors["exclusive"] = _exclusive_errors(question)
+    if kind == "number":
+        errors.update(_bounds_errors(question))
+    elif "min" in question or "max" in question:
+        errors["min"] = [
+            "Seules les questions « Nombre » ont un minimum et un maximum."
+        ]
+    if kind in TEXT_TYPES and "max_length" in question:
+        errors["max_length"] = _length_errors(question["max_length"])
+    return errors
+
+
 def question_errors(
     question: Question, earlier: list[Question]
 ) -> dict[str, list[str]]:
@@ -216,46 +289,10 @@ def question_errors(
         if messages:
             errors.setdefault(field, []).extend(messages)
 
-    unknown = sorted(set(question) - QUESTION_FIELDS)
-    if unknown:
-        add("question", [f"Champ inconnu : {', '.join(unknown)}."])
-    key = question.get("key")
-    if not isinstance(key, str) or not QUESTION_KEY_RE.match(key):
-        add("key", ["Identifiant de question invalide (majuscules, chiffres, _)."])
-    kind = question.get("type")
-    if kind not in QUESTION_TYPES:
-        add("type", ["Choisissez un type de question de la liste."])
-    if question.get("theme", "autre") not in THEMES:
-        add("theme", ["Choisissez un thème de la liste."])
-    add("text", text_errors(question.get("text"), "Le texte", MAX_TEXT, True))
-    add("help", text_errors(question.get("help", ""), "L'aide", MAX_HELP, False))
-    if not isinstance(question.get("required", False), bool):
-        add("required", ["« Obligatoire » doit valoir oui ou non."])
-    if kind in CHOICE_TYPES:
-        add("choices", _choices_errors(question))
-    elif question.get("choices"):
-        add("choices", ["Ce type de question n'a pas de choix de réponse."])
-    if question.get("other") and kind not in {"single", "multiple"}:
-        add("other", ["« Autre, précisez » n'existe que pour les questions à choix."])
-    exclusive = question.get("exclusive") or []
-    if exclusive:
-        if kind != "multiple":
-            add("exclusive", ["Seules les questions à choix multiples en ont."])
-        elif not isinstance(exclusive, list) or not set(exclusive) <= choice_codes(
-            question
-        ):
-            add("exclusive", ["Un choix exclusif ne fait pas partie des choix."])
-    if kind == "number":
-        for field, messages in _bounds_errors(question).items():
-            add(field, messages)
-    elif "min" in question or "max" in question:
-        add("min", ["Seules les questions « Nombre » ont un minimum et un maximum."])
-    if kind in TEXT_TYPES and "max_length" in question:
-        limit = question["max_length"]
-        if not isinstance(limit, int) or isinstance(limit, bool):
-            add("max_length", ["Indiquez un nombre entier de caractères."])
-        elif not 1 <= limit <= MAX_ANSWER_LENGTH:
-            add("max_length", [f"Entre 1 et {MAX_ANSWER_LENGTH} caractères."])
+    for field, messages in _general_errors(question).items():
+        add(field, messages)
+    for field, messages in _type_errors(question).items():
+        add(field, messages)
     if question.get("show_if"):
         by_key = {q.get("key"): q for q in earlier if isinstance(q, dict)}
         add("show_if", _show_if_errors(question, by_key))

@@ -60,14 +60,14 @@ def question_page(survey, version, key: str, question: Question | None):
     saving = request.form.get("action") == "save"
     if saving and form.validate_on_submit():
         new = form.to_question(key, question)
-        renamed = new and question and new["type"] != question["type"]
-        if renamed and (question.get("bank_id") or has_answers(survey["id"])):
-            # Answers and national figures are joined on the key and the bank
-            # id: "oui" and 3 must never share them. A new question it is.
-            new.pop("bank_id", None)
-            new["key"] = new_question_key({q["key"] for q in questions})
-        else:
-            renamed = False
+        renamed = False
+        if new and question and new["type"] != question["type"]:
+            if question.get("bank_id") or has_answers(survey["id"]):
+                # Answers and national figures are joined on the key and the
+                # bank id: "oui" and 3 must never share them. A new question.
+                new.pop("bank_id", None)
+                new["key"] = new_question_key({q["key"] for q in questions})
+                renamed = True
         if new:
             new = exclusive_codes(editing.with_choice_codes(new, question))
         if new and form.check(new, earlier):
@@ -133,8 +133,8 @@ def add_from_bank(survey_id: int):
     survey, version = load(survey_id)
     present = {q.get("bank_id") or q["key"] for q in version["questions"]}
     if request.method == "POST":
-        chosen = [bank.bank_question(b) for b in request.form.getlist("bank_id")]
-        chosen = [e for e in chosen if e]
+        found = [bank.bank_question(b) for b in request.form.getlist("bank_id")]
+        chosen = [e for e in found if e]
         if not chosen:
             flash("Cochez au moins une question à ajouter.", "error")
         else:
@@ -188,7 +188,7 @@ def move(survey_id: int, key: str):
     :raise 400: neither a direction nor a position.
     """
     load(survey_id)
-    step = {"monter": -1, "descendre": 1}.get(request.form.get("direction"))
+    step = {"monter": -1, "descendre": 1}.get(request.form.get("direction", ""))
     typed = request.form.get("position", "").strip()
     if step is None and not typed:
         abort(400)
@@ -210,7 +210,7 @@ def move(survey_id: int, key: str):
             )
         if step is not None:
             return editing.move(questions, key, step)
-        if not 1 <= position <= len(questions):
+        if position is None or not 1 <= position <= len(questions):
             raise Refused(
                 f"Choisissez une position entre 1 et {len(questions)} : "
                 "rien n'a été déplacé."
