@@ -13,7 +13,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from diagnostic.views import CsrfForm, checked
+from diagnostic.views import checked
 from survey_app.access import login_required, member_diagnostic
 from survey_app.db import get_db
 from survey_app.inputs import storable_int
@@ -89,7 +89,6 @@ def theory(diagnostic_id: int):
     return render_template(
         "evaluation/theory.html",
         **_page_data(diagnostic),
-        form=CsrfForm(),
         key=uuid.uuid4().hex,
     )
 
@@ -151,7 +150,6 @@ def edit_page(diagnostic, element, errors=(), status=200):
         **data,
         element={**current, **element},
         errors=errors,
-        form=CsrfForm(),
     ), status
 
 
