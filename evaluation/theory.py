@@ -254,10 +254,14 @@ def create_element(
     with write_transaction(db):
         if key:
             found = db.execute(
-                "SELECT id FROM evaluation_toc_elements WHERE client_key = ?", [key]
+                "SELECT id, diagnostic_id FROM evaluation_toc_elements "
+                "WHERE client_key = ?",
+                [key],
             ).fetchone()
-            if found:
+            if found and found[1] == diagnostic_id:
                 return int(found[0])
+            if found:  # a key another diagnostic used: no double tap here
+                key = None
         return insert_checked(db, diagnostic_id, checked, key)
 
 

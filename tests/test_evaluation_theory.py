@@ -395,3 +395,18 @@ def test_demo_has_a_theory_built_from_its_fiche(runner, db):
     fiche = db.execute("SELECT id FROM plan_fiches").fetchone()[0]
     assert {e["fiche_id"] for e in theory["elements"].values()} == {fiche}
     assert all(e["targets"] for level in theory["levels"][:-1] for e in level)
+
+
+def test_a_key_used_by_another_diagnostic_stores_a_new_element(app, diagnostic, db):
+    from evaluation.theory import create_element
+    from survey_app.diagnostics import create_diagnostic
+
+    with app.app_context():
+        other = create_diagnostic(1, title="Autre")
+    values = {"kind": "element", "level": 1, "text": "Permanences",
+              "fiche_id": None, "indicator_id": None}  # fmt: skip
+    first = create_element(db, diagnostic, values, "cle")
+    assert create_element(db, diagnostic, values, "cle") == first
+    second = create_element(db, other, values, "cle")
+    assert second != first
+    assert load_theory(db, other)["elements"][second]["text"] == "Permanences"
