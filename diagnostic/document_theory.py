@@ -10,7 +10,7 @@ from analysis.document_model import Figure, Heading, Paragraph, Table
 from evaluation.theory import TABLE_HEADER, load_theory, theory_rows
 from evaluation.theory_svg import theory_svg
 
-DOCUMENT_WIDTH = 900  # SVG units for 17 cm: about 7 pt text
+DOCUMENT_WIDTH = 960  # SVG units for 17 cm: about 6.5 pt text, 17 letters a line
 
 
 def theory_blocks(db, diagnostic_id: int) -> list:
