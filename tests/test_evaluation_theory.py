@@ -7,7 +7,6 @@ import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
-import pytest
 from docx import Document as read_docx
 from helpers.theory import element, make_fiche
 from helpers.web import csrf_from, post_form
@@ -102,28 +101,28 @@ def test_create_edit_move_delete_through_the_pages(logged_in, diagnostic, db):
     assert post_form(logged_in, delete, {}, page(diagnostic)).status_code == 404
 
 
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"kind": "element", "level": "1", "text": "  "}, "Écrivez le texte"),
-        ({"kind": "element", "level": "5", "text": "x"}, "Niveau inconnu"),
-        ({"kind": "assumption", "level": "4", "text": "x"}, "Niveau inconnu"),
-        ({"kind": "element", "level": "abc", "text": "x"}, "Niveau inconnu"),
-        ({"kind": "autre", "level": "1", "text": "x"}, "Type d&#39;élément inconnu"),
-        ({"kind": "element", "level": "1", "text": "x", "fiche": "999"},
-         "Cette fiche action n&#39;existe pas"),
-        ({"kind": "element", "level": "1", "text": "x", "fiche": "1e400"},
-         "Cette fiche action n&#39;existe pas"),
-        ({"kind": "element", "level": "1", "text": "x", "indicator": "3"},
-         "Cet indicateur n&#39;existe pas"),
-    ],
-)  # fmt: skip
-def test_bad_new_elements_store_nothing(logged_in, diagnostic, db, data, message):
+BAD_NEW = [  # (form, French message): one page load each, no new fixture
+    ({"kind": "element", "level": "1", "text": "  "}, "Écrivez le texte"),
+    ({"kind": "element", "level": "5", "text": "x"}, "Niveau inconnu"),
+    ({"kind": "assumption", "level": "4", "text": "x"}, "Niveau inconnu"),
+    ({"kind": "element", "level": "abc", "text": "x"}, "Niveau inconnu"),
+    ({"kind": "autre", "level": "1", "text": "x"}, "Type d&#39;élément inconnu"),
+    ({"kind": "element", "level": "1", "text": "x", "fiche": "999"},
+     "Cette fiche action n&#39;existe pas"),
+    ({"kind": "element", "level": "1", "text": "x", "fiche": "1e400"},
+     "Cette fiche action n&#39;existe pas"),
+    ({"kind": "element", "level": "1", "text": "x", "indicator": "3"},
+     "Cet indicateur n&#39;existe pas"),
+]  # fmt: skip
+
+
+def test_bad_new_elements_store_nothing(logged_in, diagnostic, db):
     before = snapshot(db)
-    response = add(logged_in, diagnostic, **data, key="kbad")
-    assert response.status_code == 302
-    html = logged_in.get(response.headers["Location"]).get_data(as_text=True)
-    assert message in html and "Rien n&#39;a été ajouté" in html
+    for data, message in BAD_NEW:
+        response = add(logged_in, diagnostic, **data, key="kbad")
+        assert response.status_code == 302
+        html = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+        assert message in html and "Rien n&#39;a été ajouté" in html, data
     assert snapshot(db) == before
 
 
