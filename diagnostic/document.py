@@ -29,6 +29,7 @@ from . import document_plan as dplan
 from . import document_surveys as ds
 from . import interviews as iv
 from .display import format_figure, french_date
+from .document_theory import theory_blocks
 from .portrait import load_portrait
 from .pyramid import pyramid_svg
 from .steps import diagnostic_steps
@@ -131,6 +132,8 @@ def build_document(db, diagnostic_id: int, selection: Selection) -> Document:
             doc.add(*to_complete(db, diagnostic_id, section))
         elif section == "annexes":
             doc.add(*annexes(surveys))
+        if section == "evaluation":
+            doc.add(*theory_blocks(db, diagnostic_id))  # annex 3, issue 12 §2
         if section not in ("inspirations", "evaluation"):  # short parts share pages
             doc.add(PageBreak())
     return doc

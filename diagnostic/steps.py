@@ -11,6 +11,8 @@ from typing import Any
 
 import sqlite_utils
 
+from evaluation.theory import count_elements
+
 MARKS = {"": "En cours", "done": "Terminée", "not_applicable": "Sans objet"}
 
 
@@ -127,6 +129,8 @@ def collect_facts(db: sqlite_utils.Database, diagnostic_id: int) -> dict[str, An
         # Step 7 (action_plan package, issue 11).
         "chantiers": one("SELECT count(*) FROM plan_chantiers WHERE diagnostic_id = ?"),
         "fiches": one("SELECT count(*) FROM plan_fiches WHERE diagnostic_id = ?"),
+        # Step 8 (evaluation package, issue 12 §2): annex 3.
+        "theory": count_elements(db, diagnostic_id),
         "workshops_held": one(
             """SELECT count(*) FROM workshops w WHERE w.diagnostic_id = ? AND
                EXISTS (SELECT 1 FROM workshop_participants p
@@ -210,6 +214,14 @@ def _status(number: int, f: dict[str, Any]) -> tuple[list[str], str, bool]:
         if not f.get("fiches", 0):
             return facts, "Rédigez une fiche action par chantier.", False
         return facts, "Datez les actions et complétez leur budget.", True
+    if number == 8:
+        theory = f.get("theory") or {"elements": 0, "assumptions": 0}
+        facts = [_plural(theory["elements"], "élément")
+                 + " et " + _plural(theory["assumptions"], "hypothèse")
+                 + " dans la théorie du changement"]  # fmt: skip
+        if not theory["elements"]:
+            return facts, "Bâtissez la théorie du changement (annexe 3).", False
+        return facts, "Notez ici votre travail sur cette étape.", False
     return [], "Notez ici votre travail sur cette étape.", False
 
 

@@ -6,7 +6,7 @@ their measured values and progress charts, the indicators' dashboard, and the
 theory of change (resources → activities → outputs → outcomes → impact).
 """
 
-from flask import Flask
+from flask import Blueprint, Flask
 
 
 def init_app(app: Flask) -> None:
@@ -15,3 +15,11 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(
+        Blueprint(
+            "evaluation_assets",
+            __name__,
+            static_folder="static",
+            static_url_path="/evaluation-statique",
+        )
+    )
