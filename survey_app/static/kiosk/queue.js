@@ -4,12 +4,14 @@
 // finishes). The server judges every answer again; one it refuses stays here,
 // flagged, with its reason, shown to the conseiller on the leave page (never
 // to the next resident), and is sent again at each sync. The questionnaire
-// itself is kiosk-form.js.
-(function () {
-  "use strict";
-  var dataNode = document.getElementById("kiosk-data");
-  if (!dataNode) return;
-  var data = JSON.parse(dataNode.textContent);
+// itself is form.js. Loaded on the kiosk page (through form.js) and on the
+// leave page.
+import { randomKey } from "../js/random-key.js";
+
+const dataNode = document.getElementById("kiosk-data");
+export const queue = dataNode ? startQueue(JSON.parse(dataNode.textContent)) : null;
+
+function startQueue(data) {
   var DB_NAME = "kiosque", STORE = "answers", BATCH = 20, RETRY_MS = 30000;
   var lastRefusal = "";
 
@@ -39,13 +41,6 @@
   function today() {
     var d = new Date();
     return d.getFullYear() + "-" + (d.getMonth() + 1) + "-" + d.getDate();
-  }
-  function newKey() {
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) {
-      return ("0" + b.toString(16)).slice(-2);
-    }).join("");
   }
   function plural(n, word) { return n + " " + word + (n > 1 ? "s" : ""); }
 
@@ -179,12 +174,10 @@
     });
     keepForOffline();
   }
-  // For kiosk-form.js, loaded after this file.
-  window.kioskQueue = { data: data, put: put, refresh: refresh, sync: sync,
-                        newKey: newKey, today: today };
   // Show what the tablet holds at once: on a bad network the send below
   // may take a long time to fail.
   refresh().then(sync);
+  return { data: data, put: put, refresh: refresh, sync: sync, newKey: randomKey, today: today };
 
   function setUpLeavePage() {
     var form = document.getElementById("kiosk-leave");
@@ -208,10 +201,13 @@
     var scope = data.sw_url.replace(/[^/]*$/, "");
     navigator.serviceWorker.register(data.sw_url, { scope: scope }).catch(function () {});
     var files = [location.pathname];
-    document.querySelectorAll("link[rel=stylesheet], script[src]").forEach(function (n) {
+    // Modules are listed as modulepreload links by the page: an import is
+    // not a script[src] of its own.
+    var kept = "link[rel=stylesheet], link[rel=modulepreload], script[src]";
+    document.querySelectorAll(kept).forEach(function (n) {
       files.push(new URL(n.href || n.src).pathname);
     });
     caches.open("kiosque-v1").then(function (cache) { return cache.addAll(files); })
       .catch(function () { /* offline already: the worker kept them before */ });
   }
-})();
+}
