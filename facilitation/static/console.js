@@ -1,12 +1,16 @@
 /* The facilitator's console: phases (with an obvious step back), timer,
  * locks, approval queue, hide/edit/merge, tables, cards and votes for people
  * without a phone. Every action is checked again by the server. */
+import { el, plural, setText, syncChildren } from "../static/js/dom.js";
+import { randomKey } from "../static/js/random-key.js";
+import { everySecond, formatSeconds, remaining } from "./live/clock.js";
+import { Connection } from "./live/connection.js";
+import { postJSON } from "./live/fetch.js";
+import { cardSource, current as currentActivity, findActivity } from "./live/store.js";
+
 (function () {
-  "use strict";
-  var Live = window.Live;
   var root = document.getElementById("console");
-  if (!root || !Live) return;
-  var el = Live.el;
+  if (!root) return;
 
   var base = root.dataset.base;
   var state = null;
@@ -26,14 +30,14 @@
 
   function showError(message) {
     var box = byId("erreur");
-    Live.setText(box, message || "");
+    setText(box, message || "");
     box.hidden = !message;
   }
 
   /* Send an action; show the server's French message if it is refused. */
   function act(path, body) {
     showError("");
-    return Live.post(base + path, body).then(function (answer) {
+    return postJSON(base + path, body).then(function (answer) {
       if (!answer.ok) {
         showError(answer.data.error || "Action refusée.");
         throw new Error(answer.data.error);
@@ -47,7 +51,7 @@
 
   function offerUndo(message, undo) {
     var bar = byId("annuler");
-    Live.setText(bar.querySelector("span"), message);
+    setText(bar.querySelector("span"), message);
     var button = bar.querySelector("button");
     var fresh = button.cloneNode(true); // drop the previous undo's listener
     button.parentNode.replaceChild(fresh, button);
@@ -92,9 +96,9 @@
    * (issue 8 C6). */
   function votingNote(activity) {
     if (activity.kind === "dots") {
-      var source = Live.activity(state, activity.config.source_activity_id);
+      var source = findActivity(state, activity.config.source_activity_id);
       return "Vote par gommettes, à part, sur les cartes de « " + (source ? source.title : "?") +
-        " » (" + Live.plural(activity.config.budget, "gommette", "gommettes") + " par personne).";
+        " » (" + plural(activity.config.budget, "gommette", "gommettes") + " par personne).";
     }
     if (activity.voted_in && activity.voted_in.length) {
       return "Le vote sur ces cartes se fait dans l'activité « " + activity.voted_in[0].title +
@@ -185,20 +189,20 @@
   function updateTimer(activity) {
     var display = byId("console-minuteur");
     if (!display || !activity) return;
-    var left = Live.remaining(activity.timer_ends_at);
-    Live.setText(display, left === null ? "Pas de minuteur." : left > 0 ? "Temps restant : " + Live.formatSeconds(left) : "Temps écoulé.");
+    var left = remaining(activity.timer_ends_at);
+    setText(display, left === null ? "Pas de minuteur." : left > 0 ? "Temps restant : " + formatSeconds(left) : "Temps écoulé.");
   }
 
   /* ---- activities ---- */
 
   function renderActivities() {
     var list = byId("activites");
-    Live.sync(list, state.activities, function (a) { return a.id; }, function () {
+    syncChildren(list, state.activities, function (a) { return a.id; }, function () {
       return el("li", {}, [el("span", { cls: "name" }), " ", el("span", { cls: "muted where" }), " ", el("span", { cls: "slot" })]);
     }, function (node, activity) {
       var current = activity.id === state.workshop.current_activity_id;
-      Live.setText(node.querySelector(".name"), activity.title);
-      Live.setText(node.querySelector(".where"), "(" + activity.template_label + " · " + activity.phase_label + ")");
+      setText(node.querySelector(".name"), activity.title);
+      setText(node.querySelector(".where"), "(" + activity.template_label + " · " + activity.phase_label + ")");
       node.className = current ? "current" : "";
       var slot = node.querySelector(".slot");
       if (slot.dataset.current !== String(current)) {
@@ -234,9 +238,9 @@
       a.cards.forEach(function (c) { if (c.status === "pending") pending.push(c); });
     });
     byId("file-vide").hidden = pending.length > 0;
-    Live.sync(byId("file"), pending, function (c) { return c.id; }, cardItem, function (node, card) {
-      Live.setText(node.querySelector(".text"), card.text);
-      Live.setText(node.querySelector(".meta"), authorOf(card));
+    syncChildren(byId("file"), pending, function (c) { return c.id; }, cardItem, function (node, card) {
+      setText(node.querySelector(".text"), card.text);
+      setText(node.querySelector(".meta"), authorOf(card));
       var tools = node.querySelector(".tools");
       if (!tools.childNodes.length) {
         tools.appendChild(button("Accepter", function () { setStatus(card.id, "visible"); }, "", card.text));
@@ -257,7 +261,7 @@
 
   function renderBoard(activity) {
     var container = byId("colonnes");
-    var source = activity && Live.cardSource(state, activity);
+    var source = activity && cardSource(state, activity);
     var key = source ? source.id + "|" + JSON.stringify(source.columns) : "none";
     if (container.dataset.key !== key) {
       container.textContent = "";
@@ -274,7 +278,7 @@
       var cards = source.cards.filter(function (c) {
         return c.column === section.dataset.column && c.status !== "pending";
       });
-      Live.sync(section.querySelector("ul"), cards, function (c) { return c.id; }, cardItem, function (node, card) {
+      syncChildren(section.querySelector("ul"), cards, function (c) { return c.id; }, cardItem, function (node, card) {
         updateBoardCard(node, card, source, activity, totals);
       });
     });
@@ -282,15 +286,15 @@
 
   function updateBoardCard(node, card, source, activity, totals) {
     if (node.editing) return; // do not disturb a correction being typed
-    Live.setText(node.querySelector(".text"), card.text);
+    setText(node.querySelector(".text"), card.text);
     var meta = [authorOf(card)];
     if (STATUS_LABELS[card.status]) meta.push(STATUS_LABELS[card.status]);
     if (card.merged_into) {
       var target = source.cards.filter(function (c) { return c.id === card.merged_into; })[0];
       meta.push("regroupée avec « " + (target ? target.text.slice(0, 40) : "?") + " »");
     }
-    if (totals[card.id]) meta.push(Live.plural(totals[card.id], "gommette", "gommettes"));
-    Live.setText(node.querySelector(".meta"), meta.join(" · "));
+    if (totals[card.id]) meta.push(plural(totals[card.id], "gommette", "gommettes"));
+    setText(node.querySelector(".meta"), meta.join(" · "));
     node.className = "card status-" + card.status + (card.merged_into ? " merged" : "");
     var signature = [card.status, card.merged_into, proxyVoter, activity.phase, source.cards.length].join("|");
     if (node.dataset.tools === signature) return;
@@ -362,7 +366,7 @@
   function proxyVote(activity, cardId, delta) {
     act("/votes", { activity_id: activity.id, participant_id: Number(proxyVoter), card_id: cardId, delta: delta })
       .then(function (result) {
-        Live.setText(byId("proxy-resultat"), "Gommettes posées : " + result.used + " sur " + result.budget + ".");
+        setText(byId("proxy-resultat"), "Gommettes posées : " + result.used + " sur " + result.budget + ".");
       }).catch(function () {});
   }
 
@@ -402,9 +406,9 @@
     ]);
     cardForm.addEventListener("submit", function (e) {
       e.preventDefault();
-      var activity = Live.cardSource(state, Live.current(state));
+      var activity = cardSource(state, currentActivity(state));
       if (!activity) return;
-      var body = { activity_id: activity.id, column: column.value, text: text.value, client_key: Live.randomKey() };
+      var body = { activity_id: activity.id, column: column.value, text: text.value, client_key: randomKey() };
       if (author.value) body.participant_id = Number(author.value);
       act("/cartes", body).then(function () { text.value = ""; text.focus(); }).catch(function () {});
     });
@@ -422,7 +426,7 @@
 
   function renderProxy(activity) {
     if (!byId("proxy-colonne")) buildProxy();
-    var source = activity && Live.cardSource(state, activity);
+    var source = activity && cardSource(state, activity);
     var column = byId("proxy-colonne");
     var columns = source ? source.columns : [];
     if (column.dataset.key !== JSON.stringify(columns)) {
@@ -496,11 +500,11 @@
 
   function render() {
     if (!state) return;
-    var activity = Live.current(state);
+    var activity = currentActivity(state);
     var cards = 0;
     state.activities.forEach(function (a) { cards += a.cards.filter(function (c) { return c.status === "visible"; }).length; });
-    Live.setText(byId("compteurs"), Live.plural(state.participant_count, "participant connecté", "participants connectés") +
-                 " · " + Live.plural(cards, "carte", "cartes"));
+    setText(byId("compteurs"), plural(state.participant_count, "participant connecté", "participants connectés") +
+                 " · " + plural(cards, "carte", "cartes"));
     renderActivities();
     var key = activity ? JSON.stringify([activity.id, activity.phase, activity.locked, state.workshop.locked,
                                          activity.config, activity.blocked, activity.phases,
@@ -520,12 +524,12 @@
   function showStatus(name) {
     var line = byId("connexion");
     line.className = "status status-" + name;
-    Live.setText(line, name === "online" ? "En direct" : name === "offline" ? "Hors connexion : les changements s'afficheront au retour du réseau" : "Connexion…");
+    setText(line, name === "online" ? "En direct" : name === "offline" ? "Hors connexion : les changements s'afficheront au retour du réseau" : "Connexion…");
   }
 
-  Live.everySecond(function () { if (state) updateTimer(Live.current(state)); });
+  everySecond(function () { if (state) updateTimer(currentActivity(state)); });
 
-  new Live.Connection({
+  new Connection({
     base: base,
     onState: function (next) { state = next; render(); },
     onStatus: showStatus,

@@ -1,13 +1,17 @@
 /* A participant's phone: write cards, see them revealed, vote with dots.
- * Drawn from the snapshot kept by live.js; posts go through the outbox so
+ * Drawn from the snapshot kept by live/store.js; posts go through the outbox so
  * that a card typed on a flaky network is sent once, when the network is back.
  */
+import { el, plural, setText, syncChildren } from "../static/js/dom.js";
+import { randomKey } from "../static/js/random-key.js";
+import { everySecond, formatSeconds, remaining } from "./live/clock.js";
+import { Connection } from "./live/connection.js";
+import { Outbox } from "./live/outbox.js";
+import { cardSource, current as currentActivity, findActivity, upsertCard } from "./live/store.js";
+
 (function () {
-  "use strict";
-  var Live = window.Live;
   var root = document.getElementById("atelier");
-  if (!root || !Live) return;
-  var el = Live.el;
+  if (!root) return;
 
   var base = root.dataset.base;
   var view = document.getElementById("vue");
@@ -28,8 +32,8 @@
   };
 
   function announce(message) {
-    Live.setText(announcer, "");
-    setTimeout(function () { Live.setText(announcer, message); }, 50);
+    setText(announcer, "");
+    setTimeout(function () { setText(announcer, message); }, 50);
   }
 
   var connectionStatus = null;
@@ -52,7 +56,7 @@
       text = "Connexion en cours…";
     }
     statusLine.className = "status status-" + shown;
-    Live.setText(statusLine, text);
+    setText(statusLine, text);
   }
 
   function connectionChanged(name) {
@@ -63,14 +67,14 @@
     }
   }
 
-  var outbox = new Live.Outbox({
+  var outbox = new Outbox({
     storageKey: "atelier-envois-" + root.dataset.code,
     onChange: function () { if (state) render(); showStatus(); },
     onWaiting: function () { sendingFails = true; showStatus(); },
     onDone: function (item, data) {
-      if (data.card && state) Live.upsertCard(state, data.card);
+      if (data.card && state) upsertCard(state, data.card);
       if (data.card_id && state) {
-        var activity = Live.activity(state, data.activity_id);
+        var activity = findActivity(state, data.activity_id);
         if (activity) {
           activity.my_votes = activity.my_votes || {};
           activity.my_votes[data.card_id] = data.count;
@@ -92,11 +96,11 @@
 
   function showError(message) {
     var box = document.getElementById("erreur");
-    Live.setText(box, message);
+    setText(box, message);
     box.hidden = !message;
   }
 
-  var connection = new Live.Connection({
+  var connection = new Connection({
     base: base,
     onState: function (next) { state = next; render(); },
     onStatus: connectionChanged,
@@ -136,14 +140,14 @@
   /* Why the participant cannot act now (the server says so too). */
   function blockedReason(activity) {
     if (activity.blocked) return activity.blocked;
-    if (activity.config.lock_at_time_up && Live.remaining(activity.timer_ends_at) === 0) {
+    if (activity.config.lock_at_time_up && remaining(activity.timer_ends_at) === 0) {
       return "Le temps est écoulé.";
     }
     return null;
   }
 
   function render() {
-    var activity = Live.current(state);
+    var activity = currentActivity(state);
     var closed = state.workshop.status !== "open";
     var key = activity ? [activity.id, activity.phase, blockedReason(activity), closed,
                           JSON.stringify(activity.columns)].join("|") : "none|" + closed;
@@ -156,7 +160,7 @@
     }
     if (!activity) return;
     updateTimer(activity);
-    var source = Live.cardSource(state, activity);
+    var source = cardSource(state, activity);
     var phase = activity.phase;
     var voting = activity.kind === "dots" || phase === "vote" || phase === "results";
     var cards = source.cards.filter(function (c) {
@@ -165,7 +169,7 @@
     if (parts.pending) renderPending(activity);
     if (parts.budget) {
       var left = budgetOf(activity) - usedVotes(activity);
-      Live.setText(parts.budget, left > 1 ? "Il vous reste " + left + " gommettes."
+      setText(parts.budget, left > 1 ? "Il vous reste " + left + " gommettes."
         : left === 1 ? "Il vous reste 1 gommette." : "Vous avez posé toutes vos gommettes.");
     }
     (source.columns.length ? source.columns : [{ key: null }]).forEach(function (column) {
@@ -179,7 +183,7 @@
           return ((activity.totals || {})[b.id] || 0) - ((activity.totals || {})[a.id] || 0);
         });
       }
-      Live.sync(list, inColumn, function (c) { return c.id; }, function (card) {
+      syncChildren(list, inColumn, function (c) { return c.id; }, function (card) {
         return cardNode(card, activity, voting);
       }, function (node, card) {
         updateCard(node, card, activity, source);
@@ -201,7 +205,7 @@
       view.appendChild(el("p", { cls: "notice", text: "L'animateur prépare la suite. Gardez cette page ouverte." }));
       return;
     }
-    var source = Live.cardSource(state, activity);
+    var source = cardSource(state, activity);
     view.appendChild(el("h2", { text: activity.title }));
     if (activity.config.target) {
       view.appendChild(el("p", { cls: "target", text: "Public : " + activity.config.target }));
@@ -289,12 +293,12 @@
       var problem = !text ? "Écrivez quelque chose sur la carte."
         : !column ? "Choisissez où va votre carte." : "";
       error.hidden = !problem;
-      Live.setText(error, problem);
+      setText(error, problem);
       if (problem) {
         (text ? select : area).focus();
         return;
       }
-      var key = Live.randomKey();
+      var key = randomKey();
       outbox.add({
         key: "card:" + key,
         url: base + "/cartes",
@@ -312,7 +316,7 @@
     var items = outbox.items.filter(function (item) {
       return item.key.indexOf("card:") === 0 && item.body.activity_id === activity.id;
     });
-    Live.sync(parts.pending, items, function (item) { return item.key; }, function (item) {
+    syncChildren(parts.pending, items, function (item) { return item.key; }, function (item) {
       return el("li", { cls: "card waiting" }, [
         el("span", { cls: "text", text: item.label }),
         el("span", { cls: "meta", text: "En attente d'envoi" })
@@ -346,14 +350,14 @@
   }
 
   function updateCard(node, card, activity, source) {
-    Live.setText(node.querySelector(".text"), card.text);
+    setText(node.querySelector(".text"), card.text);
     var meta = [];
     if (card.mine) meta.push("Votre carte");
     else if (card.author_name) meta.push(card.author_name);
     if (card.status === "pending") meta.push("en attente de validation");
     var merged = source.cards.filter(function (c) { return c.merged_into === card.id; }).length;
-    if (merged) meta.push(Live.plural(merged, "carte semblable regroupée", "cartes semblables regroupées"));
-    Live.setText(node.querySelector(".meta"), meta.join(" · "));
+    if (merged) meta.push(plural(merged, "carte semblable regroupée", "cartes semblables regroupées"));
+    setText(node.querySelector(".meta"), meta.join(" · "));
     var dots = node.querySelector(".dots");
     if (dots) {
       if (activity.phase === "results") {
@@ -361,11 +365,11 @@
         var max = Math.max.apply(null, [1].concat(Object.keys(activity.totals || {}).map(function (k) {
           return activity.totals[k];
         })));
-        Live.setText(dots, Live.plural(total, "gommette", "gommettes"));
+        setText(dots, plural(total, "gommette", "gommettes"));
         node.querySelector(".bar").className = "bar w-" + Math.round(total / max * 20) * 5;
       } else {
         var mine = myCount(activity, card.id);
-        Live.setText(dots, mine ? "Vos gommettes : " + mine : "");
+        setText(dots, mine ? "Vos gommettes : " + mine : "");
         var left = budgetOf(activity) - usedVotes(activity);
         var add = node.querySelector(".vote-add");
         var single = activity.config.multiple_dots === false && mine >= 1;
@@ -379,7 +383,7 @@
   /* `activityId`, not the activity: a resync (join, reload, reconnect)
    * replaces the snapshot, and a card's buttons outlive it (issue 8 C1). */
   function vote(activityId, cardId, delta) {
-    var activity = state && Live.activity(state, activityId);
+    var activity = state && findActivity(state, activityId);
     if (!activity) return;
     var count = Math.max(0, myCount(activity, cardId) + delta);
     if (delta > 0 && budgetOf(activity) - usedVotes(activity) <= 0) return;
@@ -394,18 +398,18 @@
   var lastAnnounced = null;
   function updateTimer(activity) {
     if (!parts.timer) return;
-    var left = Live.remaining(activity.timer_ends_at);
+    var left = remaining(activity.timer_ends_at);
     parts.timer.hidden = left === null;
     if (left === null) return;
-    Live.setText(parts.timer, left > 0 ? "Temps restant : " + Live.formatSeconds(left) : "Temps écoulé");
+    setText(parts.timer, left > 0 ? "Temps restant : " + formatSeconds(left) : "Temps écoulé");
     var milestone = left === 60 ? "Plus qu'une minute." : left === 0 ? "Temps écoulé." : null;
     if (milestone && milestone !== lastAnnounced) announce(milestone);
     lastAnnounced = milestone || lastAnnounced;
   }
 
-  Live.everySecond(function () {
+  everySecond(function () {
     if (state) {
-      var activity = Live.current(state);
+      var activity = currentActivity(state);
       if (activity) updateTimer(activity);
       if (activity && activity.config.lock_at_time_up) render();
     }

@@ -54,3 +54,8 @@ export function setText(node, text) {
   text = text === null || text === undefined ? "" : String(text);
   if (node.textContent !== text) node.textContent = text;
 }
+
+// "3 cartes", "1 carte": a count and its word, for text on the page.
+export function plural(n, one, many) {
+  return n + " " + (n > 1 ? many : one);
+}
