@@ -2,11 +2,14 @@
  * Drawn from the snapshot kept by live/store.js; posts go through the outbox so
  * that a card typed on a flaky network is sent once, when the network is back.
  */
-import { el, plural, setText, syncChildren } from "../static/js/dom.js";
+import { el, setText, syncChildren } from "../static/js/dom.js";
 import { randomKey } from "../static/js/random-key.js";
 import { everySecond, formatSeconds, remaining } from "./live/clock.js";
 import { Connection } from "./live/connection.js";
 import { Outbox } from "./live/outbox.js";
+import { cardForm } from "./participant/card-form.js";
+import { cardNode, updateCard } from "./participant/cards.js";
+import { blockedReason, budgetOf, myCount, usedVotes } from "./participant/votes.js";
 import { cardSource, current as currentActivity, findActivity, upsertCard } from "./live/store.js";
 
 (function () {
@@ -112,40 +115,6 @@ import { cardSource, current as currentActivity, findActivity, upsertCard } from
 
   /* ---- what the participant sees ---- */
 
-  function budgetOf(activity) {
-    return activity.config.budget || 5;
-  }
-
-  function usedVotes(activity) {
-    var used = activity.votes_used || 0;
-    outbox.items.forEach(function (item) {
-      if (item.vote && item.body.activity_id === activity.id) {
-        var before = (activity.my_votes || {})[item.body.card_id] || 0;
-        used += item.body.count - before;
-      }
-    });
-    return used;
-  }
-
-  function myCount(activity, cardId) {
-    var count = (activity.my_votes || {})[cardId] || 0;
-    outbox.items.forEach(function (item) {
-      if (item.vote && item.body.activity_id === activity.id && item.body.card_id === cardId) {
-        count = item.body.count;
-      }
-    });
-    return count;
-  }
-
-  /* Why the participant cannot act now (the server says so too). */
-  function blockedReason(activity) {
-    if (activity.blocked) return activity.blocked;
-    if (activity.config.lock_at_time_up && remaining(activity.timer_ends_at) === 0) {
-      return "Le temps est écoulé.";
-    }
-    return null;
-  }
-
   function render() {
     var activity = currentActivity(state);
     var closed = state.workshop.status !== "open";
@@ -168,7 +137,7 @@ import { cardSource, current as currentActivity, findActivity, upsertCard } from
     });
     if (parts.pending) renderPending(activity);
     if (parts.budget) {
-      var left = budgetOf(activity) - usedVotes(activity);
+      var left = budgetOf(activity) - usedVotes(activity, outbox.items);
       setText(parts.budget, left > 1 ? "Il vous reste " + left + " gommettes."
         : left === 1 ? "Il vous reste 1 gommette." : "Vous avez posé toutes vos gommettes.");
     }
@@ -184,9 +153,9 @@ import { cardSource, current as currentActivity, findActivity, upsertCard } from
         });
       }
       syncChildren(list, inColumn, function (c) { return c.id; }, function (card) {
-        return cardNode(card, activity, voting);
+        return cardNode(card, activity, voting, vote);
       }, function (node, card) {
-        updateCard(node, card, activity, source);
+        updateCard(node, card, activity, source, outbox.items);
       });
       list.hidden = false;
       var empty = parts.empty[column.key];
@@ -228,7 +197,18 @@ import { cardSource, current as currentActivity, findActivity, upsertCard } from
     // On a phone the form comes first, within the first screen (issue 8
     // C4); the instructions follow it.
     var writing = activity.phase === "write" && activity.kind !== "dots" && !blocked;
-    if (writing) view.appendChild(cardForm(activity));
+    if (writing) {
+      var maxLength = state.workshop.settings.max_card_length || 280;
+      view.appendChild(cardForm(activity, maxLength, draft, function (text, column) {
+        var key = randomKey();
+        outbox.add({
+          key: "card:" + key,
+          url: base + "/cartes",
+          body: { activity_id: activity.id, column: column, text: text, client_key: key },
+          label: text
+        });
+      }));
+    }
     view.appendChild(instructions);
     if (activity.phase === "write") {
       parts.pending = el("ul", { cls: "cards pending", attrs: { "aria-label": "Cartes en attente d'envoi" } });
@@ -256,62 +236,6 @@ import { cardSource, current as currentActivity, findActivity, upsertCard } from
     });
   }
 
-  function cardForm(activity) {
-    var maxLength = state.workshop.settings.max_card_length || 280;
-    var form = el("form", { cls: "card-form", attrs: { novalidate: true } });
-    form.appendChild(el("h3", { cls: "visually-hidden", text: "Écrire une carte" }));
-    var select = null;
-    if (activity.columns.length > 1) {
-      select = el("select", { attrs: { id: "colonne", name: "colonne", required: true } });
-      select.appendChild(el("option", { text: "Choisissez…", attrs: { value: "" } }));
-      activity.columns.forEach(function (column) {
-        select.appendChild(el("option", { text: column.label, attrs: { value: column.key } }));
-      });
-      select.value = draft.column;
-      select.addEventListener("change", function () { draft.column = select.value; });
-      form.appendChild(el("div", { cls: "field" }, [
-        el("label", { text: "Où va votre carte ?", attrs: { "for": "colonne" } }), select
-      ]));
-    }
-    var area = el("textarea", { attrs: { id: "texte", name: "texte", rows: 3, maxlength: maxLength,
-                                         required: true, "aria-describedby": "texte-aide" } });
-    // A live change (lock, phase) redraws the form: keep what was being typed.
-    area.value = draft.text;
-    area.addEventListener("input", function () { draft.text = area.value; });
-    var help = el("p", { cls: "hint", text: maxLength + " caractères au maximum.",
-                         attrs: { id: "texte-aide" } });
-    form.appendChild(el("div", { cls: "field" }, [
-      el("label", { text: "Votre carte", attrs: { "for": "texte" } }), help, area
-    ]));
-    var error = el("p", { cls: "error", attrs: { id: "form-erreur", hidden: true, role: "alert" } });
-    form.appendChild(error);
-    form.appendChild(el("button", { text: "Ajouter la carte", attrs: { type: "submit" } }));
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var text = area.value.trim();
-      var column = select ? select.value : (activity.columns[0] || {}).key;
-      var problem = !text ? "Écrivez quelque chose sur la carte."
-        : !column ? "Choisissez où va votre carte." : "";
-      error.hidden = !problem;
-      setText(error, problem);
-      if (problem) {
-        (text ? select : area).focus();
-        return;
-      }
-      var key = randomKey();
-      outbox.add({
-        key: "card:" + key,
-        url: base + "/cartes",
-        body: { activity_id: activity.id, column: column, text: text, client_key: key },
-        label: text
-      });
-      area.value = "";
-      draft.text = "";
-      area.focus();
-    });
-    return form;
-  }
-
   function renderPending(activity) {
     var items = outbox.items.filter(function (item) {
       return item.key.indexOf("card:") === 0 && item.body.activity_id === activity.id;
@@ -324,69 +248,13 @@ import { cardSource, current as currentActivity, findActivity, upsertCard } from
     });
   }
 
-  function cardNode(card, activity, voting) {
-    var node = el("li", { cls: "card" }, [
-      el("p", { cls: "text" }), el("p", { cls: "meta" })
-    ]);
-    if (voting) {
-      node.appendChild(el("div", { cls: "dots" }));
-      if (activity.phase !== "results") {
-        var label = function (verb) {
-          return [verb, el("span", { cls: "visually-hidden", text: " sur « " + card.text + " »" })];
-        };
-        node.appendChild(el("div", { cls: "vote-buttons" }, [
-          el("button", { cls: "vote-add", attrs: { type: "button" },
-                         on: { click: function () { vote(activity.id, card.id, 1); } } },
-             label("Ajouter une gommette")),
-          el("button", { cls: "vote-remove secondary", attrs: { type: "button" },
-                         on: { click: function () { vote(activity.id, card.id, -1); } } },
-             label("Retirer"))
-        ]));
-      } else {
-        node.appendChild(el("div", { cls: "bar-track" }, [el("span", { cls: "bar w-0" })]));
-      }
-    }
-    return node;
-  }
-
-  function updateCard(node, card, activity, source) {
-    setText(node.querySelector(".text"), card.text);
-    var meta = [];
-    if (card.mine) meta.push("Votre carte");
-    else if (card.author_name) meta.push(card.author_name);
-    if (card.status === "pending") meta.push("en attente de validation");
-    var merged = source.cards.filter(function (c) { return c.merged_into === card.id; }).length;
-    if (merged) meta.push(plural(merged, "carte semblable regroupée", "cartes semblables regroupées"));
-    setText(node.querySelector(".meta"), meta.join(" · "));
-    var dots = node.querySelector(".dots");
-    if (dots) {
-      if (activity.phase === "results") {
-        var total = (activity.totals || {})[card.id] || 0;
-        var max = Math.max.apply(null, [1].concat(Object.keys(activity.totals || {}).map(function (k) {
-          return activity.totals[k];
-        })));
-        setText(dots, plural(total, "gommette", "gommettes"));
-        node.querySelector(".bar").className = "bar w-" + Math.round(total / max * 20) * 5;
-      } else {
-        var mine = myCount(activity, card.id);
-        setText(dots, mine ? "Vos gommettes : " + mine : "");
-        var left = budgetOf(activity) - usedVotes(activity);
-        var add = node.querySelector(".vote-add");
-        var single = activity.config.multiple_dots === false && mine >= 1;
-        var blocked = !!blockedReason(activity);
-        add.disabled = left <= 0 || single || blocked;
-        node.querySelector(".vote-remove").disabled = mine <= 0 || blocked;
-      }
-    }
-  }
-
   /* `activityId`, not the activity: a resync (join, reload, reconnect)
    * replaces the snapshot, and a card's buttons outlive it (issue 8 C1). */
   function vote(activityId, cardId, delta) {
     var activity = state && findActivity(state, activityId);
     if (!activity) return;
-    var count = Math.max(0, myCount(activity, cardId) + delta);
-    if (delta > 0 && budgetOf(activity) - usedVotes(activity) <= 0) return;
+    var count = Math.max(0, myCount(activity, cardId, outbox.items) + delta);
+    if (delta > 0 && budgetOf(activity) - usedVotes(activity, outbox.items) <= 0) return;
     outbox.add({
       key: "vote:" + activity.id + ":" + cardId,
       url: base + "/votes",

@@ -1,0 +1,70 @@
+"""Scripts: none on the residents' pages, ES modules whose imports resolve.
+
+The pages a resident reads work without JavaScript and load none. The pages
+that do use it (kiosk, live workshops) load ES modules, with no build step:
+a wrong path or a name no longer exported would only show in a browser, so
+every import of every module is checked here against the files themselves.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from helpers.bulk_responses import open_survey
+
+ROOT = Path(__file__).resolve().parent.parent
+# URL prefix -> folder, as the app serves them (create_app, facilitation.views).
+STATIC = {
+    "/static/": ROOT / "survey_app/static",
+    "/ateliers-statique/": ROOT / "facilitation/static",
+}
+IMPORT_RE = re.compile(r'^import \{([^}]*)\} from "([^"]+)";', re.M)
+EXPORT_RE = re.compile(r"^export (?:function|const|let) (\w+)", re.M)
+MODULES = [
+    (url + str(path.relative_to(folder)), path)
+    for url, folder in STATIC.items()
+    for path in sorted(folder.rglob("*.js"))
+    if IMPORT_RE.search(path.read_text())
+]
+
+
+def file_of(url: str) -> Path:
+    for prefix, folder in STATIC.items():
+        if url.startswith(prefix):
+            return folder / url.removeprefix(prefix)
+    raise AssertionError(f"{url} is served by no static folder")
+
+
+def resolve(base_url: str, specifier: str) -> str:
+    parts = base_url.split("/")[:-1]
+    for step in specifier.split("/"):
+        if step == "..":
+            parts.pop()
+        elif step != ".":
+            parts.append(step)
+    return "/".join(parts)
+
+
+def test_there_are_modules_to_check():
+    urls = [url for url, _ in MODULES]
+    assert "/static/kiosk/form.js" in urls
+    assert "/ateliers-statique/console.js" in urls
+
+
+@pytest.mark.parametrize("url, path", MODULES, ids=[url for url, _ in MODULES])
+def test_every_import_resolves_to_an_exported_name(url, path):
+    for names, specifier in IMPORT_RE.findall(path.read_text()):
+        target = file_of(resolve(url, specifier))
+        assert target.is_file(), f"{url} imports {specifier}: no such file"
+        exported = set(EXPORT_RE.findall(target.read_text()))
+        for name in names.split(","):
+            name = name.strip().split(" as ")[0]
+            assert name in exported, f"{url}: {specifier} does not export {name}"
+
+
+def test_resident_pages_load_no_script(app, client, diagnostic):
+    open_survey(app, diagnostic)
+    for url in ("/s/marche", "/s/marche/questions", "/s/marche/confidentialite"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "<script" not in response.get_data(as_text=True), url
