@@ -68,3 +68,20 @@ def test_resident_pages_load_no_script(app, client, diagnostic):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "<script" not in response.get_data(as_text=True), url
+
+
+def test_templates_load_modules_only():
+    """No inline or classic script anywhere (CSP `script-src 'self'`): each
+    <script> is an ES module from a file, or JSON data the page reads."""
+    packages = ["survey_app", "facilitation", "analysis", "diagnostic", "offer"]
+    packages += ["action_plan", "evaluation"]
+    tags = [
+        (template.relative_to(ROOT), tag)
+        for package in packages
+        for template in sorted((ROOT / package).rglob("*.html"))
+        for tag in re.findall(r"<script\b[^>]*>", template.read_text())
+    ]
+    assert len(tags) >= 8
+    for template, tag in tags:
+        module = 'type="module"' in tag and " src=" in tag
+        assert module or 'type="application/json"' in tag, (template, tag)
