@@ -85,3 +85,29 @@ def test_templates_load_modules_only():
     for template, tag in tags:
         module = 'type="module"' in tag and " src=" in tag
         assert module or 'type="application/json"' in tag, (template, tag)
+
+
+def imported_by(url: str) -> set[str]:
+    """Every module `url` needs, itself included."""
+    needed, todo = set(), [url]
+    while todo:
+        current = todo.pop()
+        if current not in needed:
+            needed.add(current)
+            text = file_of(current).read_text()
+            todo += [resolve(current, spec) for _, spec in IMPORT_RE.findall(text)]
+    return needed
+
+
+def test_kiosk_page_keeps_every_module_it_needs_offline():
+    """The kiosk reloads without network from what the service worker kept:
+    the page's script and its modulepreload links (kiosk/offline.js), so
+    each module the form imports, however deep, must be listed."""
+    template = (ROOT / "survey_app/templates/field/kiosk.html").read_text()
+    listed = re.search(r"for module in \(([^)]*)\)", template)[1]
+    preloaded = {"/static/" + name for name in re.findall(r"'([^']+)'", listed)}
+    needed = imported_by("/static/kiosk/form.js") - {"/static/kiosk/form.js"}
+    assert needed == preloaded
+    worker = (ROOT / "survey_app/static/sw.js").read_text()
+    kept = re.compile(re.search(r"var FILES = /(.*)/;", worker)[1])
+    assert all(kept.match(url) for url in needed | {"/static/kiosk/form.js"})

@@ -2,7 +2,7 @@
 // part uses to act (send to the server, show its French refusal, offer an
 // undo, make a button).
 import { el, setText } from "../../static/js/dom.js";
-import { postJSON } from "../live/fetch.js";
+import { postJSON } from "../../static/js/fetch.js";
 
 export const page = {
   base: document.getElementById("console").dataset.base,

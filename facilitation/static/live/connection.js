@@ -3,7 +3,7 @@
 // blocked; remembers the last event id and reloads the full snapshot after
 // every reconnect, so a phone that drops loses nothing.
 import { setClock } from "./clock.js";
-import { getJSON } from "./fetch.js";
+import { getJSON } from "../../static/js/fetch.js";
 import { applyEvent } from "./store.js";
 
 var POLL_MS = 1500;

@@ -5,7 +5,7 @@
 // the server answers. A card carries its own client_key (the idempotency key,
 // js/random-key.js) and a vote is an absolute count, so sending either twice
 // changes nothing: never lost, never doubled.
-import { postJSON } from "./fetch.js";
+import { postJSON } from "../../static/js/fetch.js";
 
 /* options: storageKey (or null), onChange(items), onDone(item, data),
  * onRefused(item, message, status). Items: {key, url, body, label}.

@@ -6,37 +6,17 @@
 // to the next resident), and is sent again at each sync. The questionnaire
 // itself is form.js. Loaded on the kiosk page (through form.js) and on the
 // leave page.
+import { postJSON } from "../js/fetch.js";
 import { randomKey } from "../js/random-key.js";
+import { keepForOffline } from "./offline.js";
+import { allRecords, forget, put } from "./storage.js";
 
 const dataNode = document.getElementById("kiosk-data");
 export const queue = dataNode ? startQueue(JSON.parse(dataNode.textContent)) : null;
 
 function startQueue(data) {
-  var DB_NAME = "kiosque", STORE = "answers", BATCH = 20, RETRY_MS = 30000;
+  var BATCH = 20, RETRY_MS = 30000;
   var lastRefusal = "";
-
-  // ---- Storage on the tablet ------------------------------------------
-  var dbPromise = new Promise(function (resolve, reject) {
-    var open = indexedDB.open(DB_NAME, 1);
-    open.onupgradeneeded = function () {
-      open.result.createObjectStore(STORE, { keyPath: "key" });
-    };
-    open.onsuccess = function () { resolve(open.result); };
-    open.onerror = function () { reject(open.error); };
-  });
-
-  function tx(mode, work) {
-    return dbPromise.then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var t = db.transaction(STORE, mode);
-        var result = work(t.objectStore(STORE));
-        t.oncomplete = function () { resolve(result && result.result); };
-        t.onerror = function () { reject(t.error); };
-      });
-    });
-  }
-  function allRecords() { return tx("readonly", function (s) { return s.getAll(); }); }
-  function put(record) { return tx("readwrite", function (s) { s.put(record); }); }
 
   function today() {
     var d = new Date();
@@ -74,7 +54,6 @@ function startQueue(data) {
       });
     return syncing;
   }
-  function forget(key) { return tx("readwrite", function (s) { s.delete(key); }); }
 
   function sendBatch(records) {
     var body = {
@@ -84,21 +63,16 @@ function startQueue(data) {
                  mode: r.mode, answered_at: r.answered_at };
       })
     };
-    return fetch(records[0].url, {
-      method: "POST", credentials: "same-origin", cache: "no-store",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body)
-    }).then(function (response) {
-      if (response.status === 403) {
+    return postJSON(records[0].url, body).then(function (answer) {
+      if (answer.status === 403) {
         lastRefusal = "Le serveur refuse les réponses de cette tablette. Elles restent " +
           "enregistrées ici : rouvrez le mode kiosque depuis votre compte.";
       }
-      if (!response.ok) throw new Error("HTTP " + response.status);
+      if (!answer.ok) throw new Error("HTTP " + answer.status);
       lastRefusal = "";
-      return response.json();
-    }).then(function (answer) {
+      var results = answer.data.results || [];
       var updates = records.map(function (record, i) {
-        var result = answer.results[i] || {};
+        var result = results[i] || {};
         if (result.key !== record.key) return null;
         if (result.status === "stored" || result.status === "duplicate") {
           record.status = "sent";
@@ -172,7 +146,7 @@ function startQueue(data) {
       event.preventDefault();
       event.returnValue = "Des réponses ne sont pas encore envoyées.";
     });
-    keepForOffline();
+    keepForOffline(data.sw_url);
   }
   // Show what the tablet holds at once: on a bad network the send below
   // may take a long time to fail.
@@ -194,20 +168,5 @@ function startQueue(data) {
         "N'effacez pas les données du navigateur. Appuyez à nouveau sur " +
         "« Quitter le mode kiosque » pour confirmer.";
     });
-  }
-
-  function keepForOffline() {
-    if (!("serviceWorker" in navigator) || !window.caches) return;
-    var scope = data.sw_url.replace(/[^/]*$/, "");
-    navigator.serviceWorker.register(data.sw_url, { scope: scope }).catch(function () {});
-    var files = [location.pathname];
-    // Modules are listed as modulepreload links by the page: an import is
-    // not a script[src] of its own.
-    var kept = "link[rel=stylesheet], link[rel=modulepreload], script[src]";
-    document.querySelectorAll(kept).forEach(function (n) {
-      files.push(new URL(n.href || n.src).pathname);
-    });
-    caches.open("kiosque-v1").then(function (cache) { return cache.addAll(files); })
-      .catch(function () { /* offline already: the worker kept them before */ });
   }
 }

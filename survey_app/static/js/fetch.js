@@ -1,5 +1,6 @@
-// Talking to the workshop API (API.md): JSON in, JSON out, with the page's
-// CSRF token. Retries belong to the outbox (outbox.js), not here.
+// JSON in, JSON out, with the page's CSRF token when it has one: the
+// workshop API (facilitation/API.md) and the kiosk's sync. Retries belong to
+// the callers' queues (the workshop outbox, the kiosk's), not here.
 
 export function csrf() {
   const meta = document.querySelector('meta[name="csrf-token"]');
