@@ -45,7 +45,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from _asynchttp import Client  # noqa: E402
+from _client import Client, HTTPError  # noqa: E402
 from _server import BIN, ROOT, Server  # noqa: E402
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -57,7 +57,7 @@ QUESTIONS = [
      "text": "Repère du banc d'essai"},
 ]  # fmt: skip
 BATCH = 5
-NETWORK_ERRORS = (OSError, asyncio.IncompleteReadError, ValueError, IndexError)
+NETWORK_ERRORS = (HTTPError, OSError, ValueError, IndexError)
 
 
 def prepare(server: Server) -> dict:
@@ -147,7 +147,6 @@ class Bench:
             )
         except NETWORK_ERRORS:
             self.errors += 1
-            client._conn = None
             return False
         self._count(status)
         return status == 303 and headers.get("location", "").endswith("/merci")
@@ -161,6 +160,7 @@ class Bench:
                 if ok:
                     submission.acked = True
                     submission.acked_before_kill = not self.killed.is_set()
+        await client.close()
 
     async def send_batch(self, client: Client, batch: list[Submission]) -> list[bool]:
         items = [
@@ -180,7 +180,6 @@ class Bench:
             )
         except NETWORK_ERRORS:
             self.errors += 1
-            client._conn = None
             return [False] * len(batch)
         self._count(status)
         if status != 200:
@@ -208,6 +207,8 @@ class Bench:
         killed_at = time.monotonic() - started
         self.killed.set()
         await asyncio.gather(*tasks, return_exceptions=True)
+        # The phones' cookies are kept for the resend, on the next loop.
+        await asyncio.gather(*(phone.close() for phone in self.phones))
         self.server.process.wait()
         return killed_at
 
@@ -217,8 +218,6 @@ class Bench:
         again = [s for s in self.submissions if not s.acked]
         acked = [s for s in self.submissions if s.acked]
         doubled = rng.sample(acked, int(len(acked) * share))
-        for client in self.phones:
-            client._conn = None
         tablet = Client("127.0.0.1", self.server.port)
         forms = [s for s in again + doubled if s.kind == "form"]
         queued = [s for s in again + doubled if s.kind == "kiosk"]
@@ -237,6 +236,7 @@ class Bench:
             fates = await self.send_batch(tablet, batch)
             for s, ok in zip(batch, fates, strict=True):
                 s.acked = s.acked or ok
+        await asyncio.gather(tablet.close(), *(phone.close() for phone in self.phones))
         return len(again), len(doubled)
 
 

@@ -32,8 +32,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from _asynchttp import Client  # noqa: E402
+from _client import Client, HTTPError  # noqa: E402
 from _server import BIN, ROOT, Server  # noqa: E402
 
 ASSET_RE = re.compile(r'<(?:link[^>]+href|script[^>]+src|img[^>]+src)="([^"]+)"')
@@ -140,7 +141,7 @@ async def hammer(url: str, clients: int, seconds: float, make_body) -> dict:
                 status, _, _ = await post_pairs(
                     client, "/s/demo/questions", make_body(key, extra)
                 )
-            except (OSError, asyncio.IncompleteReadError):
+            except (HTTPError, OSError):
                 errors += 1
                 continue
             if status == 303:
@@ -159,6 +160,7 @@ async def hammer(url: str, clients: int, seconds: float, make_body) -> dict:
     started = time.monotonic()
     await asyncio.gather(*(one(c, extra) for c, extra in pool))
     elapsed = time.monotonic() - started
+    await asyncio.gather(*(client.close() for client, _ in pool))
     return {"acknowledged": acknowledged, "errors": errors, "elapsed": elapsed}
 
 
@@ -211,6 +213,7 @@ async def main(args: argparse.Namespace) -> dict:
             return encode(fields, control)
 
         run = await hammer(server.url, args.clients, args.seconds, body)
+        await probe.close()
     finally:
         server.stop()
     found = count_found(server.database, run["acknowledged"])

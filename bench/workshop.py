@@ -17,7 +17,7 @@ from this one process with asyncio sockets on loopback:
 3. the votes open; each participant puts `--dots` dots, and the totals in
    the database are checked against what was acknowledged.
 
-Every request has a timeout (bench/_asynchttp.py) and every phase a
+Every request has a timeout (bench/_client.py) and every phase a
 deadline: the bench ends and reports, whatever the server does.
 
 Figures: latency from a card's POST to its arrival at every other phone
@@ -43,7 +43,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 
-from _asynchttp import Client, HTTPError  # noqa: E402
+from _client import Client, HTTPError  # noqa: E402
 from _server import Server  # noqa: E402
 
 
@@ -162,7 +162,7 @@ async def stream(room: Room, phone: Phone, stop) -> None:
                     continue
                 room.seen[text] += 1
                 room.latencies.append(time.monotonic() - room.posted[text])
-        except (OSError, ValueError, asyncio.IncompleteReadError, HTTPError) as error:
+        except (OSError, ValueError, HTTPError) as error:
             if stop.is_set():
                 return
             room.errors[f"stream: {type(error).__name__}"] += 1
@@ -189,7 +189,7 @@ async def post_cards(room: Room, phone: Phone, count: int, window: float, rnd):
             status, _, answer = await phone.client.post_json(
                 f"/a/{phone.code}/cartes", body
             )
-        except (OSError, asyncio.IncompleteReadError, HTTPError) as error:
+        except (OSError, HTTPError) as error:
             room.errors[f"card post: {type(error).__name__}"] += 1
             continue
         room.post_times.append(time.monotonic() - room.posted[text])
@@ -207,7 +207,7 @@ async def post_dots(room: Room, phone: Phone, dots: int, rnd) -> int:
         body = {"activity_id": phone.activity_id, "card_id": card_id, "count": 1}
         try:
             status, _, _ = await phone.client.post_json(f"/a/{phone.code}/votes", body)
-        except (OSError, asyncio.IncompleteReadError, HTTPError) as error:
+        except (OSError, HTTPError) as error:
             room.errors[f"vote: {type(error).__name__}"] += 1
             continue
         if status == 200:
@@ -222,7 +222,7 @@ async def join(room: Room, phone: Phone) -> None:
         status, _, _ = await phone.client.post_json(
             f"/a/{phone.code}/rejoindre", {"display_name": f"P{phone.me}"}
         )
-    except (OSError, asyncio.IncompleteReadError, HTTPError) as error:
+    except (OSError, HTTPError) as error:
         room.errors[f"join: {type(error).__name__}"] += 1
         return
     if status != 201:
@@ -289,6 +289,7 @@ async def drive(server: Server, app, workshops: list[dict], args) -> dict:
     for task in readers:
         task.cancel()
     await asyncio.gather(*readers, return_exceptions=True)
+    await asyncio.gather(*(phone.client.close() for phone in phones))
 
     latencies = sorted(ms * 1000 for ms in room.latencies)
 

@@ -6,14 +6,14 @@ once (`participant_audience`), both for the state snapshot and for the live
 events, so the two can never disagree.
 """
 
-from datetime import timedelta
 from typing import Any
 
 import sqlite_utils
 
-from survey_app.dates import stamp, utcnow
 from survey_app.db import now, write_transaction
 from survey_app.group_commit import grouped_write
+from survey_app.safeguards import ratelimit
+from survey_app.safeguards.ratelimit import Limit
 from survey_app.storage import inserted_id
 from survey_app.text import clean_typed_text
 
@@ -152,13 +152,12 @@ def _check_column(activity: dict[str, Any], column: Any) -> str:
 
 
 def _check_rate(db, participant_id: int, limit: int) -> None:
-    since = stamp(utcnow() - timedelta(minutes=1))
-    recent = db.execute(
-        "SELECT count(*) FROM workshop_cards WHERE participant_id = ? "
-        "AND author_user_id IS NULL AND created_at > ?",
-        [participant_id, since],
-    ).fetchone()[0]
-    if recent >= limit:
+    """At most `limit` cards per participant and minute (the shared limiter).
+
+    Counted inside post_card's transaction: a card refused later is not
+    counted. No secret: a participant's row id says nothing about anyone.
+    """
+    if ratelimit.hit(db, "", "cards", str(participant_id), [Limit(limit, 60)]):
         raise WorkshopError(
             "Vous avez envoyé beaucoup de cartes en une minute. "
             "Attendez un instant puis réessayez.",

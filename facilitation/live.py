@@ -14,7 +14,7 @@ workshop whose viewer sees its audience: a card posted in one workshop wakes
 neither the other workshops nor, for a private event, the other phones.
 
 Beyond `max_streams` open streams in a process the view answers 503: the
-phone falls back to polling (facilitation/static/live.js). On SIGTERM
+phone falls back to polling (facilitation/static/live/connection.js). On SIGTERM
 (`close_all`, called by the worker) every stream ends at once and the phones
 reconnect, from their Last-Event-ID, to the next server.
 """

@@ -23,7 +23,7 @@ from .events import append_event
 
 MAX_NAME_LENGTH = 40
 # A phone asks the server something at least every 20 s while its page is
-# open (live.js: stream check or polling). Its visit is written at most
+# open (live/connection.js: stream check or polling). Its visit is written at most
 # every TOUCH_SECONDS, so a live phone's visit is at most 30 + 20 s old; it
 # counts as connected for PRESENCE_SECONDS. The screens ask every 20 s too
 # and recount (`refresh_count`): a phone gone silently leaves the count

@@ -1,8 +1,9 @@
 """HTML pages of live workshops: facilitator, projector screen, participants.
 
 The pages are shells: what is live (cards, votes, phases, timer) is drawn
-by static/live.js from the JSON API (api.py, staff_api.py), which checks
-every action again on the server. Creating a workshop and adding an
+by the ES modules of static/ (live/: connection, store, outbox) from the
+JSON API (api.py, staff_api.py), which checks every action again on the
+server. Creating a workshop and adding an
 activity are plain forms that work without JavaScript.
 """
 

@@ -2,7 +2,6 @@
 
 import hashlib
 import hmac
-from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -20,18 +19,19 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from .dates import stamp, utcnow
 from .db import get_db, now, write_transaction
 from .safe_redirect import local_target
+from .safeguards import ratelimit
+from .safeguards.ratelimit import Limit
 from .storage import inserted_id
 from .text import temporary_password
 
 bp = Blueprint("auth", __name__)
 
 MAX_FAILURES = 5
-TOO_MANY_FAILURES = "Trop de tentatives pour ce compte. Réessayez dans 15 minutes."
+TOO_MANY_FAILURES = "Trop de tentatives pour ce compte. Réessayez d'ici 15 minutes."
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-FAILURE_WINDOW = timedelta(minutes=15)
+FAILURE_LIMITS = [Limit(MAX_FAILURES, 15 * 60)]
 
 
 class LoginForm(FlaskForm):
@@ -88,36 +88,27 @@ def reset_password(email: str) -> str:
     return password
 
 
-def recent_failures(email: str) -> int:
-    since = stamp(utcnow() - FAILURE_WINDOW)
-    row = (
-        get_db()
-        .execute(
-            "SELECT count(*) FROM login_failures WHERE email = ? AND at >= ?",
-            [email, since],
-        )
-        .fetchone()
-    )
-    return row[0]
+def _failures(email: str) -> tuple[str, str, str, list[Limit]]:
+    """The limiter's (secret, scope, subject, limits) for failed sign-ins."""
+    secret = current_app.config["SECRET_KEY"]
+    return secret, "signin-failures", email.strip().casefold(), FAILURE_LIMITS
 
 
 def check_password(email: str, password: str) -> tuple[dict | None, str]:
     """The user if `password` is theirs, else None and a French reason.
 
-    Counts failures per account: after MAX_FAILURES in FAILURE_WINDOW the
-    account refuses every password for a while (the kiosk exit uses it too).
+    Counts failures per account: after MAX_FAILURES in a quarter of an hour
+    the account refuses every password until that quarter ends (the kiosk
+    exit uses it too). The count is keyed, the e-mail typed is not stored.
     """
-    if recent_failures(email) >= MAX_FAILURES:
-        return None, TOO_MANY_FAILURES
     db = get_db()
+    if ratelimit.exhausted(db, *_failures(email)):
+        return None, TOO_MANY_FAILURES
     user = db.execute("SELECT * FROM users WHERE email = ?", [email]).fetchone()
-    with write_transaction(db):
-        if user and check_password_hash(user["password_hash"], password):
-            db.execute("DELETE FROM login_failures WHERE email = ?", [email])
-            return dict(user), ""
-        db.execute(
-            "INSERT INTO login_failures (email, at) VALUES (?, ?)", [email, now()]
-        )
+    if user and check_password_hash(user["password_hash"], password):
+        ratelimit.forget(db, *_failures(email))
+        return dict(user), ""
+    ratelimit.hit(db, *_failures(email))
     return None, "Adresse e-mail ou mot de passe incorrect."
 
 

@@ -41,6 +41,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def unix_seconds() -> float:
+    """The current moment as seconds since 1970 UTC: the clock of counters
+    whose windows are whole minutes or hours (the rate limiter)."""
+    return utcnow().timestamp()
+
+
 def stamp(moment: datetime | None = None) -> str:
     """`moment` (default: now) as stored in the database; a naive moment is UTC."""
     if moment is None:

@@ -196,3 +196,10 @@ def m008_survey_creation_key(db: Database) -> None:
         "CREATE UNIQUE INDEX surveys_creation_key ON surveys(diagnostic_id, "
         "creation_key) WHERE creation_key IS NOT NULL"
     )
+
+
+@migrations()
+def m009_no_login_failures(db: Database) -> None:
+    # Failed sign-ins are counted by the one rate limiter (safeguards/
+    # ratelimit.py, keyed counters): the table kept the e-mail typed.
+    db.execute("DROP TABLE IF EXISTS login_failures")

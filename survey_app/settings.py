@@ -119,11 +119,6 @@ SETTINGS = (
         "Edge et Safari)",
     ),
     Setting(
-        "PUSH_ALLOW_HTTP",
-        False,
-        "accepter un service de notification en http (tests seulement)",
-    ),
-    Setting(
         "PUSH_KEY_PATH",
         None,
         "clé privée VAPID des notifications (vide : instance/vapid_private.pem, "

@@ -184,7 +184,7 @@ def test_closed_survey_kiosk_still_sends_its_queue(app, logged_in, survey):
     html = logged_in.get(kiosk_url(survey)).get_data(as_text=True)
     assert "ne recueille plus de réponses" in html
     assert page_data(html)["open"] is False
-    assert "kiosk.js" in html  # so the queue on the tablet is still sent
+    assert "kiosk/queue.js" in html  # so the queue on the tablet is still sent
     questions = logged_in.get(kiosk_url(survey) + "/questions")
     assert questions.status_code == 302
 

@@ -197,3 +197,15 @@ def test_alert_threshold_is_set_per_survey(app, logged_in, diagnostic, db):
     assert save("5").status_code == 302
     add_responses(db, survey_id, point_id, 6)
     assert db.execute("SELECT peak FROM point_alerts").fetchone()[0] == 6
+
+
+def test_peeking_counts_nothing_and_a_success_resets(db):
+    """What sign-in uses: look before the password check, reset after it."""
+    limits = parse_limits("2/minute")
+    assert ratelimit.exhausted(db, "s", "signin-failures", "a@b.fr", limits) == 0
+    for _ in range(2):
+        assert hit(db, "s", "signin-failures", "a@b.fr", limits) == 0
+    assert ratelimit.exhausted(db, "s", "signin-failures", "a@b.fr", limits) == 40
+    assert ratelimit.exhausted(db, "s", "signin-failures", "c@d.fr", limits) == 0
+    ratelimit.forget(db, "s", "signin-failures", "a@b.fr", limits)
+    assert ratelimit.exhausted(db, "s", "signin-failures", "a@b.fr", limits) == 0

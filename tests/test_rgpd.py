@@ -10,7 +10,7 @@ from helpers.web import login, make_user, post_form
 
 from survey_app.dates import french_date
 from survey_app.db import write_transaction
-from survey_app.safeguards import maintenance, push
+from survey_app.safeguards import maintenance, push, ratelimit
 from survey_app.safeguards.personal_data import purge_expired, set_retention
 
 NOW = datetime(2026, 6, 15, 12, tzinfo=UTC)
@@ -297,16 +297,17 @@ def test_deleting_a_diagnostic_removes_everything_it_owns(
     assert logged_in.get(f"/diagnostics/{doomed}").status_code == 404
 
 
-def test_purge_forgets_old_failed_sign_ins(db):
-    db.execute(
-        "INSERT INTO login_failures (email, at) VALUES "
-        "('ancien@example.fr', '2000-01-01T00:00:00Z'), ('recent@example.fr', ?)",
-        [NOW.strftime("%Y-%m-%dT%H:%M:%SZ")],
-    )
-    db.conn.commit()
-    purge_expired(db, NOW)
-    left = [r[0] for r in db.execute("SELECT email FROM login_failures")]
-    assert left == ["recent@example.fr"]
+def test_failed_sign_ins_keep_no_email_and_are_purged(client, user, db, monkeypatch):
+    wrong = {"email": "conseillere@example.fr", "password": "x"}
+    post_form(client, "/connexion", wrong)
+    rows = [dict(r) for r in db.execute("SELECT * FROM rate_limits")]
+    assert rows and not any("conseillere" in str(row) for row in rows)
+    assert not db["login_failures"].exists()
+    # The daily purge drops counters whose window is over.
+    later = ratelimit.clock() + 3600
+    monkeypatch.setattr(ratelimit, "clock", lambda: later)
+    maintenance.run_purge(db)
+    assert db.execute("SELECT count(*) FROM rate_limits").fetchone()[0] == 0
 
 
 def test_public_privacy_page_never_shows_the_admin_placeholder(

@@ -1,13 +1,20 @@
 /* A participant's phone: write cards, see them revealed, vote with dots.
- * Drawn from the snapshot kept by live.js; posts go through the outbox so
+ * Drawn from the snapshot kept by live/store.js; posts go through the outbox so
  * that a card typed on a flaky network is sent once, when the network is back.
  */
+import { el, setText, syncChildren } from "../static/js/dom.js";
+import { randomKey } from "../static/js/random-key.js";
+import { everySecond, formatSeconds, remaining } from "./live/clock.js";
+import { Connection } from "./live/connection.js";
+import { Outbox } from "./live/outbox.js";
+import { cardForm } from "./participant/card-form.js";
+import { cardNode, updateCard } from "./participant/cards.js";
+import { blockedReason, budgetOf, myCount, usedVotes } from "./participant/votes.js";
+import { cardSource, current as currentActivity, findActivity, upsertCard } from "./live/store.js";
+
 (function () {
-  "use strict";
-  var Live = window.Live;
   var root = document.getElementById("atelier");
-  if (!root || !Live) return;
-  var el = Live.el;
+  if (!root) return;
 
   var base = root.dataset.base;
   var view = document.getElementById("vue");
@@ -28,8 +35,8 @@
   };
 
   function announce(message) {
-    Live.setText(announcer, "");
-    setTimeout(function () { Live.setText(announcer, message); }, 50);
+    setText(announcer, "");
+    setTimeout(function () { setText(announcer, message); }, 50);
   }
 
   var connectionStatus = null;
@@ -52,7 +59,7 @@
       text = "Connexion en cours…";
     }
     statusLine.className = "status status-" + shown;
-    Live.setText(statusLine, text);
+    setText(statusLine, text);
   }
 
   function connectionChanged(name) {
@@ -63,14 +70,14 @@
     }
   }
 
-  var outbox = new Live.Outbox({
+  var outbox = new Outbox({
     storageKey: "atelier-envois-" + root.dataset.code,
     onChange: function () { if (state) render(); showStatus(); },
     onWaiting: function () { sendingFails = true; showStatus(); },
     onDone: function (item, data) {
-      if (data.card && state) Live.upsertCard(state, data.card);
+      if (data.card && state) upsertCard(state, data.card);
       if (data.card_id && state) {
-        var activity = Live.activity(state, data.activity_id);
+        var activity = findActivity(state, data.activity_id);
         if (activity) {
           activity.my_votes = activity.my_votes || {};
           activity.my_votes[data.card_id] = data.count;
@@ -92,11 +99,11 @@
 
   function showError(message) {
     var box = document.getElementById("erreur");
-    Live.setText(box, message);
+    setText(box, message);
     box.hidden = !message;
   }
 
-  var connection = new Live.Connection({
+  var connection = new Connection({
     base: base,
     onState: function (next) { state = next; render(); },
     onStatus: connectionChanged,
@@ -108,42 +115,8 @@
 
   /* ---- what the participant sees ---- */
 
-  function budgetOf(activity) {
-    return activity.config.budget || 5;
-  }
-
-  function usedVotes(activity) {
-    var used = activity.votes_used || 0;
-    outbox.items.forEach(function (item) {
-      if (item.vote && item.body.activity_id === activity.id) {
-        var before = (activity.my_votes || {})[item.body.card_id] || 0;
-        used += item.body.count - before;
-      }
-    });
-    return used;
-  }
-
-  function myCount(activity, cardId) {
-    var count = (activity.my_votes || {})[cardId] || 0;
-    outbox.items.forEach(function (item) {
-      if (item.vote && item.body.activity_id === activity.id && item.body.card_id === cardId) {
-        count = item.body.count;
-      }
-    });
-    return count;
-  }
-
-  /* Why the participant cannot act now (the server says so too). */
-  function blockedReason(activity) {
-    if (activity.blocked) return activity.blocked;
-    if (activity.config.lock_at_time_up && Live.remaining(activity.timer_ends_at) === 0) {
-      return "Le temps est écoulé.";
-    }
-    return null;
-  }
-
   function render() {
-    var activity = Live.current(state);
+    var activity = currentActivity(state);
     var closed = state.workshop.status !== "open";
     var key = activity ? [activity.id, activity.phase, blockedReason(activity), closed,
                           JSON.stringify(activity.columns)].join("|") : "none|" + closed;
@@ -156,7 +129,7 @@
     }
     if (!activity) return;
     updateTimer(activity);
-    var source = Live.cardSource(state, activity);
+    var source = cardSource(state, activity);
     var phase = activity.phase;
     var voting = activity.kind === "dots" || phase === "vote" || phase === "results";
     var cards = source.cards.filter(function (c) {
@@ -164,8 +137,8 @@
     });
     if (parts.pending) renderPending(activity);
     if (parts.budget) {
-      var left = budgetOf(activity) - usedVotes(activity);
-      Live.setText(parts.budget, left > 1 ? "Il vous reste " + left + " gommettes."
+      var left = budgetOf(activity) - usedVotes(activity, outbox.items);
+      setText(parts.budget, left > 1 ? "Il vous reste " + left + " gommettes."
         : left === 1 ? "Il vous reste 1 gommette." : "Vous avez posé toutes vos gommettes.");
     }
     (source.columns.length ? source.columns : [{ key: null }]).forEach(function (column) {
@@ -179,10 +152,10 @@
           return ((activity.totals || {})[b.id] || 0) - ((activity.totals || {})[a.id] || 0);
         });
       }
-      Live.sync(list, inColumn, function (c) { return c.id; }, function (card) {
-        return cardNode(card, activity, voting);
+      syncChildren(list, inColumn, function (c) { return c.id; }, function (card) {
+        return cardNode(card, activity, voting, vote);
       }, function (node, card) {
-        updateCard(node, card, activity, source);
+        updateCard(node, card, activity, source, outbox.items);
       });
       list.hidden = false;
       var empty = parts.empty[column.key];
@@ -201,7 +174,7 @@
       view.appendChild(el("p", { cls: "notice", text: "L'animateur prépare la suite. Gardez cette page ouverte." }));
       return;
     }
-    var source = Live.cardSource(state, activity);
+    var source = cardSource(state, activity);
     view.appendChild(el("h2", { text: activity.title }));
     if (activity.config.target) {
       view.appendChild(el("p", { cls: "target", text: "Public : " + activity.config.target }));
@@ -224,7 +197,18 @@
     // On a phone the form comes first, within the first screen (issue 8
     // C4); the instructions follow it.
     var writing = activity.phase === "write" && activity.kind !== "dots" && !blocked;
-    if (writing) view.appendChild(cardForm(activity));
+    if (writing) {
+      var maxLength = state.workshop.settings.max_card_length || 280;
+      view.appendChild(cardForm(activity, maxLength, draft, function (text, column) {
+        var key = randomKey();
+        outbox.add({
+          key: "card:" + key,
+          url: base + "/cartes",
+          body: { activity_id: activity.id, column: column, text: text, client_key: key },
+          label: text
+        });
+      }));
+    }
     view.appendChild(instructions);
     if (activity.phase === "write") {
       parts.pending = el("ul", { cls: "cards pending", attrs: { "aria-label": "Cartes en attente d'envoi" } });
@@ -252,67 +236,11 @@
     });
   }
 
-  function cardForm(activity) {
-    var maxLength = state.workshop.settings.max_card_length || 280;
-    var form = el("form", { cls: "card-form", attrs: { novalidate: true } });
-    form.appendChild(el("h3", { cls: "visually-hidden", text: "Écrire une carte" }));
-    var select = null;
-    if (activity.columns.length > 1) {
-      select = el("select", { attrs: { id: "colonne", name: "colonne", required: true } });
-      select.appendChild(el("option", { text: "Choisissez…", attrs: { value: "" } }));
-      activity.columns.forEach(function (column) {
-        select.appendChild(el("option", { text: column.label, attrs: { value: column.key } }));
-      });
-      select.value = draft.column;
-      select.addEventListener("change", function () { draft.column = select.value; });
-      form.appendChild(el("div", { cls: "field" }, [
-        el("label", { text: "Où va votre carte ?", attrs: { "for": "colonne" } }), select
-      ]));
-    }
-    var area = el("textarea", { attrs: { id: "texte", name: "texte", rows: 3, maxlength: maxLength,
-                                         required: true, "aria-describedby": "texte-aide" } });
-    // A live change (lock, phase) redraws the form: keep what was being typed.
-    area.value = draft.text;
-    area.addEventListener("input", function () { draft.text = area.value; });
-    var help = el("p", { cls: "hint", text: maxLength + " caractères au maximum.",
-                         attrs: { id: "texte-aide" } });
-    form.appendChild(el("div", { cls: "field" }, [
-      el("label", { text: "Votre carte", attrs: { "for": "texte" } }), help, area
-    ]));
-    var error = el("p", { cls: "error", attrs: { id: "form-erreur", hidden: true, role: "alert" } });
-    form.appendChild(error);
-    form.appendChild(el("button", { text: "Ajouter la carte", attrs: { type: "submit" } }));
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var text = area.value.trim();
-      var column = select ? select.value : (activity.columns[0] || {}).key;
-      var problem = !text ? "Écrivez quelque chose sur la carte."
-        : !column ? "Choisissez où va votre carte." : "";
-      error.hidden = !problem;
-      Live.setText(error, problem);
-      if (problem) {
-        (text ? select : area).focus();
-        return;
-      }
-      var key = Live.randomKey();
-      outbox.add({
-        key: "card:" + key,
-        url: base + "/cartes",
-        body: { activity_id: activity.id, column: column, text: text, client_key: key },
-        label: text
-      });
-      area.value = "";
-      draft.text = "";
-      area.focus();
-    });
-    return form;
-  }
-
   function renderPending(activity) {
     var items = outbox.items.filter(function (item) {
       return item.key.indexOf("card:") === 0 && item.body.activity_id === activity.id;
     });
-    Live.sync(parts.pending, items, function (item) { return item.key; }, function (item) {
+    syncChildren(parts.pending, items, function (item) { return item.key; }, function (item) {
       return el("li", { cls: "card waiting" }, [
         el("span", { cls: "text", text: item.label }),
         el("span", { cls: "meta", text: "En attente d'envoi" })
@@ -320,69 +248,13 @@
     });
   }
 
-  function cardNode(card, activity, voting) {
-    var node = el("li", { cls: "card" }, [
-      el("p", { cls: "text" }), el("p", { cls: "meta" })
-    ]);
-    if (voting) {
-      node.appendChild(el("div", { cls: "dots" }));
-      if (activity.phase !== "results") {
-        var label = function (verb) {
-          return [verb, el("span", { cls: "visually-hidden", text: " sur « " + card.text + " »" })];
-        };
-        node.appendChild(el("div", { cls: "vote-buttons" }, [
-          el("button", { cls: "vote-add", attrs: { type: "button" },
-                         on: { click: function () { vote(activity.id, card.id, 1); } } },
-             label("Ajouter une gommette")),
-          el("button", { cls: "vote-remove secondary", attrs: { type: "button" },
-                         on: { click: function () { vote(activity.id, card.id, -1); } } },
-             label("Retirer"))
-        ]));
-      } else {
-        node.appendChild(el("div", { cls: "bar-track" }, [el("span", { cls: "bar w-0" })]));
-      }
-    }
-    return node;
-  }
-
-  function updateCard(node, card, activity, source) {
-    Live.setText(node.querySelector(".text"), card.text);
-    var meta = [];
-    if (card.mine) meta.push("Votre carte");
-    else if (card.author_name) meta.push(card.author_name);
-    if (card.status === "pending") meta.push("en attente de validation");
-    var merged = source.cards.filter(function (c) { return c.merged_into === card.id; }).length;
-    if (merged) meta.push(Live.plural(merged, "carte semblable regroupée", "cartes semblables regroupées"));
-    Live.setText(node.querySelector(".meta"), meta.join(" · "));
-    var dots = node.querySelector(".dots");
-    if (dots) {
-      if (activity.phase === "results") {
-        var total = (activity.totals || {})[card.id] || 0;
-        var max = Math.max.apply(null, [1].concat(Object.keys(activity.totals || {}).map(function (k) {
-          return activity.totals[k];
-        })));
-        Live.setText(dots, Live.plural(total, "gommette", "gommettes"));
-        node.querySelector(".bar").className = "bar w-" + Math.round(total / max * 20) * 5;
-      } else {
-        var mine = myCount(activity, card.id);
-        Live.setText(dots, mine ? "Vos gommettes : " + mine : "");
-        var left = budgetOf(activity) - usedVotes(activity);
-        var add = node.querySelector(".vote-add");
-        var single = activity.config.multiple_dots === false && mine >= 1;
-        var blocked = !!blockedReason(activity);
-        add.disabled = left <= 0 || single || blocked;
-        node.querySelector(".vote-remove").disabled = mine <= 0 || blocked;
-      }
-    }
-  }
-
   /* `activityId`, not the activity: a resync (join, reload, reconnect)
    * replaces the snapshot, and a card's buttons outlive it (issue 8 C1). */
   function vote(activityId, cardId, delta) {
-    var activity = state && Live.activity(state, activityId);
+    var activity = state && findActivity(state, activityId);
     if (!activity) return;
-    var count = Math.max(0, myCount(activity, cardId) + delta);
-    if (delta > 0 && budgetOf(activity) - usedVotes(activity) <= 0) return;
+    var count = Math.max(0, myCount(activity, cardId, outbox.items) + delta);
+    if (delta > 0 && budgetOf(activity) - usedVotes(activity, outbox.items) <= 0) return;
     outbox.add({
       key: "vote:" + activity.id + ":" + cardId,
       url: base + "/votes",
@@ -394,18 +266,18 @@
   var lastAnnounced = null;
   function updateTimer(activity) {
     if (!parts.timer) return;
-    var left = Live.remaining(activity.timer_ends_at);
+    var left = remaining(activity.timer_ends_at);
     parts.timer.hidden = left === null;
     if (left === null) return;
-    Live.setText(parts.timer, left > 0 ? "Temps restant : " + Live.formatSeconds(left) : "Temps écoulé");
+    setText(parts.timer, left > 0 ? "Temps restant : " + formatSeconds(left) : "Temps écoulé");
     var milestone = left === 60 ? "Plus qu'une minute." : left === 0 ? "Temps écoulé." : null;
     if (milestone && milestone !== lastAnnounced) announce(milestone);
     lastAnnounced = milestone || lastAnnounced;
   }
 
-  Live.everySecond(function () {
+  everySecond(function () {
     if (state) {
-      var activity = Live.current(state);
+      var activity = currentActivity(state);
       if (activity) updateTimer(activity);
       if (activity && activity.config.lock_at_time_up) render();
     }

@@ -1,11 +1,13 @@
 /* The projector: the board of the current activity, tables side by side,
  * vote results as bars, the countdown, live counts. Read-only. */
+import { el, plural, setText, syncChildren } from "../static/js/dom.js";
+import { everySecond, formatSeconds, remaining } from "./live/clock.js";
+import { Connection } from "./live/connection.js";
+import { cardSource, current as currentActivity } from "./live/store.js";
+
 (function () {
-  "use strict";
-  var Live = window.Live;
   var root = document.getElementById("ecran");
-  if (!root || !Live) return;
-  var el = Live.el;
+  if (!root) return;
 
   var state = null;
   var frameKey = null;
@@ -15,7 +17,7 @@
 
   function showStatus(name) {
     statusLine.className = "status status-" + name;
-    Live.setText(statusLine, name === "online" ? "En direct" : name === "offline" ? "Hors connexion" : "Connexion…");
+    setText(statusLine, name === "online" ? "En direct" : name === "offline" ? "Hors connexion" : "Connexion…");
   }
 
   function shown(card) {
@@ -23,27 +25,27 @@
   }
 
   function render() {
-    var activity = Live.current(state);
+    var activity = currentActivity(state);
     var people = state.participant_count;
-    Live.setText(document.getElementById("participants"), Live.plural(people, "participant connecté", "participants connectés"));
+    setText(document.getElementById("participants"), plural(people, "participant connecté", "participants connectés"));
     var all = 0;
     state.activities.forEach(function (a) { all += a.cards.filter(shown).length; });
-    Live.setText(document.getElementById("nb-cartes"), Live.plural(all, "carte", "cartes"));
+    setText(document.getElementById("nb-cartes"), plural(all, "carte", "cartes"));
     if (!activity) {
-      Live.setText(document.getElementById("activite-titre"), "L'atelier va commencer");
-      Live.setText(document.getElementById("activite-etape"), "");
+      setText(document.getElementById("activite-titre"), "L'atelier va commencer");
+      setText(document.getElementById("activite-etape"), "");
       board.textContent = "";
       frameKey = null;
       return;
     }
-    var source = Live.cardSource(state, activity);
+    var source = cardSource(state, activity);
     var config = source.config;
     var apart = config.by_table && !config.tables_merged && state.tables.length > 0;
     var key = [activity.id, activity.phase, apart, activity.private,
                JSON.stringify(source.columns), JSON.stringify(state.tables)].join("|");
-    Live.setText(document.getElementById("activite-titre"),
+    setText(document.getElementById("activite-titre"),
                  activity.title + (activity.config.target ? " — " + activity.config.target : ""));
-    Live.setText(document.getElementById("activite-etape"), "Étape : " + activity.phase_label +
+    setText(document.getElementById("activite-etape"), "Étape : " + activity.phase_label +
                  (activity.locked || state.workshop.locked ? " · tableau verrouillé" : ""));
     updateTimer(activity);
     if (activity.phase === "results") {
@@ -63,18 +65,18 @@
       });
       if (activity.private) {
         // Private writing: the room sees how many cards, not what they say.
-        Live.setText(entry.count, Live.plural(inList.length, "carte écrite", "cartes écrites"));
+        setText(entry.count, plural(inList.length, "carte écrite", "cartes écrites"));
         inList = [];
       } else {
-        Live.setText(entry.count, "");
+        setText(entry.count, "");
       }
-      Live.sync(entry.list, inList, function (c) { return c.id; }, function () {
+      syncChildren(entry.list, inList, function (c) { return c.id; }, function () {
         return el("li", { cls: "card" }, [el("p", { cls: "text" }), el("p", { cls: "meta" })]);
       }, function (node, card) {
-        Live.setText(node.querySelector(".text"), card.text);
+        setText(node.querySelector(".text"), card.text);
         var merged = source.cards.filter(function (c) { return c.merged_into === card.id; });
-        Live.setText(node.querySelector(".meta"), merged.length
-          ? "+ " + Live.plural(merged.length, "carte semblable", "cartes semblables") : "");
+        setText(node.querySelector(".meta"), merged.length
+          ? "+ " + plural(merged.length, "carte semblable", "cartes semblables") : "");
       });
     });
   }
@@ -127,7 +129,7 @@
       list = el("ol", { cls: "results" });
       board.appendChild(list);
     }
-    Live.sync(list, cards, function (c) { return c.id; }, function () {
+    syncChildren(list, cards, function (c) { return c.id; }, function () {
       return el("li", {}, [
         el("p", { cls: "text" }),
         el("div", { cls: "bar-track" }, [el("span", { cls: "bar w-0" })]),
@@ -135,21 +137,21 @@
       ]);
     }, function (node, card) {
       var total = totals[card.id] || 0;
-      Live.setText(node.querySelector(".text"), card.text);
+      setText(node.querySelector(".text"), card.text);
       node.querySelector(".bar").className = "bar w-" + Math.round(total / max * 20) * 5;
-      Live.setText(node.querySelector(".meta"), Live.plural(total, "gommette", "gommettes"));
+      setText(node.querySelector(".meta"), plural(total, "gommette", "gommettes"));
     });
   }
 
   var timerLine = document.getElementById("minuteur");
   function updateTimer(activity) {
-    var left = Live.remaining(activity.timer_ends_at);
+    var left = remaining(activity.timer_ends_at);
     timerLine.hidden = left === null;
-    if (left !== null) Live.setText(timerLine, left > 0 ? Live.formatSeconds(left) : "Temps écoulé");
+    if (left !== null) setText(timerLine, left > 0 ? formatSeconds(left) : "Temps écoulé");
   }
 
-  Live.everySecond(function () {
-    var activity = state && Live.current(state);
+  everySecond(function () {
+    var activity = state && currentActivity(state);
     if (activity) updateTimer(activity);
   });
 
@@ -162,7 +164,7 @@
     root.classList.toggle("join-hidden", hide);
     shortCode.hidden = !hide;
     joinButton.setAttribute("aria-expanded", hide ? "false" : "true");
-    Live.setText(joinButton, hide ? "Afficher le code d'accès" : "Masquer le code d'accès");
+    setText(joinButton, hide ? "Afficher le code d'accès" : "Masquer le code d'accès");
   });
   var fullButton = document.getElementById("plein-ecran");
   var page = document.documentElement;
@@ -173,11 +175,11 @@
       else page.requestFullscreen().catch(function () {});
     });
     document.addEventListener("fullscreenchange", function () {
-      Live.setText(fullButton, document.fullscreenElement ? "Quitter le plein écran" : "Plein écran");
+      setText(fullButton, document.fullscreenElement ? "Quitter le plein écran" : "Plein écran");
     });
   }
 
-  new Live.Connection({
+  new Connection({
     base: root.dataset.base,
     onState: function (next) { state = next; render(); },
     onStatus: showStatus

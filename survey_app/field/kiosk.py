@@ -8,9 +8,10 @@ again; leaving kiosk mode asks for the password of the conseiller who opened
 it and signs them back in. A separate cookie scope would have left the admin
 session one tap away on a tablet handed to strangers.
 
-With JavaScript, `static/kiosk-form.js` renders the questionnaire from the
-JSON embedded in the page, `static/kiosk.js` keeps every answer on the tablet
-(IndexedDB) and sends it to `/s/<code>/envoi` (see sync.py); `static/sw.js`
+With JavaScript, `static/kiosk/form.js` renders the questionnaire from the
+JSON embedded in the page (checking answers with `kiosk/answer-rules.js`, the
+same rules as answers.py), `static/kiosk/queue.js` keeps every answer on the
+tablet (IndexedDB) and sends it to `/s/<code>/envoi` (see sync.py); `static/sw.js`
 keeps the page and its files for offline use. Without JavaScript the same
 screens as the public form are served by `flow.run_questionnaire`, marked
 `kiosk`.

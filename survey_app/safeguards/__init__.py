@@ -1,6 +1,6 @@
 """Safeguards around the features: what protects residents, data and the server.
 
-headers.py (security headers, CSP), ratelimit.py (limits per address),
+headers.py (security headers, CSP), ratelimit.py (the one rate limiter),
 honeypot.py (robots on public forms), push.py and push_views.py (web push
 alerts), maintenance.py (background jobs, purge), backup.py (backup and
 restore), privacy_views.py (privacy pages) and personal_data.py (retention,

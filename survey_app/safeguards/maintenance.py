@@ -13,16 +13,17 @@ import logging
 import os
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 
 import click
 import sqlite_utils
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from ..dates import utcnow
 from ..db import connect, get_db, now, write_transaction
 from ..settings import setting
-from . import push
+from . import push, ratelimit
 from .personal_data import purge_expired
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def run_purge(db: sqlite_utils.Database, at: datetime | None = None) -> dict:
     """Purge expired data and forgotten rate-limit counters; record the run."""
     counts = purge_expired(db, at)
     with write_transaction(db):
-        db.execute("DELETE FROM rate_limits WHERE expires_at <= ?", [int(time.time())])
+        ratelimit.purge(db)
         summary = ", ".join(f"{n} {label}" for label, n in counts.items())
         db.execute(
             "UPDATE maintenance SET summary = ? WHERE name = 'purge'",
@@ -57,7 +58,7 @@ def run_purge(db: sqlite_utils.Database, at: datetime | None = None) -> dict:
 
 def daily_purge(db: sqlite_utils.Database, at: datetime | None = None) -> dict | None:
     """Run the purge unless another process already did today."""
-    day = (at or datetime.now(UTC)).strftime("%Y-%m-%d")
+    day = (at or utcnow()).strftime("%Y-%m-%d")
     if not claim_daily(db, "purge", day):
         return None
     return run_purge(db, at)

@@ -12,7 +12,7 @@ copy of them) is dropped too.
 import io
 import json
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import sqlite_utils
@@ -67,9 +67,6 @@ def purge_expired(
                   WHERE w.updated_at < {_CUTOFF})""",
             {"now": stamp},
         ).rowcount
-        # Failed sign-ins hold the e-mail typed; they only matter for 15 minutes.
-        day_before = dates.stamp((at or dates.utcnow()) - timedelta(days=1))
-        db.execute("DELETE FROM login_failures WHERE at < ?", [day_before])
     return counts
 
 

@@ -1,4 +1,12 @@
-"""Per-address rate limits on public submissions and sign-in, across workers.
+"""The one rate limiter: fixed-window counters in SQLite, shared by workers.
+
+Three things are throttled with it, each a *scope* counting a *subject*:
+requests per address (`check_rate_limit`, before every POST under /s/, /a/
+and /connexion), failed sign-ins per account (`survey_app.auth`) and cards
+per workshop participant (`facilitation.cards`). One table (`rate_limits`),
+one clock (`clock`, from `survey_app.dates`, for the window and for the day
+in the key), one purge (`purge`, run on each hit and by the daily
+maintenance).
 
 Why not Flask-Limiter: its memory storage lives in one process, so with
 gunicorn's 2 workers each address gets twice the limit and a restart forgets
@@ -7,10 +15,10 @@ not run; and its keys contain the raw IP address. Plugging a SQLite storage
 into `limits` would be more code than this module. Here a fixed-window
 counter is one UPSERT in the SQLite database every worker already shares.
 
-Privacy: the counter key is an HMAC of (day, scope, window, address) with the
-secret key. No address is stored, keys cannot be reversed without the secret,
-and they change every day so two days cannot be linked. Rows are deleted as
-soon as their window is over.
+Privacy: the counter key is an HMAC of (day, scope, window, subject) with the
+secret key. No address or e-mail is stored, keys cannot be reversed without
+the secret, and they change every day so two days cannot be linked. Rows are
+deleted as soon as their window is over.
 
 Configuration, generous because one address is often many people (a shared
 kiosk tablet, a mairie's wifi, a mobile carrier's NAT):
@@ -29,19 +37,19 @@ address and be blocked together; local benches post from there too.
 import hashlib
 import hmac
 import ipaddress
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlite_utils
 from flask import Flask, current_app, jsonify, make_response, request
 
+from ..dates import unix_seconds
 from ..db import get_db, write_transaction
 from ..errors import MESSAGES, render_error
 from ..settings import setting
 
 SCOPES = ("public", "workshop", "signin")  # settings RATELIMIT_<SCOPE>
-clock = time.time  # replaced in tests, so that no window ends mid-test
+clock = unix_seconds  # replaced in tests, so that no window ends mid-test
 UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
 
@@ -69,58 +77,125 @@ def parse_limits(text: str) -> list[Limit]:
 
 
 def counter_key(
-    secret: str, scope: str, seconds: int, address: str, day: str | None = None
+    secret: str, scope: str, seconds: int, subject: str, day: str | None = None
 ) -> str:
-    day = day or datetime.now(UTC).strftime("%Y-%m-%d")
-    message = f"{day}|{scope}|{seconds}|{address}".encode()
+    """The stored key of one counter; `day` (UTC) defaults to today's."""
+    day = day or day_of(clock())
+    message = f"{day}|{scope}|{seconds}|{subject}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def day_of(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d")
 
 
 def hit(
     db: sqlite_utils.Database,
     secret: str,
     scope: str,
-    address: str,
+    subject: str,
     limits: list[Limit],
     at: float | None = None,
 ) -> int:
-    """Count one request; return 0 if allowed, else seconds until it is again."""
+    """Count one event; return 0 if allowed, else seconds until it is again.
+
+    Inside a caller's transaction the count is part of it: a write that is
+    refused and rolled back is not counted.
+    """
     at = clock() if at is None else at
+    if db.conn.in_transaction:  # SQLite refuses to change `synchronous` here
+        return _count(db, secret, scope, subject, limits, int(at))
     # A counter lost in a power cut does not matter: skip the disk flush that
     # every answer pays for (the next FULL commit flushes these pages too).
     db.execute("PRAGMA synchronous = NORMAL")
     try:
-        return _count(db, secret, scope, address, limits, int(at))
+        return _count(db, secret, scope, subject, limits, int(at))
     finally:
         db.execute("PRAGMA synchronous = FULL")
+
+
+def _windows(
+    secret: str, scope: str, subject: str, limits: list[Limit], at: int
+) -> list[tuple[Limit, str, int]]:
+    """(limit, key, window start) of the windows `at` falls in."""
+    day = day_of(at)
+    return [
+        (
+            limit,
+            counter_key(secret, scope, limit.seconds, subject, day),
+            at // limit.seconds * limit.seconds,
+        )
+        for limit in limits
+    ]
 
 
 def _count(
     db: sqlite_utils.Database,
     secret: str,
     scope: str,
-    address: str,
+    subject: str,
     limits: list[Limit],
     at: int,
 ) -> int:
     retry_after = 0
     with write_transaction(db):
-        db.execute("DELETE FROM rate_limits WHERE expires_at <= ?", [at])
-        for limit in limits:
-            start = at // limit.seconds * limit.seconds
+        purge(db, at)
+        for limit, key, start in _windows(secret, scope, subject, limits, at):
             hits = db.execute(
                 "INSERT INTO rate_limits (key, window_start, expires_at, hits) "
                 "VALUES (?, ?, ?, 1) ON CONFLICT (key, window_start) "
                 "DO UPDATE SET hits = hits + 1 RETURNING hits",
-                [
-                    counter_key(secret, scope, limit.seconds, address),
-                    start,
-                    start + limit.seconds,
-                ],
+                [key, start, start + limit.seconds],
             ).fetchone()[0]
             if hits > limit.count:
                 retry_after = max(retry_after, start + limit.seconds - at)
     return retry_after
+
+
+def exhausted(
+    db: sqlite_utils.Database,
+    secret: str,
+    scope: str,
+    subject: str,
+    limits: list[Limit],
+    at: float | None = None,
+) -> int:
+    """Without counting: 0 if one more event is allowed, else seconds to wait."""
+    now = int(clock() if at is None else at)
+    retry_after = 0
+    for limit, key, start in _windows(secret, scope, subject, limits, now):
+        row = db.execute(
+            "SELECT hits FROM rate_limits WHERE key = ? AND window_start = ?",
+            [key, start],
+        ).fetchone()
+        if row and row[0] >= limit.count:
+            retry_after = max(retry_after, start + limit.seconds - now)
+    return retry_after
+
+
+def forget(
+    db: sqlite_utils.Database,
+    secret: str,
+    scope: str,
+    subject: str,
+    limits: list[Limit],
+) -> None:
+    """Reset a subject's current counters (a successful sign-in)."""
+    with write_transaction(db):
+        for _, key, start in _windows(secret, scope, subject, limits, int(clock())):
+            db.execute(
+                "DELETE FROM rate_limits WHERE key = ? AND window_start = ?",
+                [key, start],
+            )
+
+
+def purge(db: sqlite_utils.Database, at: float | None = None) -> int:
+    """Delete the counters whose window is over; return how many."""
+    at = clock() if at is None else at
+    with write_transaction(db):
+        return db.execute(
+            "DELETE FROM rate_limits WHERE expires_at <= ?", [int(at)]
+        ).rowcount
 
 
 def scope_of_request() -> str | None:

@@ -4,7 +4,7 @@
 // slow; every other request is left alone.
 var CACHE = "kiosque-v1";
 var KIOSK_PAGE = /^\/enquetes\/\d+\/kiosque\/\d+$/;
-var FILES = /^\/static\/(public\.css|kiosk\.css|kiosk\.js|kiosk-form\.js)$/;
+var FILES = /^\/static\/(public\.css|kiosk\.css|kiosk\/[a-z-]+\.js|js\/[a-z-]+\.js)$/;
 var SLOW_MS = 4000;  // one bar of 4G: give up on the network after this
 
 self.addEventListener("install", function () { self.skipWaiting(); });

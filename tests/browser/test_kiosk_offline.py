@@ -237,6 +237,8 @@ def test_paper_entry_by_keyboard_alone(live_server, kiosk_survey):
     ]
 
 
+# The page's own queue module (the same instance: same URL), sending now.
+SYNC_NOW = "import('/static/kiosk/queue.js').then(module => module.queue.sync())"
 SPOIL_QUEUED_ANSWER = """() => new Promise((resolve, reject) => {
   const open = indexedDB.open("kiosque", 1);
   open.onsuccess = () => {
@@ -272,7 +274,7 @@ def test_answer_refused_by_the_server_stays_on_the_device_with_its_reason(
     answer(page, "40", simple=False)
     key = page.evaluate(SPOIL_QUEUED_ANSWER)
     context.set_offline(False)
-    page.evaluate("window.kioskQueue.sync()")
+    page.evaluate(SYNC_NOW)
     for _ in range(150):
         if page.evaluate(QUEUED, key) == "invalid":  # kept, flagged
             break
@@ -296,7 +298,7 @@ def test_answer_refused_by_the_server_stays_on_the_device_with_its_reason(
     # An answer refused by an older server (a commune, issue 8) and kept on
     # the tablet is sent again, and accepted now that it is valid.
     old_key = page.evaluate(REFUSED_EARLIER, key)
-    page.evaluate("window.kioskQueue.sync()")
+    page.evaluate(SYNC_NOW)
     for _ in range(150):
         if page.evaluate(QUEUED, old_key) == "sent":
             break

@@ -4,48 +4,23 @@
 // finishes). The server judges every answer again; one it refuses stays here,
 // flagged, with its reason, shown to the conseiller on the leave page (never
 // to the next resident), and is sent again at each sync. The questionnaire
-// itself is kiosk-form.js.
-(function () {
-  "use strict";
-  var dataNode = document.getElementById("kiosk-data");
-  if (!dataNode) return;
-  var data = JSON.parse(dataNode.textContent);
-  var DB_NAME = "kiosque", STORE = "answers", BATCH = 20, RETRY_MS = 30000;
+// itself is form.js. Loaded on the kiosk page (through form.js) and on the
+// leave page.
+import { postJSON } from "../js/fetch.js";
+import { randomKey } from "../js/random-key.js";
+import { keepForOffline } from "./offline.js";
+import { allRecords, forget, put } from "./storage.js";
+
+const dataNode = document.getElementById("kiosk-data");
+export const queue = dataNode ? startQueue(JSON.parse(dataNode.textContent)) : null;
+
+function startQueue(data) {
+  var BATCH = 20, RETRY_MS = 30000;
   var lastRefusal = "";
-
-  // ---- Storage on the tablet ------------------------------------------
-  var dbPromise = new Promise(function (resolve, reject) {
-    var open = indexedDB.open(DB_NAME, 1);
-    open.onupgradeneeded = function () {
-      open.result.createObjectStore(STORE, { keyPath: "key" });
-    };
-    open.onsuccess = function () { resolve(open.result); };
-    open.onerror = function () { reject(open.error); };
-  });
-
-  function tx(mode, work) {
-    return dbPromise.then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var t = db.transaction(STORE, mode);
-        var result = work(t.objectStore(STORE));
-        t.oncomplete = function () { resolve(result && result.result); };
-        t.onerror = function () { reject(t.error); };
-      });
-    });
-  }
-  function allRecords() { return tx("readonly", function (s) { return s.getAll(); }); }
-  function put(record) { return tx("readwrite", function (s) { s.put(record); }); }
 
   function today() {
     var d = new Date();
     return d.getFullYear() + "-" + (d.getMonth() + 1) + "-" + d.getDate();
-  }
-  function newKey() {
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) {
-      return ("0" + b.toString(16)).slice(-2);
-    }).join("");
   }
   function plural(n, word) { return n + " " + word + (n > 1 ? "s" : ""); }
 
@@ -79,7 +54,6 @@
       });
     return syncing;
   }
-  function forget(key) { return tx("readwrite", function (s) { s.delete(key); }); }
 
   function sendBatch(records) {
     var body = {
@@ -89,21 +63,16 @@
                  mode: r.mode, answered_at: r.answered_at };
       })
     };
-    return fetch(records[0].url, {
-      method: "POST", credentials: "same-origin", cache: "no-store",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body)
-    }).then(function (response) {
-      if (response.status === 403) {
+    return postJSON(records[0].url, body).then(function (answer) {
+      if (answer.status === 403) {
         lastRefusal = "Le serveur refuse les réponses de cette tablette. Elles restent " +
           "enregistrées ici : rouvrez le mode kiosque depuis votre compte.";
       }
-      if (!response.ok) throw new Error("HTTP " + response.status);
+      if (!answer.ok) throw new Error("HTTP " + answer.status);
       lastRefusal = "";
-      return response.json();
-    }).then(function (answer) {
+      var results = answer.data.results || [];
       var updates = records.map(function (record, i) {
-        var result = answer.results[i] || {};
+        var result = results[i] || {};
         if (result.key !== record.key) return null;
         if (result.status === "stored" || result.status === "duplicate") {
           record.status = "sent";
@@ -177,14 +146,12 @@
       event.preventDefault();
       event.returnValue = "Des réponses ne sont pas encore envoyées.";
     });
-    keepForOffline();
+    keepForOffline(data.sw_url);
   }
-  // For kiosk-form.js, loaded after this file.
-  window.kioskQueue = { data: data, put: put, refresh: refresh, sync: sync,
-                        newKey: newKey, today: today };
   // Show what the tablet holds at once: on a bad network the send below
   // may take a long time to fail.
   refresh().then(sync);
+  return { data: data, put: put, refresh: refresh, sync: sync, newKey: randomKey, today: today };
 
   function setUpLeavePage() {
     var form = document.getElementById("kiosk-leave");
@@ -202,16 +169,4 @@
         "« Quitter le mode kiosque » pour confirmer.";
     });
   }
-
-  function keepForOffline() {
-    if (!("serviceWorker" in navigator) || !window.caches) return;
-    var scope = data.sw_url.replace(/[^/]*$/, "");
-    navigator.serviceWorker.register(data.sw_url, { scope: scope }).catch(function () {});
-    var files = [location.pathname];
-    document.querySelectorAll("link[rel=stylesheet], script[src]").forEach(function (n) {
-      files.push(new URL(n.href || n.src).pathname);
-    });
-    caches.open("kiosque-v1").then(function (cache) { return cache.addAll(files); })
-      .catch(function () { /* offline already: the worker kept them before */ });
-  }
-})();
+}
