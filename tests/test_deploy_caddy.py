@@ -12,6 +12,7 @@ stream within a second, rate limits keyed on the address Caddy gives
 (X-Forwarded-For, TRUST_PROXY), and the security headers.
 """
 
+import http.client
 import os
 import re
 import shutil
@@ -27,6 +28,7 @@ from html.parser import HTMLParser
 import pytest
 import requests
 from helpers.bulk_responses import QUESTIONS
+from helpers.sockets import free_port, read_until
 from helpers.web import make_user
 from helpers.workshops import make_workshop
 from requests.adapters import HTTPAdapter
@@ -43,12 +45,6 @@ UPSTREAM = "127.0.0.1:8000"
 # Public POSTs allowed per address and day: enough for the questionnaire
 # (one POST per screen), few enough to reach quickly.
 PUBLIC_LIMIT = 4
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(check, process: subprocess.Popen, what: str, seconds: float = 20):
@@ -192,10 +188,18 @@ def site(caddy_binary, template_db, tmp_path_factory):
     caddy = start_caddy(caddy_binary, tmp, config, caddy_log)
     root_ca = tmp / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
 
-    def handshake() -> None:
+    def answered() -> None:
+        """Caddy has its certificate and gunicorn's worker has booted."""
         context = ssl.create_default_context(cafile=str(root_ca))
-        with socket.create_connection(("127.0.0.1", https_port), 1) as raw:
-            context.wrap_socket(raw, server_hostname="127.0.0.1").close()
+        https = http.client.HTTPSConnection(
+            "127.0.0.1", https_port, timeout=60, context=context
+        )
+        try:
+            https.request("GET", "/connexion")
+            if https.getresponse().status != 200:
+                raise OSError("not ready")
+        finally:
+            https.close()
 
     try:
         wait_until(
@@ -203,7 +207,7 @@ def site(caddy_binary, template_db, tmp_path_factory):
             server,
             "gunicorn",
         )
-        wait_until(handshake, caddy, "caddy")
+        wait_until(answered, caddy, "caddy", seconds=60)
         base = f"https://127.0.0.1:{https_port}"
         yield Site(base, str(root_ca), database, survey_code, workshop_code, token)
     except BaseException:
@@ -329,24 +333,8 @@ def test_workshop_event_reaches_an_open_stream_within_a_second(site):
             headers={"X-Participant-Token": token},
         )
         assert response.status_code == 201, response.text
-        read_until(stream, b'"text":"Par Caddy"', 1)
+        assert b'"text":"Par Caddy"' in read_until(stream, b'"text":"Par Caddy"', 1)
         assert time.monotonic() - posted < 1
-
-
-def read_until(sock: ssl.SSLSocket, marker: bytes, seconds: float) -> bytes:
-    data = b""
-    deadline = time.monotonic() + seconds
-    while marker not in data:
-        sock.settimeout(max(deadline - time.monotonic(), 0.01))
-        try:
-            chunk = sock.recv(65536)
-        except TimeoutError:
-            pytest.fail(f"{marker!r} not received within {seconds} s: {data[-300:]!r}")
-        if not chunk:
-            break
-        data += chunk
-    assert marker in data
-    return data
 
 
 def test_rate_limits_count_each_resident_behind_the_proxy(site):
