@@ -101,7 +101,9 @@ def record_backup(database_path: str, path: str, at: datetime | None = None) -> 
         db.close()
 
 
-def last_backup(db: sqlite_utils.Database) -> tuple[str, str] | None:
+def last_backup(
+    db: sqlite_utils.Database | sqlite3.Connection,
+) -> tuple[str, str] | None:
     """(UTC stamp, path) of the last recorded backup, if any."""
     row = db.execute(
         "SELECT last_run, summary FROM maintenance WHERE name = 'backup'"
