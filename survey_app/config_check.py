@@ -55,7 +55,7 @@ def review(
 
 
 def _secret(app: Flask, config_file: str) -> list[Finding]:
-    key = str(app.config.get("SECRET_KEY") or "")
+    key = str(app.config["SECRET_KEY"] or "")
     if app.extensions.get("temporary_secret_key"):
         problem = "Aucune clé secrète (SECRET_KEY) : les sessions sont perdues à "
         problem += "chaque redémarrage."
@@ -79,7 +79,7 @@ def _web(
     found = []
     # Not config["DEBUG"]: the flask command resets it from FLASK_DEBUG.
     debug = environ.get("FLASK_DEBUG", "").lower() not in ("", "0", "false", "no")
-    if debug or config.get("TESTING"):
+    if debug or config["TESTING"]:
         found.append(
             Finding(
                 BLOCKING,

@@ -73,6 +73,8 @@ def test_services_run_as_their_own_user_hardened(name):
         "StateDirectory": "diagnostic-territorial",
     }.items():
         assert service[key] == value, key
+    # Writable: the instance folder (database, config, keys), nothing of the code.
+    assert f"{INSTALLED}/instance" in service["ReadWritePaths"].split()
 
 
 def test_the_timer_runs_the_backup_daily_and_catches_up():
