@@ -184,6 +184,7 @@ def _database(path: str, at: datetime) -> list[Finding]:
             mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
             backup = last_backup(conn)
             controllers = _missing_controllers(conn)
+            communes = conn.execute("SELECT count(*) FROM communes").fetchone()[0]
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
@@ -207,6 +208,16 @@ def _database(path: str, at: datetime) -> list[Finding]:
         )
     else:
         found.append(Finding(OK, "Base de données en mode WAL."))
+    if not communes:
+        found.append(
+            Finding(
+                WATCH,
+                "Liste officielle des communes absente : la question « commune » "
+                "des questionnaires ne trouve rien.",
+                "sudo make node_modules/.installed, puis `flask --app survey_app "
+                "init` (il charge les communes).",
+            )
+        )
     return found + _backup(backup, at) + controllers
 
 

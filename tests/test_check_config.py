@@ -205,6 +205,11 @@ BROKEN = {
         "À SURVEILLER",
         "lisible par d'autres comptes",
     ),
+    "no communes": (
+        lambda app, monkeypatch: sql(app, "DELETE FROM communes"),
+        "À SURVEILLER",
+        "Liste officielle des communes absente",
+    ),
     "no rate limits": (
         set_config("RATELIMIT_ENABLED", False),
         "À SURVEILLER",
