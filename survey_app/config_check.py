@@ -117,8 +117,12 @@ def _web(
             Finding(
                 BLOCKING,
                 "TRUST_PROXY est désactivé : derrière Caddy, tous les habitants "
-                "ont l'adresse de Caddy, et les limites anti-abus ne distinguent "
-                "plus personne.",
+                "ont l'adresse de Caddy (127.0.0.1), et les limites anti-abus "
+                + (
+                    "ne s'appliquent plus à personne."
+                    if setting(config, "RATELIMIT_EXEMPT_LOOPBACK")
+                    else "bloqueraient tout le monde à la fois."
+                ),
                 f"Dans {file} : TRUST_PROXY = True (avec Caddy devant, "
                 "deploy/Caddyfile).",
             )
