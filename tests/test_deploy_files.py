@@ -128,3 +128,14 @@ def test_systemd_accepts_the_units(tmp_path):
     )
     level = re.search(r"Overall exposure level for \S+: ([\d.]+)", security.stdout)
     assert level and float(level[1]) <= 2.0, security.stdout[-2000:]
+
+
+def test_every_event_stream_route_is_proxied_unbuffered(app):
+    with open(os.path.join(DEPLOY, "Caddyfile"), encoding="utf-8") as f:
+        matcher = re.search(r"@flux path (.+)", f.read())[1].split()
+    streams = {
+        re.sub(r"<[^>]+>", "*", rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.endswith(".stream")
+    }
+    assert streams and streams == set(matcher)
