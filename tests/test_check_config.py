@@ -29,8 +29,9 @@ def lines(output: str, level: str) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-def gunicorn_host(monkeypatch):
+def server_environment(monkeypatch):
     monkeypatch.delenv("HOST", raising=False)  # as deploy/ sets it: local
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
 
 
 def test_blank_server_blocks_and_says_what_to_do_for_each_point(tmp_path):
