@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # until `flask init` has written instance/config.py. Said on the
         # first request, not here: `flask init` itself starts without a key.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+        app.extensions["temporary_secret_key"] = True  # for `flask check-config`
         warned: list[bool] = []
 
         @app.before_request

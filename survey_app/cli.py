@@ -1,4 +1,5 @@
-"""Command-line tools: `flask --app survey_app init | create-user | demo`."""
+"""Command-line tools: `flask --app survey_app init | create-user | demo`
+(and `check-config`, config_check.py)."""
 
 import os
 import secrets
@@ -97,6 +98,9 @@ def demo_command(if_empty: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from .config_check import check_config_command
+
+    app.cli.add_command(check_config_command)
     app.cli.add_command(init_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_command)

@@ -4,12 +4,19 @@ import glob
 import os
 import sqlite3
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from helpers.bulk_responses import QUESTIONS, add_responses, open_survey
 
+from survey_app.dates import parse
 from survey_app.db import connect
-from survey_app.safeguards.backup import backup_database, check_backup, restore_database
+from survey_app.safeguards.backup import (
+    backup_database,
+    check_backup,
+    last_backup,
+    restore_database,
+)
 from survey_app.surveys import model
 
 
@@ -127,3 +134,50 @@ def test_restore_refuses_what_is_not_our_database(
     assert "Restauration refusée" in result.output
     assert db.execute("SELECT count(*) FROM responses").fetchone()[0] == 4
     assert not glob.glob(app.config["DATABASE"] + ".avant-restauration-*")
+
+
+def test_daily_backup_into_a_folder_rotates_and_is_recorded(
+    app, runner, diagnostic, db, tmp_path
+):
+    survey_id, point_id = open_survey(app, diagnostic)
+    add_responses(db, survey_id, point_id, 2)
+    folder = tmp_path / "sauvegardes"
+    folder.mkdir()
+    now = datetime.now(UTC)
+    old = (now - timedelta(days=15)).strftime("sauvegarde-%Y%m%d-%H%M%S.db")
+    recent = (now - timedelta(days=3)).strftime("sauvegarde-%Y%m%d-%H%M%S.db")
+    for name in (old, recent, "notes.txt", "sauvegarde-manuelle.db"):
+        (folder / name).write_text("x")
+
+    result = runner.invoke(args=["backup", str(folder), "--keep-days", "14"])
+    assert result.exit_code == 0, result.output
+    written = sorted(set(os.listdir(folder)) - {recent, "notes.txt"})
+    assert len(written) == 2 and "sauvegarde-manuelle.db" in written
+    (new,) = [n for n in written if n != "sauvegarde-manuelle.db"]
+    assert count(str(folder / new)) == 2
+    assert f"Ancienne sauvegarde supprimée : {folder / old}" in result.output
+    # Only dated backups older than 14 days go; anything else stays.
+    assert not (folder / old).exists() and (folder / recent).exists()
+    assert (folder / "notes.txt").exists()
+    when, where = last_backup(db)
+    assert where == str(folder / new)
+    assert (now - parse(when)).total_seconds() < 60
+
+
+def test_rotation_needs_a_folder_and_a_failed_backup_deletes_nothing(
+    app, runner, diagnostic, db, tmp_path
+):
+    result = runner.invoke(args=["backup", str(tmp_path / "x.db"), "--keep-days", "3"])
+    assert result.exit_code != 0 and "demande un dossier" in result.output
+    assert not (tmp_path / "x.db").exists() and last_backup(db) is None
+
+    folder = tmp_path / "sauvegardes"
+    folder.mkdir()
+    old = (datetime.now(UTC) - timedelta(days=30)).strftime(
+        "sauvegarde-%Y%m%d-%H%M%S.db"
+    )
+    (folder / old).write_text("x")
+    app.config["DATABASE"] = str(tmp_path / "absente" / "app.db")
+    result = runner.invoke(args=["backup", str(folder), "--keep-days", "3"])
+    assert result.exit_code != 0 and "Sauvegarde impossible" in result.output
+    assert (folder / old).exists()

@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from helpers.sockets import free_port, read_until
 from helpers.workshops import make_workshop, participant
 
 from facilitation.participants import join
@@ -20,12 +21,6 @@ from facilitation.participants import join
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 API_THREADS = 2
 MAX_STREAMS = 8
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def send(port: int, method: str, path: str, token: str, body: dict | None = None):
@@ -40,22 +35,6 @@ def send(port: int, method: str, path: str, token: str, body: dict | None = None
     )
     sock.sendall(head.encode() + data)
     return sock
-
-
-def read_until(sock: socket.socket, marker: bytes, seconds: float = 5) -> bytes:
-    """Read until `marker` arrives; fail after `seconds`."""
-    data = b""
-    deadline = time.monotonic() + seconds
-    while marker not in data:
-        sock.settimeout(max(deadline - time.monotonic(), 0.01))
-        try:
-            chunk = sock.recv(65536)
-        except TimeoutError:
-            pytest.fail(f"{marker!r} not received within {seconds} s: {data[-300:]!r}")
-        if not chunk:
-            break
-        data += chunk
-    return data
 
 
 @pytest.fixture
