@@ -20,8 +20,6 @@ interval over Kish's effective sample size. Counts of 1 to 4 people in or
 out of the situation are hidden with every figure computed from them.
 """
 
-from typing import Any
-
 import duckdb
 import pandas as pd
 
@@ -86,51 +84,89 @@ def indicator_rollup(
     enquete, indicator, indicator_label, n, FIGURE_COLUMNS (w_* and
     n_effective empty when the group's weights are all equal), weighted,
     suppressed. `min_count=0` shows every figure (for checks only).
+
+    One pass over the answers sums each indicator per survey and
+    département (counts, weights, squared weights: they add up); the
+    levels are then sums of those few rows.
     """
     columns = [r[0] for r in con.execute("DESCRIBE reponses").fetchall()]
-    indicators = [
-        (i, sql) for i in INDICATORS if (sql := indicator_sql(i["rule"], columns))
-    ]
-    keys = sorted({k for i, _ in indicators for k in rule_keys(i["rule"])})
-    asked = ", ".join(
-        f"bool_or(question = {_literal(k)}) AS {_name('asked_' + k)}" for k in keys
-    )
-    values = ", ".join(f"{sql} AS {_name('i_' + i['id'])}" for i, sql in indicators)
-    sums = ", ".join(_sums(i["id"]) for i, _ in indicators)
-    sets = ", ".join("(" + ", ".join(LEVELS[level]) + ")" for level in levels)
-    grouped = [c for c in ("departement", "source", "enquete")
-               if any(c in LEVELS[level] for level in levels)]  # fmt: skip
-    # GROUPING(...) sets a bit per column a row is NOT grouped by.
-    ids = {
-        level: sum(
-            1 << (len(grouped) - 1 - n)
-            for n, c in enumerate(grouped)
-            if c not in LEVELS[level]
-        )
-        for level in levels
-    }
-    level = (
-        "CASE grouping_id "
-        + " ".join(f"WHEN {i} THEN {_literal(lv)}" for lv, i in ids.items())
-        + " END"
-    )
-    grouping = f"grouping({', '.join(grouped)})" if grouped else "0"
+    keys = sorted({k for i in INDICATORS for k in rule_keys(i["rule"])})
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE od_groups AS
-        WITH asked AS (
-            SELECT source, enquete, {asked} FROM questions GROUP BY ALL
-        ), base AS (
-            SELECT r.departement, r.source, r.enquete, r.poids AS w, {values}
-            FROM reponses r JOIN asked a USING (source, enquete)
+        "CREATE OR REPLACE TEMP TABLE od_asked AS SELECT source, enquete, "
+        + ", ".join(
+            f"bool_or(question = {_literal(k)}) AS {_name('asked_' + k)}" for k in keys
         )
-        SELECT {grouping} AS grouping_id,
-               {_kept("departement", grouped)}, {_kept("source", grouped)},
-               {_kept("enquete", grouped)},
-               max(w) - min(w) > 1e-9 AS weighted, {sums}
-        FROM base GROUP BY GROUPING SETS ({sets})"""
+        + " FROM questions GROUP BY ALL"
     )
-    parts = [_figures_sql(i, level, min_count) for i, _ in indicators]
-    table = con.execute(" UNION ALL ".join(parts)).df()
+    everywhere = con.execute(
+        "SELECT " + ", ".join(f"bool_and({_name('asked_' + k)})" for k in keys)
+        + " FROM od_asked"
+    ).fetchone()  # fmt: skip
+    asked_by_all = {k for k, yes in zip(keys, everywhere or (), strict=False) if yes}
+    indicators = [
+        (i, sql)
+        for i in INDICATORS
+        if (sql := indicator_sql(i["rule"], columns, asked_by_all))
+    ]
+    if not indicators:
+        return pd.DataFrame(columns=["level", "indicator", "n", *FIGURE_COLUMNS])
+    values = ", ".join(f"{sql} AS {_name('i_' + i['id'])}" for i, sql in indicators)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE od_cells AS
+        SELECT source, enquete, departement, min(w) AS wmin, max(w) AS wmax,
+               {", ".join(_sums(i["id"]) for i, _ in indicators)}
+        FROM (SELECT r.source, r.enquete, r.departement, r.poids AS w,
+                     r.poids * r.poids AS w2, {values}
+              FROM reponses r JOIN od_asked a USING (source, enquete))
+        GROUP BY ALL"""
+    )
+    long = " UNION ALL ".join(
+        f"SELECT source, enquete, departement, wmin, wmax, "
+        f"{_literal(i['id'])} AS indicator, {_renamed(i['id'])} FROM od_cells"
+        for i, _ in indicators
+    )
+    sets = ", ".join(
+        "(" + ", ".join(("indicator", *LEVELS[level])) + ")" for level in levels
+    )
+    grouped = {c for level in levels for c in LEVELS[level]}
+    level = (
+        "CASE "
+        + "".join(
+            f"WHEN grouping({column}) = 0 THEN {_literal(name)} "
+            for name, column in (("enquete", "enquete"), ("departement", "departement"))
+            if column in grouped
+        )
+        + "ELSE 'national' END"
+    )
+    hide = f"k BETWEEN 1 AND {min_count - 1} OR n - k BETWEEN 1 AND {min_count - 1}"
+    table = con.execute(
+        f"""WITH sums AS (
+            SELECT {level} AS level, {_kept("departement", grouped)},
+                   {_kept("source", grouped)}, {_kept("enquete", grouped)}, indicator,
+                   sum(n) AS n, sum(k) AS k, sum(wn) AS wn, sum(wk) AS wk,
+                   sum(ww) AS ww, max(wmax) - min(wmin) > 1e-9 AS weighted
+            FROM ({long}) GROUP BY GROUPING SETS ({sets})
+        ), shares AS (
+            SELECT *, coalesce(wk, 0) / nullif(wn, 0) AS share,
+                   CASE WHEN ww > 0 THEN wn * wn / ww ELSE 0 END AS n_eff,
+                   coalesce({hide}, FALSE) AS suppressed
+            FROM sums
+        )
+        SELECT level, departement, source, enquete, indicator, n,
+            {_shown("k::DOUBLE")} AS count,
+            {_shown("CASE WHEN n > 0 THEN k / n * 100 END")} AS percent,
+            {_shown("od_wilson(k, n, -1)")} AS ci_low,
+            {_shown("od_wilson(k, n, 1)")} AS ci_high,
+            {_shown("coalesce(wk, 0)", True)} AS w_count,
+            {_shown("share * 100", True)} AS w_percent,
+            {_shown("od_wilson(share * n_eff, n_eff, -1)", True)} AS w_ci_low,
+            {_shown("od_wilson(share * n_eff, n_eff, 1)", True)} AS w_ci_high,
+            {_shown("n_eff", True)} AS n_effective,
+            weighted, suppressed
+        FROM shares"""
+    ).df()
+    labels = {i["id"]: i["label"] for i in INDICATORS}
+    table.insert(5, "indicator_label", table["indicator"].map(labels))
     order = {i["id"]: n for n, i in enumerate(INDICATORS)}
     sort = {
         "_level": table["level"].map({lv: n for n, lv in enumerate(LEVELS)}),
@@ -144,50 +180,34 @@ def indicator_rollup(
     return table.drop(columns=list(sort)).reset_index(drop=True)
 
 
-def _kept(column: str, grouped: list[str]) -> str:
+SUMS = ("n_", "k_", "wn_", "wk_", "ww_")
+
+
+def _kept(column: str, grouped: set[str]) -> str:
+    """The column, or NULL when no level groups by it (GROUPING SETS needs it)."""
     return column if column in grouped else f"NULL::VARCHAR AS {column}"
+
+
+def _renamed(indicator_id: str) -> str:
+    """An indicator's sums under the common names n, k, wn, wk, ww."""
+    return ", ".join(f"{_name(m + indicator_id)} AS {m[:-1]}" for m in SUMS)
 
 
 def _sums(indicator_id: str) -> str:
     i = _name("i_" + indicator_id)
-    s = indicator_id
+    n, k, wn, wk, ww = (_name(m + indicator_id) for m in SUMS)
     return (
-        f"count({i}) AS {_name('n_' + s)}, count_if({i}) AS {_name('k_' + s)}, "
-        f"sum(w) FILTER (WHERE {i} IS NOT NULL) AS {_name('wn_' + s)}, "
-        f"sum(w) FILTER (WHERE {i}) AS {_name('wk_' + s)}, "
-        f"sum(w * w) FILTER (WHERE {i} IS NOT NULL) AS {_name('ww_' + s)}"
+        f"count({i}) AS {n}, count_if({i}) AS {k}, "
+        f"sum(CASE WHEN {i} IS NOT NULL THEN w END) AS {wn}, "
+        f"sum(CASE WHEN {i} THEN w END) AS {wk}, "
+        f"sum(CASE WHEN {i} IS NOT NULL THEN w2 END) AS {ww}"
     )
 
 
-def _figures_sql(indicator: dict[str, Any], level: str, min_count: int) -> str:
-    s = indicator["id"]
-    n, k = _name("n_" + s), _name("k_" + s)
-    wn, wk, ww = _name("wn_" + s), _name("wk_" + s), _name("ww_" + s)
-    # As priority_publics: 1 to 4 people in, or out of, the situation.
-    hide = (
-        f"{k} BETWEEN 1 AND {min_count - 1} OR {n} - {k} BETWEEN 1 AND {min_count - 1}"
-    )
-    n_eff = f"CASE WHEN {ww} > 0 THEN {wn} * {wn} / {ww} ELSE 0 END"
-    share = f"coalesce({wk}, 0) / nullif({wn}, 0)"
-
-    def shown(expression: str, weighted_only: bool = False) -> str:
-        condition = f"NOT ({hide})" + (" AND weighted" if weighted_only else "")
-        return f"CASE WHEN {condition} THEN {expression} END"
-
-    return f"""SELECT {level} AS level, departement, source, enquete,
-        {_literal(s)} AS indicator, {_literal(indicator["label"])} AS indicator_label,
-        {n} AS n,
-        {shown(f"{k}::DOUBLE")} AS count,
-        {shown(f"CASE WHEN {n} > 0 THEN {k} / {n} * 100 END")} AS percent,
-        {shown(f"od_wilson({k}, {n}, -1)")} AS ci_low,
-        {shown(f"od_wilson({k}, {n}, 1)")} AS ci_high,
-        {shown(f"coalesce({wk}, 0)", True)} AS w_count,
-        {shown(f"{share} * 100", True)} AS w_percent,
-        {shown(f"od_wilson({share} * ({n_eff}), {n_eff}, -1)", True)} AS w_ci_low,
-        {shown(f"od_wilson({share} * ({n_eff}), {n_eff}, 1)", True)} AS w_ci_high,
-        {shown(n_eff, True)} AS n_effective,
-        weighted, coalesce({hide}, FALSE) AS suppressed
-        FROM od_groups"""
+def _shown(expression: str, weighted_only: bool = False) -> str:
+    """The figure, or NULL when hidden (small cell) or not weighted."""
+    condition = "NOT suppressed" + (" AND weighted" if weighted_only else "")
+    return f"CASE WHEN {condition} THEN {expression} END"
 
 
 def rule_keys(rule: Rule) -> list[str]:
@@ -196,36 +216,44 @@ def rule_keys(rule: Rule) -> list[str]:
     return [k for part in rule[1] for k in rule_keys(part)]
 
 
-def indicator_sql(rule: Rule, columns: list[str]) -> str | None:
+def indicator_sql(
+    rule: Rule, columns: list[str], asked_by_all: set[str] | None = None
+) -> str | None:
     """TRUE / FALSE / NULL per answer row, as indicators.evaluate, with the
     parts on questions a survey did not ask dropped for that survey; None
-    if no file has any of the rule's questions."""
+    if no file has any of the rule's questions. `asked_by_all`: questions
+    every survey asked (no need to look them up row by row)."""
     if not any(_columns_of(k, columns) for k in rule_keys(rule)):
         return None
-    value, asked = rule_sql(rule, columns)
-    return f"CASE WHEN {asked} THEN {value} END"
+    value, asked = rule_sql(rule, columns, asked_by_all or set())
+    return value if asked is None else f"CASE WHEN {asked} THEN {value} END"
 
 
-def rule_sql(rule: Rule, columns: list[str]) -> tuple[str, str]:
-    """(value, asked): the rule's SQL and whether the row's survey has it."""
+def rule_sql(
+    rule: Rule, columns: list[str], asked_by_all: set[str]
+) -> tuple[str, str | None]:
+    """(value, asked): the rule's SQL and whether the row's survey has it
+    (None: every survey has it)."""
     if rule[0] == "in":
-        return _in_sql(rule, columns), f"a.{_name('asked_' + rule[1])}"
-    parts = [rule_sql(part, columns) for part in rule[1]]
-    asked = "(" + " OR ".join(a for _, a in parts) + ")"
-    # A part the survey did not ask is dropped (prune_rule): it must not
-    # decide the result, so it stands for NULL, FALSE or TRUE as fits.
-    neutral = {"any": "NULL", "or": "FALSE", "all": "TRUE"}[rule[0]]
-    values = [f"(CASE WHEN {a} THEN {v} ELSE {neutral} END)" for v, a in parts]
-    true = " OR ".join(f"{v} IS TRUE" for v in values)
-    false_any = " OR ".join(f"{v} IS FALSE" for v in values)
-    false_all = " AND ".join(f"{v} IS FALSE" for v in values)
-    true_all = " AND ".join(f"{v} IS TRUE" for v in values)
+        key = rule[1]
+        asked = None if key in asked_by_all else f"a.{_name('asked_' + key)}"
+        return _in_sql(rule, columns), asked
+    parts = [rule_sql(part, columns, asked_by_all) for part in rule[1]]
+    gates = [a for _, a in parts]
+    asked = None if None in gates else "(" + " OR ".join(map(str, gates)) + ")"
+    # A part the survey did not ask is dropped (prune_rule): it stands for
+    # what cannot change the result. "any" is greatest(), which skips NULLs;
+    # "or" and "all" are SQL's own three-valued OR and AND (Kleene logic).
     if rule[0] == "any":
-        return f"CASE WHEN {true} THEN TRUE WHEN {false_any} THEN FALSE END", asked
-    if rule[0] == "or":
-        return f"CASE WHEN {true} THEN TRUE WHEN {false_all} THEN FALSE END", asked
-    if rule[0] == "all":
-        return f"CASE WHEN {true_all} THEN TRUE WHEN {false_any} THEN FALSE END", asked
+        values = [v if a is None else f"CASE WHEN {a} THEN {v} END" for v, a in parts]
+        return f"greatest({', '.join(values)})", asked
+    if rule[0] in ("or", "all"):
+        neutral, joiner = ("FALSE", " OR ") if rule[0] == "or" else ("TRUE", " AND ")
+        values = [
+            f"({v})" if a is None else f"(CASE WHEN {a} THEN {v} ELSE {neutral} END)"
+            for v, a in parts
+        ]
+        return "(" + joiner.join(values) + ")", asked
     raise ValueError(f"règle d'indicateur inconnue : {rule[0]}")
 
 
@@ -244,13 +272,14 @@ def _in_sql(rule: Rule, columns: list[str]) -> str:
     found = _columns_of(key, columns)
     if not found:
         return "NULL"
-    if found == [key]:  # one answer per person: its code
+    if found == [key]:  # one answer per person: its code (NULL: unknown)
         column = f"r.{_name(key)}"
-        unknown = f"{column} IS NULL"
-        if excluded:
-            unknown += f" OR {column} IN ({_literals(excluded)})"
-        hit = f"{column} IN ({_literals(codes)})" if codes else "FALSE"
-        return f"CASE WHEN {unknown} THEN NULL WHEN {hit} THEN TRUE ELSE FALSE END"
+        hit = (
+            f"{column} IN ({_literals(codes)})" if codes else f"({column} <> {column})"
+        )
+        if not excluded:
+            return hit
+        return f"CASE WHEN {column} IN ({_literals(excluded)}) THEN NULL ELSE {hit} END"
     # Multiple choice: answered if any of its flags is set (a choice one
     # survey lacks is NULL for its rows); True if any of `codes` is ticked.
     answered = " OR ".join(f"r.{_name(c)} IS NOT NULL" for c in found)
