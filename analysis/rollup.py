@@ -106,11 +106,13 @@ def indicator_rollup(
     indicators = [
         (i, sql)
         for i in INDICATORS
-        if (sql := indicator_sql(i["rule"], columns, asked_by_all))
+        if (sql := indicator_sql(i["rule"], columns, asked_by_all)) is not None
     ]
     if not indicators:
         return pd.DataFrame(columns=["level", "indicator", "n", *FIGURE_COLUMNS])
-    values = ", ".join(f"{sql} AS {_name('i_' + i['id'])}" for i, sql in indicators)
+    values = ", ".join(
+        f"{value} AS {_name('i_' + i['id'])}" for i, (value, _) in indicators
+    )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE od_cells AS
         SELECT source, enquete, departement, min(w) AS wmin, max(w) AS wmax,
@@ -120,10 +122,13 @@ def indicator_rollup(
               FROM reponses r JOIN od_asked a USING (source, enquete))
         GROUP BY ALL"""
     )
+    # A survey that asked none of an indicator's questions has no figure
+    # for it (available_indicators), not a figure of 0 people.
     long = " UNION ALL ".join(
         f"SELECT source, enquete, departement, wmin, wmax, "
-        f"{_literal(i['id'])} AS indicator, {_renamed(i['id'])} FROM od_cells"
-        for i, _ in indicators
+        f"{_literal(i['id'])} AS indicator, {_renamed(i['id'])} "
+        f"FROM od_cells JOIN od_asked a USING (source, enquete) WHERE {asked}"
+        for i, (_, asked) in indicators
     )
     sets = ", ".join(
         "(" + ", ".join(("indicator", *LEVELS[level])) + ")" for level in levels
@@ -218,15 +223,19 @@ def rule_keys(rule: Rule) -> list[str]:
 
 def indicator_sql(
     rule: Rule, columns: list[str], asked_by_all: set[str] | None = None
-) -> str | None:
-    """TRUE / FALSE / NULL per answer row, as indicators.evaluate, with the
-    parts on questions a survey did not ask dropped for that survey; None
-    if no file has any of the rule's questions. `asked_by_all`: questions
-    every survey asked (no need to look them up row by row)."""
+) -> tuple[str, str] | None:
+    """(value, asked): TRUE / FALSE / NULL per answer row, as
+    indicators.evaluate, with the parts on questions a survey did not ask
+    dropped for that survey; and whether the survey can compute it at all
+    (over `od_asked a`). None if no file has any of the rule's questions.
+    `asked_by_all`: questions every survey asked (no need to look them up
+    row by row)."""
     if not any(_columns_of(k, columns) for k in rule_keys(rule)):
         return None
     value, asked = rule_sql(rule, columns, asked_by_all or set())
-    return value if asked is None else f"CASE WHEN {asked} THEN {value} END"
+    if asked is None:
+        return value, "TRUE"
+    return f"CASE WHEN {asked} THEN {value} END", asked
 
 
 def rule_sql(
