@@ -141,8 +141,9 @@ def _column(field, enum, n, rng, source, enquete, departement, communes, weighte
         return pa.array(np.arange(1, n + 1), type=kind)
     if name == "version":
         return pa.array(np.ones(n, dtype=np.int64), type=kind)
-    if name == "poids":
-        w = rng.lognormal(0, 0.4, n) if weighted else np.ones(n)
+    if name == "poids":  # raking weights: one per age × sex cell
+        cells = rng.lognormal(0, 0.4, 12) if weighted else np.ones(12)
+        w = cells[rng.integers(0, 12, n)]
         return pa.array(w / w.mean(), type=kind)
     if name == "commune":
         picked = np.asarray(communes)[rng.integers(0, min(len(communes), 60), n)]
