@@ -101,7 +101,7 @@ def answers_for(i: int, communes: list[str]) -> dict[str, Any]:
             "jamais",
         ][i % 4],  # fmt: skip
         "CP_INFORMATION": ["seul", "avec_aide", "non"][i % 3],
-        "CP_COMMUNICATION": ["seul", "seul", "non", "avec_aide"][i % 4],
+        "CP_COMMUNICATION": ["non", "seul", "avec_aide", "non", "seul"][i % 5],
         "PR_GENRE": "femme" if i % 3 else "homme",
         "PR_MENAGE": 11 if i == 0 else 1 + i % 4,
         "PR_COMMUNE": communes[0] if i else communes[1],  # one person: rare
