@@ -111,15 +111,18 @@ def indicator_rollup(
     if not indicators:
         return pd.DataFrame(columns=["level", "indicator", "n", *FIGURE_COLUMNS])
     values = ", ".join(
-        f"{value} AS {_name('i_' + i['id'])}" for i, (value, _) in indicators
+        f"({value})::DOUBLE AS {_name('i_' + i['id'])}" for i, (value, _) in indicators
     )
+    # Only when some survey lacks a question do rows need their survey's list.
+    gated = any(asked != "TRUE" for _, (_, asked) in indicators)
+    join = "JOIN od_asked a USING (source, enquete)" if gated else ""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE od_cells AS
         SELECT source, enquete, departement, min(w) AS wmin, max(w) AS wmax,
                {", ".join(_sums(i["id"]) for i, _ in indicators)}
         FROM (SELECT r.source, r.enquete, r.departement, r.poids AS w,
                      r.poids * r.poids AS w2, {values}
-              FROM reponses r JOIN od_asked a USING (source, enquete))
+              FROM reponses r {join})
         GROUP BY ALL"""
     )
     # A survey that asked none of an indicator's questions has no figure
@@ -199,13 +202,14 @@ def _renamed(indicator_id: str) -> str:
 
 
 def _sums(indicator_id: str) -> str:
-    i = _name("i_" + indicator_id)
+    """Counts and weight sums of one indicator, its value being 1.0 (in the
+    situation), 0.0 (not) or NULL (unknown): arithmetic, which skips NULLs
+    like the CASE it replaces, is a third faster in DuckDB."""
+    v = _name("i_" + indicator_id)
     n, k, wn, wk, ww = (_name(m + indicator_id) for m in SUMS)
     return (
-        f"count({i}) AS {n}, count_if({i}) AS {k}, "
-        f"sum(CASE WHEN {i} IS NOT NULL THEN w END) AS {wn}, "
-        f"sum(CASE WHEN {i} THEN w END) AS {wk}, "
-        f"sum(CASE WHEN {i} IS NOT NULL THEN w2 END) AS {ww}"
+        f"count({v}) AS {n}, sum({v})::BIGINT AS {k}, sum(w + 0 * {v}) AS {wn}, "
+        f"sum(w * {v}) AS {wk}, sum(w2 + 0 * {v}) AS {ww}"
     )
 
 
