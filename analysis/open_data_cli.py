@@ -101,7 +101,11 @@ def export_open_data_command(
     if not surveys:
         raise click.ClickException("Ce diagnostic n'a encore aucune réponse.")
     source = (source or default_source()).strip()
-    secret = current_app.config["SECRET_KEY"]
+    secret = setting(current_app.config, "SECRET_KEY")
+    if not secret:
+        raise click.ClickException(
+            "Clé secrète absente : lancez d'abord `flask --app survey_app init`."
+        )
     territory, departement_of = _territory(db, diagnostic_id), _departements(db)
     parts: dict[str, list] = {"reponses": [], "agregats": [], "questions": []}
     for survey in surveys:

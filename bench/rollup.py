@@ -13,7 +13,9 @@
 3. The roll-up (analysis/rollup.py: national and per-département
    indicators with their intervals) in a child process held to 2 threads
    and 1.5 GB: `rollup_s` and its `peak_rss_mb` (targets ≤ 10 s, ≤ 2 GB).
-Prints ONE JSON object on the last line (with the load average).
+`--keep DIR` keeps the generated files there and re-reads them on the next
+run (to re-measure the roll-up alone). Prints ONE JSON object on the last
+line (with the load average).
 """
 
 import argparse
@@ -192,6 +194,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--instances", type=int, default=200)
     parser.add_argument("--answers", type=int, default=50_000)
+    parser.add_argument(
+        "--keep",
+        help="dossier où garder les fichiers générés ; s'il existe déjà, ils "
+        "sont relus sans être régénérés (pour remesurer le seul calcul)",
+    )
     parser.add_argument("--rollup-only", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rollup_only:
@@ -201,9 +208,10 @@ def main() -> None:
         started = time.perf_counter()
         template_dir, gap = template(folder)
         template_s = time.perf_counter() - started
-        root = os.path.join(folder, "collecte")
+        root = args.keep or os.path.join(folder, "collecte")
         started = time.perf_counter()
-        generate(template_dir, root, args.instances, args.answers)
+        if not (args.keep and os.path.isdir(root)):
+            generate(template_dir, root, args.instances, args.answers)
         generate_s = time.perf_counter() - started
         size = sum(
             os.path.getsize(os.path.join(d, f))
