@@ -153,7 +153,7 @@ def _meta_columns() -> list[Column]:
                list(POINT_KINDS), dict(POINT_KINDS)),
         Column("version", "integer", "Version du questionnaire",
                "Numéro de la version du questionnaire à laquelle la personne a "
-               "répondu (les intitulés sont dans « questions »)."),
+               "répondu (« questions » donne l'intitulé de la dernière)."),
         Column("poids", "number", "Poids de redressement",
                "Poids de la réponse (moyenne 1 dans chaque enquête) : redressement "
                "sur l'âge et le sexe de la population du territoire quand le "
