@@ -116,3 +116,43 @@ def priority_publics(
         ["_order", "rank", "n"], ascending=[True, True, False], kind="stable"
     ).drop(columns="_order")
     return result.reset_index(drop=True)
+
+
+def indicator_figures(
+    frames: SurveyFrames, weights: pd.Series | None = None
+) -> pd.DataFrame:
+    """Every indicator the survey allows, for everybody (no grouping).
+
+    One row per indicator: indicator, indicator_label, n (people for whom
+    it is known), count, percent, ci_low, ci_high, weighted, and when the
+    survey is weighted w_count, w_percent, w_ci_low, w_ci_high (Wilson over
+    Kish's effective sample size) and n_effective; the same definitions as
+    priority_publics. A roll-up of many instances (rollup.py) is checked
+    against it.
+    """
+    w = frames.wide["weight"] if weights is None else weights.reindex(frames.wide.index)
+    weighted = is_weighted(w)
+    wv = w.fillna(0).to_numpy(dtype=float)
+    rows = []
+    for indicator in available_indicators(frames):
+        values = evaluate(frames, indicator["rule"])
+        known = values.notna().to_numpy()
+        hit = values.to_numpy(dtype=bool, na_value=False) & known
+        figures = proportions(
+            [int(hit.sum())],
+            int(known.sum()),
+            [wv[hit].sum()] if weighted else None,
+            wv[known].sum(),
+            effective_sample_size(wv[known]),
+        )
+        rows.append(
+            {
+                "indicator": indicator["id"],
+                "indicator_label": indicator["label"],
+                "n": int(known.sum()),
+                **{k: float(v[0]) for k, v in figures.items()},
+                "weighted": weighted,
+                "n_effective": effective_sample_size(wv[known]) if weighted else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -33,7 +33,7 @@ from survey_app.page_slots import add_survey_tab
 from survey_app.safeguards.push import notify_user
 from survey_app.surveys.contract import POINT_KINDS
 
-from . import cli, result_blocks, sections
+from . import cli, open_data_cli, result_blocks, sections
 from .exports import FORMAT_LABELS, FORMATS, export, export_filename
 from .filters import Filters, apply_filters, parse_filters, profile_keys
 from .frames import SurveyFrames, load_survey
@@ -273,7 +273,8 @@ def _communes(diagnostic_id: int) -> set[str]:
 
 
 def init_app(app: Flask) -> None:
-    """Register the results blueprint, its survey tab and the export command."""
+    """Register the results blueprint, its survey tab and the export commands."""
     app.register_blueprint(bp)
     add_survey_tab(app, "results.show", "Résultats", 40)
     cli.init_app(app)
+    open_data_cli.init_app(app)
