@@ -29,6 +29,7 @@ from . import document_plan as dplan
 from . import document_surveys as ds
 from . import interviews as iv
 from .display import format_figure, french_date
+from .document_waves import wave_blocks
 from .portrait import load_portrait
 from .pyramid import pyramid_svg
 from .steps import diagnostic_steps
@@ -129,6 +130,8 @@ def build_document(db, diagnostic_id: int, selection: Selection) -> Document:
             doc.add(*dplan.plan_blocks(db, diagnostic_id))
         elif section in TO_COMPLETE:
             doc.add(*to_complete(db, diagnostic_id, section))
+        if section == "evaluation":
+            doc.add(*wave_blocks(db, diagnostic_id))  # survey waves (issue 12 §3)
         elif section == "annexes":
             doc.add(*annexes(surveys))
         if section not in ("inspirations", "evaluation"):  # short parts share pages

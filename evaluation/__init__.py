@@ -15,3 +15,6 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
+    from . import wave_views  # survey waves compared (issue 12 §3)
+
+    wave_views.init_app(app)
