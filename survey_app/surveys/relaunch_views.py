@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, ValidationError
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from ..access import login_required, member_survey
@@ -19,9 +20,10 @@ from . import waves
 
 bp = Blueprint("relaunch", __name__, url_prefix="/enquetes/<int:survey_id>")
 CODE_CHOICES = [
-    ("memes", "Garder les mêmes codes : les affiches et QR codes déjà imprimés "
-     "mènent à la nouvelle vague"),
-    ("nouveaux", "De nouveaux codes : il faudra imprimer de nouvelles affiches"),
+    SelectChoice("memes", "Garder les mêmes codes : les affiches et QR codes déjà "
+                 "imprimés mènent à la nouvelle vague"),
+    SelectChoice("nouveaux", "De nouveaux codes : il faudra imprimer de nouvelles "
+                 "affiches"),
 ]  # fmt: skip
 
 
@@ -36,7 +38,7 @@ class RelaunchForm(FlaskForm):
     )
 
     def validate_codes(self, field: Any) -> None:
-        if field.data not in dict(CODE_CHOICES):
+        if field.data not in {c.value for c in CODE_CHOICES}:
             raise ValidationError("Choisissez de garder les codes ou d'en créer.")
 
     def validate_closes_on(self, field: Any) -> None:
