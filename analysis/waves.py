@@ -82,10 +82,12 @@ def wave_aggregates(
             [[code, frames.label(key, code)] for code in frames.codes(key)],
             ensure_ascii=False,
         )
-        answers = ~summary.table["no_answer"].to_numpy(dtype=bool)
-        for i in np.flatnonzero(answers):
-            row = summary.table.iloc[i]
-            hidden = isinstance(shown.iloc[i]["count"], str)
+        shown_counts = shown["count"].tolist()
+        table = summary.table.to_dict("records")
+        for i, row in enumerate(table):
+            if row["no_answer"]:
+                continue
+            hidden = isinstance(shown_counts[i], str)
             if summary.weighted:
                 share, n_eff = float(row["w_percent"]) / 100, summary.n_effective
             elif weighted and summary.n:
@@ -105,7 +107,7 @@ def wave_aggregates(
                     "w_share": np.nan if hidden else share,
                     "n_eff": n_eff,
                     "hidden": hidden,
-                    "primary": hidden and shown.iloc[i]["count"] == MARKER,
+                    "primary": hidden and shown_counts[i] == MARKER,
                 }
             )
     return pd.DataFrame(rows, columns=AGGREGATE_COLUMNS)
@@ -194,38 +196,35 @@ def compare_waves(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     filled when both waves carry weighted shares.
     """
     rows = []
-    first = {k: g for k, g in before.groupby("question_key", sort=False)}
-    second = {k: g for k, g in after.groupby("question_key", sort=False)}
-    keys = list(dict.fromkeys([*second, *first]))
-    for key in keys:
+    first, second = _by_question(before), _by_question(after)
+    for key in dict.fromkeys([*second, *first]):
         a, b = first.get(key), second.get(key)
-        changed = (
-            a is not None
-            and b is not None
-            and (
-                a["question_text"].iloc[0] != b["question_text"].iloc[0]
-                or a["choices"].iloc[0] != b["choices"].iloc[0]
-            )
-        )
-        codes = list(dict.fromkeys([*_codes(b), *_codes(a)]))
+        changed = a is not None and b is not None and (_signature(a) != _signature(b))
+        codes = dict.fromkeys([*(b or {}), *(a or {})])
         for code in codes:
             rows.append(_row(key, code, a, b, changed))
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
 
 
-def _codes(group: pd.DataFrame | None) -> list[str]:
-    return [] if group is None else list(group["choice_code"])
+Choices = dict[str, dict[str, Any]]
 
 
-def _pick(group: pd.DataFrame | None, code: str) -> dict[str, Any] | None:
-    if group is None:
-        return None
-    found = group[group["choice_code"] == code]
-    return None if found.empty else found.iloc[0].to_dict()
+def _by_question(aggregates: pd.DataFrame) -> dict[str, Choices]:
+    """{question key: {choice code: aggregate row}}, in order (plain dicts:
+    pandas lookups row by row cost more than the whole comparison)."""
+    grouped: dict[str, Choices] = {}
+    for row in aggregates.to_dict("records"):
+        grouped.setdefault(row["question_key"], {})[row["choice_code"]] = row
+    return grouped
 
 
-def _row(key, code, a, b, changed: bool) -> dict[str, Any]:
-    one, two = _pick(a, code), _pick(b, code)
+def _signature(choices: Choices) -> tuple[str, str]:
+    row = next(iter(choices.values()))
+    return row["question_text"], row["choices"]
+
+
+def _row(key, code, a: Choices | None, b: Choices | None, changed: bool):
+    one, two = (a or {}).get(code), (b or {}).get(code)
     known = two or one or {}
     row: dict[str, Any] = dict.fromkeys(COMPARISON_COLUMNS, np.nan)
     row.update(
@@ -309,7 +308,8 @@ def comparison_rows(table: pd.DataFrame, weighted: bool) -> list[dict[str, Any]]
     """The comparison as French text, one dict per row, for pages and documents.
 
     Keys: key, question, answer, n1, n2 (bases, or effective sizes when
-    weighted), p1, p2, diff, interval, verdict, status. Rows without
+    weighted), p1, p2, diff, interval, verdict, status; `points` is the
+    difference as a number (0.0 when not compared). Rows without
     figures (changed, hidden, absent) carry their reason as the verdict.
     """
     prefix = "w_" if weighted else ""
@@ -326,6 +326,7 @@ def comparison_rows(table: pd.DataFrame, weighted: bool) -> list[dict[str, Any]]
             "n2": "—" if pd.isna(n2) else f"{n2:.0f}",
             "p1": "", "p2": "", "diff": "", "interval": "",
             "verdict": row["verdict"],
+            "points": row[f"{prefix}diff"] if compared else 0.0,
         }  # fmt: skip
         if compared:
             low, high = row[f"{prefix}ci_low"], row[f"{prefix}ci_high"]

@@ -16,6 +16,7 @@ from survey_app.db import write_transaction
 
 from . import interviews as iv
 from .demo_offer_plan import fill_offer_and_plan
+from .demo_waves import add_first_wave
 from .demo_workshop import add_demo_workshop
 from .indicators import INDICATORS
 from .portrait import add_reference, store_import
@@ -197,3 +198,4 @@ def fill_demo(
         ).fetchone()[0]
         add_demo_workshop(db, diagnostic_id, creator)  # document: voted priorities
         fill_offer_and_plan(db, diagnostic_id, first)  # after the workshop's votes
+        add_first_wave(db, diagnostic_id, first, communes)  # survey waves (issue 12)

@@ -63,8 +63,17 @@ class Selection:
 
     @classmethod
     def everything(cls, db, diagnostic_id: int) -> "Selection":
+        # An earlier wave of a relaunched survey is read in step 8's
+        # comparison, not as a chapter of its own (issue 12 §3).
+        relaunched = {r[0] for r in db.execute(
+            "SELECT previous_survey_id FROM surveys WHERE diagnostic_id = ?",
+            [diagnostic_id])}  # fmt: skip
         return cls(
-            surveys=[s["id"] for s in diagnostic_surveys(db, diagnostic_id)],
+            surveys=[
+                s["id"]
+                for s in diagnostic_surveys(db, diagnostic_id)
+                if s["id"] not in relaunched
+            ],  # fmt: skip
             workshops=[w["id"] for w in diagnostic_workshops(db, diagnostic_id)],
         )
 

@@ -5,12 +5,14 @@ changed questions flagged rather than compared.
 """
 
 from analysis.document_model import Heading, Paragraph, Table
-from analysis.waves import comparison_rows
+from analysis.waves import FALL, RISE, comparison_rows
 from evaluation.waves import Comparison, diagnostic_comparisons
 from survey_app.surveys.waves import next_measure
 
 from .display import french_date
 
+MAX_ROWS = 12
+COLUMNS = ["question", "answer", "p1", "p2", "diff", "interval", "verdict"]
 HEADER = ["Question", "Réponse", "Vague A", "Vague B", "Écart", "Intervalle à 95 %",
           "Verdict"]  # fmt: skip
 
@@ -62,35 +64,67 @@ def basis(comparison: Comparison) -> str:
 
 
 def comparison_blocks(comparison: Comparison) -> list:
+    """The significant changes and the questions not compared; the other
+    rows are counted in a note (the "Vagues" page lists every one)."""
     before, after = comparison.before.survey, comparison.after.survey
     rows = comparison_rows(comparison.table, comparison.weighted)
     header = list(HEADER)
     header[2] = f"Vague {before['wave_number']}"
     header[3] = f"Vague {after['wave_number']}"
-    table_rows = []
-    flagged = set()
+    table_rows, flagged = [], []
+    same = hidden = 0
     for row in rows:
         if row["status"] == "changed":
-            if row["key"] not in flagged:
-                flagged.add(row["key"])
-                table_rows.append([row["question"], "—", "", "", "", "",
-                                   row["verdict"]])  # fmt: skip
-            continue
-        table_rows.append([row["question"], row["answer"], row["p1"], row["p2"],
-                           row["diff"], row["interval"], row["verdict"]])  # fmt: skip
-    return [
+            if row["question"] not in flagged:
+                flagged.append(row["question"])
+        elif row["verdict"] in (RISE, FALL):
+            table_rows.append(row)
+        elif row["status"] == "compared":
+            same += 1
+        else:
+            hidden += 1
+    # The largest changes, in questionnaire order: a report stays short.
+    largest = sorted(table_rows, key=lambda r: -abs(r["points"]))[:MAX_ROWS]
+    more = len(table_rows) - len(largest)
+    table_rows = [[r[k] for k in COLUMNS] for r in table_rows if r in largest]
+    notes = list(comparison.notes)
+    if more:
+        notes.append(f"{more} autres évolutions significatives, plus petites.")
+    notes.append(
+        f"Autres réponses comparées : {same}, sans différence mesurable ; "
+        f"{hidden} non comparées (petits effectifs masqués ou question posée "
+        "dans une seule vague). Le détail est sur la page « Vagues » de "
+        "l'enquête."
+    )
+    blocks: list = [
         Heading(
             3,
             f"« {after['title']} » : vague {after['wave_number']} comparée "
             f"à la vague {before['wave_number']}",
         ),  # fmt: skip
-        Table(
-            caption=f"Évolution entre les vagues {before['wave_number']} et "
-            f"{after['wave_number']}",
-            basis=basis(comparison),
-            header=header,
-            rows=table_rows,
-            notes=comparison.notes,
-            source=("waves", before["id"], after["id"]),
-        ),
     ]
+    if table_rows:
+        blocks.append(
+            Table(
+                caption=f"Évolutions significatives entre les vagues "
+                f"{before['wave_number']} et {after['wave_number']}",
+                basis=basis(comparison),
+                header=header,
+                rows=table_rows,
+                notes=notes,
+                source=("waves", before["id"], after["id"]),
+            )
+        )
+    else:
+        blocks.append(Paragraph("Aucune différence mesurable entre les deux vagues. "
+                                + basis(comparison)))  # fmt: skip
+        blocks += [Paragraph(n, "note") for n in notes]
+    if flagged:
+        blocks.append(
+            Paragraph(
+                "Questions modifiées entre les vagues (formulation ou choix de "
+                "réponse), donc non comparées : " + " ; ".join(flagged) + ".",
+                "note",
+            )
+        )
+    return blocks

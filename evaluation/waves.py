@@ -12,6 +12,9 @@ shape whatever the source.
     share_for(db, survey_id, "EQ_MOBILE", ["aucun"])   # for indicators
 """
 
+import dataclasses
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +23,7 @@ import pandas as pd
 import sqlite_utils
 
 from analysis.frames import load_survey
+from analysis.population_weights import with_population_weights
 from analysis.stats import MIN_COUNT, wilson
 from analysis.waves import (
     AGGREGATE_COLUMNS,
@@ -27,7 +31,7 @@ from analysis.waves import (
     share_from_aggregates,
     wave_aggregates,
 )
-from diagnostic.margins import reweighted
+from diagnostic.margins import diagnostic_margins, reweighted
 from survey_app.db import now, write_transaction
 from survey_app.surveys.waves import wave_chain
 
@@ -55,9 +59,51 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
 
 
-def live_figures(db: sqlite_utils.Database, survey: dict[str, Any]) -> WaveFigures:
-    """A wave's aggregates from its raw answers, re-weighted when possible."""
-    frames, weighting = reweighted(db, load_survey(db, survey["id"]))
+# Recent waves' figures, per process: a closed wave does not change, and the
+# page is opened again and again in a meeting. The key holds everything the
+# figures depend on (answers, questions, margins), so a change misses it.
+_RECENT: OrderedDict[tuple, "WaveFigures"] = OrderedDict()
+RECENT_SIZE = 16
+
+
+def _state(db: sqlite_utils.Database, survey_id: int, margins: pd.DataFrame) -> tuple:
+    answers = db.execute(
+        "SELECT count(*), max(id) FROM responses WHERE survey_id = ?", [survey_id]
+    ).fetchone()
+    survey = db.execute(
+        "SELECT updated_at, (SELECT max(id) FROM survey_versions WHERE survey_id = "
+        "s.id) FROM surveys s WHERE id = ?",
+        [survey_id],
+    ).fetchone()
+    digest = hashlib.sha256(margins.to_csv(index=False).encode()).hexdigest()
+    path = getattr(db, "path", None) or id(db.conn)
+    return (path, survey_id, *answers, *survey, digest)
+
+
+def live_figures(
+    db: sqlite_utils.Database,
+    survey: dict[str, Any],
+    margins: pd.DataFrame | None = None,
+) -> WaveFigures:
+    """A wave's aggregates from its raw answers, re-weighted when possible
+    (to `margins`, by default the diagnostic's: diagnostic.margins)."""
+    if margins is None:
+        margins = diagnostic_margins(db, survey["diagnostic_id"])
+    key = _state(db, survey["id"], margins)
+    if key in _RECENT:
+        _RECENT.move_to_end(key)
+        return dataclasses.replace(_RECENT[key], survey=survey)
+    figures = _live_figures(db, survey, margins)
+    _RECENT[key] = figures
+    while len(_RECENT) > RECENT_SIZE:
+        _RECENT.popitem(last=False)
+    return figures
+
+
+def _live_figures(
+    db: sqlite_utils.Database, survey: dict[str, Any], margins: pd.DataFrame
+) -> WaveFigures:
+    frames, weighting = with_population_weights(load_survey(db, survey["id"]), margins)
     return WaveFigures(
         survey=survey,
         table=wave_aggregates(frames, weighting.applied),
@@ -95,13 +141,17 @@ def kept_figures(
     )
 
 
-def wave_figures(db: sqlite_utils.Database, survey: dict[str, Any]) -> WaveFigures:
+def wave_figures(
+    db: sqlite_utils.Database,
+    survey: dict[str, Any],
+    margins: pd.DataFrame | None = None,
+) -> WaveFigures:
     """Kept aggregates if the purge has started on this wave, else live ones.
 
     Kept ones describe the whole wave as it was before any of its answers
     were deleted; the raw answers left afterwards are only part of it.
     """
-    return kept_figures(db, survey) or live_figures(db, survey)
+    return kept_figures(db, survey) or live_figures(db, survey, margins)
 
 
 def keep_aggregates(db: sqlite_utils.Database, survey_id: int) -> bool:
@@ -157,7 +207,10 @@ def compare(db: sqlite_utils.Database, survey_id: int) -> Comparison | None:
     earlier = previous_wave(db, survey)
     if earlier is None:
         return None
-    before, after = wave_figures(db, earlier), wave_figures(db, survey)
+    # The same margins for both waves, read once (the portrait's are costly).
+    margins = diagnostic_margins(db, survey["diagnostic_id"])
+    before = wave_figures(db, earlier, margins)
+    after = wave_figures(db, survey, margins)
     table = compare_waves(before.table, after.table)
     weighted = before.weighted and after.weighted
     notes = []

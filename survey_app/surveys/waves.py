@@ -137,10 +137,14 @@ def add_months(day: date, months: int) -> date:
 
 
 def remeasure_date(survey: dict[str, Any]) -> date | None:
-    """When the next measure is due: six months after the wave closed."""
-    if survey.get("status") != "closed" or not survey.get("closed_at"):
+    """When the next measure is due: six months after the wave closed, or
+    after the end planned for it while it runs."""
+    if survey.get("status") == "closed" and survey.get("closed_at"):
+        ended = dates.paris(survey["closed_at"]).date()
+    elif survey.get("status") != "closed" and survey.get("closes_on"):
+        ended = date.fromisoformat(survey["closes_on"])
+    else:
         return None
-    ended = dates.paris(survey["closed_at"]).date()
     return add_months(ended, REMEASURE_MONTHS)
 
 
