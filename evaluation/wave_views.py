@@ -19,7 +19,13 @@ from survey_app.surveys.waves import next_wave, remeasure_date, wave_chain
 
 from . import waves
 
-bp = Blueprint("waves", __name__, template_folder="templates")
+bp = Blueprint(
+    "waves",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/evaluation/static",
+)
 
 
 def grouped(rows: list[dict]) -> list[dict]:
