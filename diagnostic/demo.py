@@ -17,6 +17,7 @@ from survey_app.db import write_transaction
 from . import interviews as iv
 from .demo_offer_plan import fill_offer_and_plan
 from .demo_theory import fill_theory
+from .demo_waves import add_first_wave
 from .demo_workshop import add_demo_workshop
 from .indicators import INDICATORS
 from .portrait import add_reference, store_import
@@ -199,3 +200,4 @@ def fill_demo(
         add_demo_workshop(db, diagnostic_id, creator)  # document: voted priorities
         fill_offer_and_plan(db, diagnostic_id, first)  # after the workshop's votes
         fill_theory(db, diagnostic_id)  # annex 3, from the fiche action
+        add_first_wave(db, diagnostic_id, first, communes)  # survey waves (issue 12)

@@ -30,6 +30,7 @@ from . import document_surveys as ds
 from . import interviews as iv
 from .display import format_figure, french_date
 from .document_theory import theory_blocks
+from .document_waves import wave_blocks
 from .portrait import load_portrait
 from .pyramid import pyramid_svg
 from .steps import diagnostic_steps
@@ -63,8 +64,17 @@ class Selection:
 
     @classmethod
     def everything(cls, db, diagnostic_id: int) -> "Selection":
+        # An earlier wave of a relaunched survey is read in step 8's
+        # comparison, not as a chapter of its own (issue 12 §3).
+        relaunched = {r[0] for r in db.execute(
+            "SELECT previous_survey_id FROM surveys WHERE diagnostic_id = ?",
+            [diagnostic_id])}  # fmt: skip
         return cls(
-            surveys=[s["id"] for s in diagnostic_surveys(db, diagnostic_id)],
+            surveys=[
+                s["id"]
+                for s in diagnostic_surveys(db, diagnostic_id)
+                if s["id"] not in relaunched
+            ],  # fmt: skip
             workshops=[w["id"] for w in diagnostic_workshops(db, diagnostic_id)],
         )
 
@@ -130,6 +140,8 @@ def build_document(db, diagnostic_id: int, selection: Selection) -> Document:
             doc.add(*dplan.plan_blocks(db, diagnostic_id))
         elif section in TO_COMPLETE:
             doc.add(*to_complete(db, diagnostic_id, section))
+        if section == "evaluation":
+            doc.add(*wave_blocks(db, diagnostic_id))  # survey waves (issue 12 §3)
         elif section == "annexes":
             doc.add(*annexes(surveys))
         if section == "evaluation":

@@ -12,6 +12,8 @@ from typing import Any
 import sqlite_utils
 
 from evaluation.theory import count_elements
+from survey_app.dates import french_date
+from survey_app.surveys.waves import next_measure
 
 MARKS = {"": "En cours", "done": "Terminée", "not_applicable": "Sans objet"}
 
@@ -131,6 +133,12 @@ def collect_facts(db: sqlite_utils.Database, diagnostic_id: int) -> dict[str, An
         "fiches": one("SELECT count(*) FROM plan_fiches WHERE diagnostic_id = ?"),
         # Step 8 (evaluation package, issue 12 §2): annex 3.
         "theory": count_elements(db, diagnostic_id),
+        # Step 8: survey waves (issue 12 §3).
+        "next_measure": next_measure(db, diagnostic_id),
+        "waves_compared": one(
+            "SELECT count(*) FROM surveys WHERE diagnostic_id = ? "
+            "AND previous_survey_id IS NOT NULL"
+        ),
         "workshops_held": one(
             """SELECT count(*) FROM workshops w WHERE w.diagnostic_id = ? AND
                EXISTS (SELECT 1 FROM workshop_participants p
@@ -215,14 +223,26 @@ def _status(number: int, f: dict[str, Any]) -> tuple[list[str], str, bool]:
             return facts, "Rédigez une fiche action par chantier.", False
         return facts, "Datez les actions et complétez leur budget.", True
     if number == 8:
-        theory = f.get("theory") or {"elements": 0, "assumptions": 0}
-        facts = [_plural(theory["elements"], "élément")
-                 + " et " + _plural(theory["assumptions"], "hypothèse")
-                 + " dans la théorie du changement"]  # fmt: skip
-        if not theory["elements"]:
-            return facts, "Bâtissez la théorie du changement (annexe 3).", False
-        return facts, "Notez ici votre travail sur cette étape.", False
+        return _evaluation_status(f)
     return [], "Notez ici votre travail sur cette étape.", False
+
+
+def _evaluation_status(f: dict[str, Any]) -> tuple[list[str], str, bool]:
+    theory = f.get("theory") or {"elements": 0, "assumptions": 0}
+    facts = [_plural(theory["elements"], "élément")
+             + " et " + _plural(theory["assumptions"], "hypothèse")
+             + " dans la théorie du changement"]  # fmt: skip
+    facts.append(_plural(f.get("waves_compared", 0), "nouvelle vague") + " d'enquête")
+    due = f.get("next_measure")
+    if due:
+        facts.append(f"prochaine mesure : {french_date(due)}")
+    if not theory["elements"]:
+        return facts, "Bâtissez la théorie du changement (annexe 3).", False
+    if not f.get("waves_compared"):
+        if due:
+            return facts, "Relancez l'enquête à la date de la prochaine mesure.", False
+        return facts, "Clôturez l'enquête, puis relancez-la dans six mois.", False
+    return facts, "Comparez les vagues et ajustez le plan d'action.", True
 
 
 def derive_steps(

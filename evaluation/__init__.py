@@ -23,3 +23,6 @@ def init_app(app: Flask) -> None:
             static_url_path="/evaluation-statique",
         )
     )
+    from . import wave_views  # survey waves compared (issue 12 §3)
+
+    wave_views.init_app(app)

@@ -352,10 +352,18 @@ SKIPPED = {"PR_DIPLOME": 0.09, "PR_MENAGE": 0.1, "PR_COMMUNE": 0.07, "PR_GENRE":
 
 
 def respondent_form(
-    rng: random.Random, kind: str, communes: list[tuple[str, int]]
+    rng: random.Random,
+    kind: str,
+    communes: list[tuple[str, int]],
+    ease_shift: float = 0.0,
 ) -> tuple[Form, dict[str, Any]]:
-    """One made-up resident met at a point of `kind`: (form, profile)."""
+    """One made-up resident met at a point of `kind`: (form, profile).
+
+    `ease_shift` moves their ease with digital tools (the demo's first
+    survey wave, before the actions, is a little less at ease).
+    """
     p = profile(rng, kind)
+    p["ease"] = min(1.0, max(0.0, p["ease"] + ease_shift))
     form: Form = {}
     for part in (equipment, uses, skills, procedures, needs, barriers):
         part(rng, p, form)

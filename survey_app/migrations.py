@@ -203,3 +203,67 @@ def m009_no_login_failures(db: Database) -> None:
     # Failed sign-ins are counted by the one rate limiter (safeguards/
     # ratelimit.py, keyed counters): the table kept the e-mail typed.
     db.execute("DROP TABLE IF EXISTS login_failures")
+
+
+@migrations()
+def m010_survey_waves(db: Database) -> None:
+    # Issue 12 §3: a survey re-run later is a new survey, the next "wave" of
+    # the one it continues (same questions and collection points), so that
+    # results compare wave with wave. `closed_at`: when collection ended
+    # (the six-month reminder counts from it); `opens_on`/`closes_on`: the
+    # period the conseiller planned; `remeasure_notified_at`: the reminder
+    # was queued (sent once).
+    columns = {c.name for c in db["surveys"].columns}
+    for name, kind in (
+        ("previous_survey_id", "INTEGER REFERENCES surveys(id) ON DELETE SET NULL"),
+        ("wave_number", "INTEGER NOT NULL DEFAULT 1"),
+        ("opens_on", "TEXT"),
+        ("closes_on", "TEXT"),
+        ("closed_at", "TEXT"),
+        ("remeasure_notified_at", "TEXT"),
+    ):
+        if name not in columns:
+            db.execute(f"ALTER TABLE surveys ADD COLUMN {name} {kind}")
+    # One next wave per survey: a double tap on "Relancer" finds it.
+    db.execute(
+        "CREATE UNIQUE INDEX IF NOT EXISTS surveys_next_wave "
+        "ON surveys(previous_survey_id) WHERE previous_survey_id IS NOT NULL"
+    )
+    # Surveys closed before this migration: their last change is their end.
+    db.execute(
+        "UPDATE surveys SET closed_at = updated_at "
+        "WHERE status = 'closed' AND closed_at IS NULL"
+    )
+
+
+@migrations()
+def m011_wave_aggregates(db: Database) -> None:
+    # Issue 12 §4: before the retention purge deletes a survey's answers,
+    # the per-question, per-choice figures a later wave compares with are
+    # kept here (analysis/waves.py AGGREGATE_COLUMNS): small cells hidden
+    # (count NULL), dated, with the wording and choices so that a changed
+    # question is still flagged. No answer of any one person is kept.
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS survey_wave_aggregates (
+            id INTEGER PRIMARY KEY,
+            survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,
+            kept_at TEXT NOT NULL,
+            responses INTEGER NOT NULL,     -- answers the figures are based on
+            weighting TEXT NOT NULL DEFAULT '',  -- margins used, if any
+            question_key TEXT NOT NULL,
+            question_text TEXT NOT NULL,
+            question_type TEXT NOT NULL,
+            choices TEXT NOT NULL,          -- JSON [[code, label], ...]
+            choice_code TEXT NOT NULL,
+            choice_label TEXT NOT NULL,
+            count INTEGER,                  -- NULL: small cell, hidden
+            base INTEGER NOT NULL,
+            w_share REAL,
+            n_eff REAL,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            "primary" INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (survey_id, question_key, choice_code)
+        );
+        """
+    )

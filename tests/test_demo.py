@@ -20,8 +20,15 @@ def demo(runner, db):
     return result.output
 
 
+def open_survey(db) -> int:
+    """The demo's open survey (its wave 2: wave 1 is closed, issue 12 §3)."""
+    return model.point_by_code(db, "demo")["survey_id"]
+
+
 def responses(db) -> list[dict]:
-    rows = db.execute("SELECT * FROM responses ORDER BY id")
+    rows = db.execute(
+        "SELECT * FROM responses WHERE survey_id = ? ORDER BY id", [open_survey(db)]
+    )
     return [{**dict(r), "answers": json.loads(r["answers"])} for r in rows]
 
 
@@ -38,7 +45,7 @@ def test_demo_account_signs_in_and_sees_the_dashboard(demo, client, db):
         client, "/connexion", {"email": DEMO_EMAIL, "password": DEMO_PASSWORD}
     )
     assert response.status_code == 302
-    survey_id = db.execute("SELECT id FROM surveys").fetchone()[0]
+    survey_id = open_survey(db)
     html = client.get(f"/enquetes/{survey_id}").get_data(as_text=True)
     assert "Enquête <strong>ouverte</strong>" in html
     assert "Dernières réponses" in html
@@ -70,16 +77,21 @@ def test_territory_is_a_real_epci(demo, db):
 
 def test_demo_point_opens_the_questionnaire(demo, client, db):
     point = model.point_by_code(db, "demo")
-    survey = db.execute("SELECT * FROM surveys").fetchone()
+    survey = db.execute("SELECT * FROM surveys WHERE status = 'open'").fetchone()
     assert point["survey_id"] == survey["id"] and survey["status"] == "open"
-    assert db.execute("SELECT count(*) FROM collection_points").fetchone()[0] == 5
+    assert (
+        db.execute(
+            "SELECT count(*) FROM collection_points WHERE survey_id = ?", [survey["id"]]
+        ).fetchone()[0]
+        == 5
+    )
     response = client.get("/s/demo")
     assert response.status_code == 200
     assert survey["title"] in response.get_data(as_text=True)
 
 
 def test_every_answer_passes_the_questionnaire_rules(demo, db):
-    survey_id = db.execute("SELECT id FROM surveys").fetchone()[0]
+    survey_id = open_survey(db)
     questions = model.current_version(db, survey_id)["questions"]
     territory = {
         r[0] for r in db.execute("SELECT commune_code FROM diagnostic_communes")
@@ -136,7 +148,12 @@ def test_answers_depend_on_age_and_place(demo, db):
     assert share(old, smartphone) + 0.15 < share(young, smartphone)
     assert share(old, gave_up) > share(young, gave_up) + 0.1
     assert share(old, wants_help) > share(young, wants_help) + 0.1
-    points = {r["kind"]: r["id"] for r in db.execute("SELECT * FROM collection_points")}
+    points = {
+        r["kind"]: r["id"]
+        for r in db.execute(
+            "SELECT * FROM collection_points WHERE survey_id = ?", [open_survey(db)]
+        )
+    }
 
     def older(a):
         return a.get("PR_AGE") in ("60_69", "70_74", "75_plus")
@@ -176,3 +193,28 @@ def test_demo_works_without_commune_data(app):
         assert None in communes and len(communes - {None}) >= 3
     finally:
         db.close()
+
+
+def test_demo_has_a_closed_first_wave_to_compare_with(demo, db):
+    """Issue 12 §3: the open survey is wave 2 of a closed wave 1, run at the
+    same places seven months before, so the "Vagues" page shows something."""
+    wave_2 = dict(
+        db.execute("SELECT * FROM surveys WHERE id = ?", [open_survey(db)]).fetchone()
+    )
+    wave_1 = dict(
+        db.execute(
+            "SELECT * FROM surveys WHERE id = ?", [wave_2["previous_survey_id"]]
+        ).fetchone()
+    )
+    assert (wave_1["status"], wave_1["wave_number"], wave_2["wave_number"]) == (
+        "closed", 1, 2,
+    )  # fmt: skip
+    assert (
+        model.current_version(db, wave_1["id"])["questions"]
+        == (model.current_version(db, wave_2["id"])["questions"])
+    )
+    first = db.execute(
+        "SELECT count(*), max(submitted_at) FROM responses WHERE survey_id = ?",
+        [wave_1["id"]],
+    ).fetchone()
+    assert 150 < first[0] < 300 and first[1] < wave_2["opens_on"]

@@ -1,4 +1,5 @@
-"""Background work of each server process: push sending and the daily purge.
+"""Background work of each server process: push sending, the daily purge
+and the daily reminders to measure again (survey waves).
 
 Each gunicorn worker starts one daemon thread on its first request (not at
 import: a forked or preloaded process would lose it). The thread sends queued
@@ -23,6 +24,7 @@ from flask.cli import with_appcontext
 from ..dates import utcnow
 from ..db import connect, get_db, now, write_transaction
 from ..settings import setting
+from ..surveys import waves as survey_waves
 from . import push, ratelimit
 from .personal_data import purge_expired
 
@@ -61,7 +63,10 @@ def daily_purge(db: sqlite_utils.Database, at: datetime | None = None) -> dict |
     day = (at or utcnow()).strftime("%Y-%m-%d")
     if not claim_daily(db, "purge", day):
         return None
-    return run_purge(db, at)
+    counts = run_purge(db, at)
+    # Once a day too: "six months since this wave closed" (issue 12 §3).
+    survey_waves.remind_remeasures(db, at)
+    return counts
 
 
 def _loop(app: Flask) -> None:

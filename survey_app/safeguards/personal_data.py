@@ -12,6 +12,7 @@ copy of them) is dropped too.
 import io
 import json
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -37,11 +38,12 @@ def purge_expired(
     """
     stamp = dates.stamp(at or dates.utcnow())
     counts = {}
+    expired = f"""SELECT r.id, r.survey_id FROM responses r
+              JOIN surveys s ON s.id = r.survey_id
+              JOIN diagnostics d ON d.id = s.diagnostic_id
+              WHERE r.submitted_at < {_CUTOFF}"""
+    keep_wave_aggregates(db, expired, stamp)
     with write_transaction(db):
-        expired = f"""SELECT r.id, r.survey_id FROM responses r
-                  JOIN surveys s ON s.id = r.survey_id
-                  JOIN diagnostics d ON d.id = s.diagnostic_id
-                  WHERE r.submitted_at < {_CUTOFF}"""
         # The results cache holds copies of the answers: rebuilt next time.
         db.execute(
             "DELETE FROM analysis_cache WHERE survey_id IN "
@@ -68,6 +70,26 @@ def purge_expired(
             {"now": stamp},
         ).rowcount
     return counts
+
+
+# Called with (db, survey id) for every survey about to lose answers, before
+# they are deleted: the evaluation package registers the keeping of each
+# wave's aggregates (issue 12 §4) here, as it sits above this module.
+BEFORE_PURGE: dict[str, Callable[[sqlite_utils.Database, int], Any]] = {}
+
+
+def keep_wave_aggregates(db: sqlite_utils.Database, expired: str, stamp: str) -> None:
+    """Run the BEFORE_PURGE hooks on every survey about to lose answers.
+
+    Committed before the answers are deleted: if a hook fails, the purge
+    fails too and is tried again the next day, nothing lost.
+    """
+    surveys = db.execute(
+        f"SELECT DISTINCT survey_id FROM ({expired})", {"now": stamp}
+    ).fetchall()
+    for (survey_id,) in surveys:
+        for hook in BEFORE_PURGE.values():
+            hook(db, survey_id)
 
 
 def delete_diagnostic(db: sqlite_utils.Database, diagnostic_id: int) -> bool:
@@ -183,7 +205,13 @@ def processing_record(
         (
             "Durée de conservation",
             f"{diagnostic['retention_months']} mois après chaque réponse ou "
-            "atelier, puis suppression automatique (chaque jour).",
+            "atelier, puis suppression automatique (chaque jour). Avant de "
+            "supprimer les réponses d'une enquête, l'outil conserve ses "
+            "résultats agrégés (pour chaque question : nombre de réponses par "
+            "choix, pourcentages redressés, date de conservation), sans aucune "
+            "réponse individuelle et sans aucun effectif de moins de 5 "
+            "personnes, pour comparer avec une vague suivante de l'enquête "
+            "(étape 8 du guide). Ils sont supprimés avec le diagnostic.",
         ),
         (
             "Mesures de sécurité",

@@ -10,7 +10,16 @@ if TYPE_CHECKING:  # the survey contract (contract.py) is read without Flask
 
 def register(app: Flask) -> None:
     from .. import field
-    from . import builder, checks, dashboard, erasure, points, preview, public
+    from . import (
+        builder,
+        checks,
+        dashboard,
+        erasure,
+        points,
+        preview,
+        public,
+        relaunch_views,
+    )
 
     builder.register(app)
     app.register_blueprint(public.bp)
@@ -21,5 +30,6 @@ def register(app: Flask) -> None:
     erasure.init_app(app)
     preview.init_app(app)
     app.register_blueprint(checks.bp)
+    app.register_blueprint(relaunch_views.bp)  # survey waves (issue 12 §3)
     checks.init_app(app)
     field.register(app)  # kiosk, paper entry, offline sync (survey_app/field)

@@ -189,11 +189,14 @@ def status(survey_id: int, action: str):
         with write_transaction(db):
             # Conditional on the status the page showed: a repeated POST or
             # a concurrent change does nothing twice.
+            # closed_at: when the wave ended, the six-month reminder counts
+            # from it (surveys/waves.py); reopening forgets it.
             db.execute(
-                "UPDATE surveys SET status = ?, updated_at = ? "
-                "WHERE id = ? AND status = ?",
-                [after, now(), survey_id, before],
-            )
+                "UPDATE surveys SET status = ?, updated_at = ?, closed_at = ?, "
+                "remeasure_notified_at = NULL WHERE id = ? AND status = ?",
+                [after, now(), now() if after == "closed" else None, survey_id,
+                 before],
+            )  # fmt: skip
         flash(f"L'enquête est maintenant {label}.", "success")
         return to_list(survey_id)
     return render_template(
