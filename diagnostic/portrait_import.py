@@ -180,29 +180,8 @@ def check_import(
         if code not in territory:
             skipped += 1
             continue
-        if population:
-            found = _population_row(record, by_role, line, errors)
-            if found is None:
-                continue
-            sex, low, high, count = found
-            key = (code, sex, low)
-            if key in seen:
-                errors.append((line, f"commune {code}, même sexe et même âge que "
-                                     f"la ligne {seen[key]}."))  # fmt: skip
-                continue
-            seen[key] = line
-            rows.append((code, sex, low, high, count))
-            continue
-        if code in seen:
-            errors.append((line, f"la commune {code} figure déjà ligne {seen[code]}."))
-            continue
-        seen[code] = line
-        for role, column in by_role.items():
-            if role not in INDICATORS:
-                continue
-            value = _number(record[column], column, line, errors)
-            if value is not None and _in_range(role, value, column, line, errors):
-                rows.append((code, role, value))
+        read = _population_line if population else _figures_line
+        rows += read(code, record, by_role, line, seen, errors)
     result = CheckedImport(
         _figures([] if population else rows),
         _population(rows if population else []),
@@ -212,6 +191,51 @@ def check_import(
     if not errors and not rows:
         result.errors = [(1, "Aucune ligne ne concerne les communes du diagnostic.")]
     return result
+
+
+def _population_line(
+    code: str,
+    record: pd.Series,
+    by_role: dict[str, str],
+    line: int,
+    seen: dict[tuple, int],
+    errors: list[tuple[int, str]],
+) -> list[tuple]:
+    """One line of a population file (commune, sex, age band, count)."""
+    found = _population_row(record, by_role, line, errors)
+    if found is None:
+        return []
+    sex, low, high, count = found
+    key = (code, sex, low)
+    if key in seen:
+        errors.append((line, f"commune {code}, même sexe et même âge que "
+                             f"la ligne {seen[key]}."))  # fmt: skip
+        return []
+    seen[key] = line
+    return [(code, sex, low, high, count)]
+
+
+def _figures_line(
+    code: str,
+    record: pd.Series,
+    by_role: dict[str, str],
+    line: int,
+    seen: dict[tuple, int],
+    errors: list[tuple[int, str]],
+) -> list[tuple]:
+    """One line of a figures file: the commune's value for each indicator."""
+    if (code,) in seen:
+        errors.append((line, f"la commune {code} figure déjà ligne {seen[(code,)]}."))
+        return []
+    seen[(code,)] = line
+    rows = []
+    for role, column in by_role.items():
+        if role not in INDICATORS:
+            continue
+        value = _number(record[column], column, line, errors)
+        if value is not None and _in_range(role, value, column, line, errors):
+            rows.append((code, role, value))
+    return rows
 
 
 def commune_code(value) -> str:

@@ -195,31 +195,14 @@ def post_card(
         settings = workshop["settings"]
         text = clean_text(text, settings["max_card_length"])
         column = _check_column(activity, column)
-        if client_key:
-            existing = db.execute(
-                "SELECT id, participant_id FROM workshop_cards "
-                "WHERE activity_id = ? AND client_key = ?",
-                [activity_id, client_key],
-            ).fetchone()
-            if existing and existing["participant_id"] == (
-                participant and participant["id"]
-            ):
-                return staff_card(load_card(db, existing["id"]))
-            if existing:
-                client_key = None  # someone else's key: do not collide
+        existing, client_key = _same_key(db, activity_id, client_key, participant)
+        if existing is not None:
+            return staff_card(load_card(db, existing))
         status = "visible"
         if user_id is None:
-            if participant is None:
-                raise WorkshopError("Rejoignez l'atelier pour écrire.", 403)
-            reason = participant_block(workshop, activity)
-            if reason is None and activity["phase"] != "write":
-                reason = "Ce n'est plus le moment d'écrire des cartes."
-            if reason:
-                raise WorkshopError(reason, 403)
-            _check_rate(db, participant["id"], settings["rate_limit_per_minute"])
-            table_id = participant["table_id"]
-            if settings["approval"]:
-                status = "pending"
+            table_id, status = _participant_may_post(
+                db, workshop, activity, participant
+            )
         elif participant is not None and table_id is None:
             table_id = participant["table_id"]
         stamp = now()
@@ -246,6 +229,51 @@ def post_card(
         if status == "pending":
             _tell_facilitators(db, workshop, activity_id)
         return staff_card(load_card(db, card_id))
+
+
+def _same_key(
+    db: sqlite_utils.Database,
+    activity_id: int,
+    client_key: str | None,
+    participant: dict[str, Any] | None,
+) -> tuple[int | None, str | None]:
+    """(id of the card this poster already sent with `client_key`, or None;
+    the key to store: None when someone else's card holds it)."""
+    if not client_key:
+        return None, client_key
+    existing = db.execute(
+        "SELECT id, participant_id FROM workshop_cards "
+        "WHERE activity_id = ? AND client_key = ?",
+        [activity_id, client_key],
+    ).fetchone()
+    if existing is None:
+        return None, client_key
+    if existing["participant_id"] == (participant and participant["id"]):
+        return existing["id"], client_key
+    return None, None  # someone else's key: do not collide
+
+
+def _participant_may_post(
+    db: sqlite_utils.Database,
+    workshop: dict[str, Any],
+    activity: dict[str, Any],
+    participant: dict[str, Any] | None,
+) -> tuple[int | None, str]:
+    """(table, status) of a participant's new card.
+
+    :raise WorkshopError: 403 not joined, wrong phase, locked, time up;
+        429 too many cards in a minute.
+    """
+    if participant is None:
+        raise WorkshopError("Rejoignez l'atelier pour écrire.", 403)
+    reason = participant_block(workshop, activity)
+    if reason is None and activity["phase"] != "write":
+        reason = "Ce n'est plus le moment d'écrire des cartes."
+    if reason:
+        raise WorkshopError(reason, 403)
+    settings = workshop["settings"]
+    _check_rate(db, participant["id"], settings["rate_limit_per_minute"])
+    return participant["table_id"], "pending" if settings["approval"] else "visible"
 
 
 def _tell_facilitators(
