@@ -2,17 +2,21 @@
 
 Headings use Word's built-in "Heading 1…3" styles (so the navigation pane
 and the table of contents find them). python-docx has no API for fields:
-the table of contents and the footer's page number are the two standard
-field codes (TOC, PAGE), added as a `w:fldSimple` element through
-python-docx's own oxml helpers; Word is asked to refresh fields on opening.
-Charts are PNG (Word's SVG support needs a PNG fallback anyway).
+the footer's page number is the standard PAGE field (`w:fldSimple`), and the
+table of contents a TOC field whose result is pre-filled, through
+python-docx's own oxml helpers, with one line per heading ending with a
+PAGEREF field to a bookmark on that heading: LibreOffice computes those page
+numbers when it opens or converts the file, and Word (asked to refresh
+fields on opening) rebuilds the whole table. Charts are PNG (Word's SVG
+support needs a PNG fallback anyway).
 """
 
 from io import BytesIO
 from typing import IO
 
 from docx import Document as new_docx
-from docx.enum.text import WD_BREAK
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -20,6 +24,7 @@ from docx.shared import Cm, Pt, RGBColor
 from . import document_model as m
 
 PAGE_WIDTH_CM = 17.0
+TOC_LEVELS = 2
 
 
 def _field(paragraph, instruction: str, placeholder: str) -> None:
@@ -32,6 +37,64 @@ def _field(paragraph, instruction: str, placeholder: str) -> None:
     run.append(text)
     field.append(run)
     paragraph._p.append(field)
+
+
+def _run(paragraph, **children: str):
+    """A run holding one w:fldChar (type) or w:instrText / w:t (text)."""
+    run = OxmlElement("w:r")
+    for tag, value in children.items():
+        if tag == "fldChar":
+            child = OxmlElement("w:fldChar")
+            child.set(qn("w:fldCharType"), value)
+        else:
+            child = OxmlElement(f"w:{tag}")
+            child.set(qn("xml:space"), "preserve")
+            child.text = value
+        run.append(child)
+    paragraph._p.append(run)
+
+
+def _complex_field(paragraph, instruction: str, result: str) -> None:
+    """begin · instruction · separate · cached result · end, in one paragraph."""
+    _run(paragraph, fldChar="begin")
+    _run(paragraph, instrText=f" {instruction} ")
+    _run(paragraph, fldChar="separate")
+    _run(paragraph, t=result)
+    _run(paragraph, fldChar="end")
+
+
+def _bookmark(paragraph, number: int) -> None:
+    """Bookmark `_Toc<number>` around the heading (what PAGEREF points at)."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), f"_Toc{number:06d}")
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+    paragraph._p.append(end)
+
+
+def _toc(doc, document: m.Document, title: str) -> None:
+    """The TOC field, its result pre-filled: "Heading ……… PAGEREF"."""
+    doc.add_paragraph(title, style="TOC Heading")
+    opening = doc.add_paragraph()
+    _run(opening, fldChar="begin")
+    _run(opening, instrText=f' TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u ')
+    _run(opening, fldChar="separate")
+    for number, heading in enumerate(document.headings()):
+        if not 1 <= heading.level <= TOC_LEVELS:
+            continue
+        entry = _styled(doc, "", f"TOC{heading.level}")
+        tabs = entry.paragraph_format.tab_stops
+        tabs.add_tab_stop(
+            Cm(PAGE_WIDTH_CM - 0.6 * (heading.level - 1)),
+            WD_TAB_ALIGNMENT.RIGHT,
+            WD_TAB_LEADER.DOTS,
+        )
+        entry.add_run(heading.text)
+        entry.add_run("\t")
+        _complex_field(entry, f"PAGEREF _Toc{number:06d} \\h", "")
+    _run(doc.add_paragraph(), fldChar="end")
 
 
 def _update_fields_on_open(doc) -> None:
@@ -49,6 +112,20 @@ def _setup(doc) -> None:
     normal = doc.styles["Normal"]
     normal.font.name = "DejaVu Sans"
     normal.font.size = Pt(10.5)
+    doc.styles["Caption"].paragraph_format.keep_with_next = True
+    cells = doc.styles.add_style("Table Contents", WD_STYLE_TYPE.PARAGRAPH)
+    cells.style_id = "TableContents"
+    cells.base_style = normal
+    cells.font.size = Pt(9)
+    cells.paragraph_format.space_after = Pt(0)
+    for level in range(1, TOC_LEVELS + 1):
+        # Word's built-in "toc N" styles (python-docx's template lacks them).
+        style = doc.styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+        style.style_id = f"TOC{level}"
+        style.base_style = normal
+        style.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        style.paragraph_format.space_after = Pt(2)
+        style.font.bold = level == 1
     footer = section.footer.paragraphs[0]
     footer.add_run("Page ")
     _field(footer, "PAGE", "1")
@@ -57,29 +134,31 @@ def _setup(doc) -> None:
 def _table(doc, block: m.Table) -> None:
     _styled(doc, block.caption, "Caption")
     if block.basis:
-        _note(doc, block.basis)
-    columns = max(len(block.header), 1)
-    table = doc.add_table(rows=1, cols=columns)
+        _note(doc, block.basis).paragraph_format.keep_with_next = True
+    widths = [Cm(w) for w in m.column_widths(block, PAGE_WIDTH_CM)]
+    table = doc.add_table(rows=1, cols=len(widths))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, block.header, strict=False):
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid (LibreOffice reads it)
+    _cells(table.rows[0].cells, block.header, widths, bold=True)
     # The header row repeats on every page of a long table.
     header = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header.append(repeat)
     for values in block.rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, values, strict=False):
-            cell.text = text
-    for row in table.rows:
-        for cell in row.cells:
-            for p in cell.paragraphs:
-                for run in p.runs:
-                    run.font.size = Pt(9)
+        _cells(table.add_row().cells, values, widths)
     for note in block.notes:
         _note(doc, note)
+
+
+def _cells(cells, texts: list[str], widths: list, bold: bool = False) -> None:
+    for cell, text, width in zip(cells, texts, widths, strict=False):
+        cell.width = width  # Word reads each cell's width, LibreOffice the grid
+        paragraph = cell.paragraphs[0]
+        paragraph._p.get_or_add_pPr().style = "TableContents"
+        paragraph.add_run(text).bold = bold or None
 
 
 def _styled(doc, text: str, style_id: str):
@@ -90,15 +169,20 @@ def _styled(doc, text: str, style_id: str):
     return paragraph
 
 
-def _note(doc, text: str) -> None:
-    run = doc.add_paragraph().add_run(text)
+def _note(doc, text: str):
+    paragraph = doc.add_paragraph()
+    run = paragraph.add_run(text)
     run.font.size = Pt(9)
     run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+    return paragraph
 
 
 def _figure(doc, block: m.Figure, number: int, png: bytes) -> None:
     width = Cm(min(block.width_cm, PAGE_WIDTH_CM))
-    shape = doc.add_paragraph().add_run().add_picture(BytesIO(png), width=width)
+    paragraph = doc.add_paragraph()
+    # A chart stays with what follows it (its table), as the caption does.
+    paragraph.paragraph_format.keep_with_next = True
+    shape = paragraph.add_run().add_picture(BytesIO(png), width=width)
     # Alternative text: the drawing's description (what screen readers say).
     shape._inline.docPr.set("descr", block.alt)
     shape._inline.docPr.set("name", f"Figure {number}")
@@ -112,12 +196,16 @@ def write_docx(document: m.Document, target: str | IO[bytes]) -> None:
     doc.core_properties.title = document.title
     doc.core_properties.subject = document.subtitle
     figures = 0
+    headings = -1
     pngs = m.rasterise([b.svg for b in document.blocks if isinstance(b, m.Figure)])
     for block in document.blocks:
         if isinstance(block, m.Heading):
-            _styled(
+            headings += 1
+            heading = _styled(
                 doc, block.text, f"Heading{block.level}" if block.level else "Title"
             )
+            if 1 <= block.level <= TOC_LEVELS:
+                _bookmark(heading, headings)
         elif isinstance(block, m.Paragraph):
             if block.style == "quote":
                 _styled(doc, block.text, "Quote")
@@ -137,10 +225,5 @@ def write_docx(document: m.Document, target: str | IO[bytes]) -> None:
         elif isinstance(block, m.PageBreak):
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         elif isinstance(block, m.TableOfContents):
-            doc.add_paragraph(block.title, style="TOC Heading")
-            _field(
-                doc.add_paragraph(),
-                'TOC \\o "1-3" \\h \\z \\u',
-                "Sommaire : clic droit › Mettre à jour les champs.",
-            )
+            _toc(doc, document, block.title)
     doc.save(target)

@@ -20,6 +20,7 @@ from analysis.document_model import (
     Paragraph,
     Table,
     TableOfContents,
+    sources_as_notes,
 )
 from facilitation.exports import board_data
 from offer.offer_data import needs_for_diagnostic
@@ -289,25 +290,27 @@ def portrait(db, diagnostic_id: int) -> list:
     territory = data["territory"]
     if not territory.empty:
         blocks.append(
-            Table(
-                caption="Chiffres clés du territoire et de la France",
-                basis="Territoire : "
-                + "; ".join(sorted(set(territory["basis"])))
-                + ".",
-                header=["Indicateur", "Territoire", "France", "Communes", "Source"],
-                rows=[
-                    [
-                        r.label,
-                        format_figure(r.value, r.unit),
-                        format_figure(r.national, r.unit)
-                        if r.national is not None and r.national == r.national
-                        else "—",
-                        f"{r.communes} / {r.of}",
-                        "; ".join(r.sources),
-                    ]
-                    for r in territory.itertuples()
-                ],
-                source=("portrait",),
+            sources_as_notes(
+                Table(
+                    caption="Chiffres clés du territoire et de la France",
+                    basis="Territoire : "
+                    + "; ".join(sorted(set(territory["basis"])))
+                    + ".",
+                    header=["Indicateur", "Territoire", "France", "Communes", "Source"],
+                    rows=[
+                        [
+                            r.label,
+                            format_figure(r.value, r.unit),
+                            format_figure(r.national, r.unit)
+                            if r.national is not None and r.national == r.national
+                            else "—",
+                            f"{r.communes} / {r.of}",
+                            "; ".join(r.sources),
+                        ]
+                        for r in territory.itertuples()
+                    ],
+                    source=("portrait",),
+                )
             )
         )
     if not data["population"].empty:
@@ -359,7 +362,15 @@ def interviews(db, diagnostic_id: int) -> list:
         return [Paragraph("À compléter : aucun entretien ni observation saisi.")]
     texts = iv.step_texts(db, diagnostic_id)
     if texts:
-        blocks += ds.text_blocks(texts, "Entretiens et observations")
+        # The step's cloud however few the notes (issue 10 §1); the quotes
+        # follow, interview by interview.
+        blocks += ds.text_blocks(
+            texts,
+            "Mots des entretiens et observations",
+            unit="notes",
+            min_cloud=1,
+            quotes=0,
+        )
     for number, item in enumerate(held, 1):
         themes = ", ".join(iv.INTERVIEW_THEMES.get(t, t) for t in item["themes"])
         blocks.append(

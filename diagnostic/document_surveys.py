@@ -14,7 +14,14 @@ import pandas as pd
 
 from analysis.charts import Bar, bar_chart
 from analysis.crosstabs import MARKER, MASKED, suppress
-from analysis.document_model import Bullets, Figure, Heading, Paragraph, Table
+from analysis.document_model import (
+    Bullets,
+    Figure,
+    Heading,
+    Paragraph,
+    Table,
+    sources_as_notes,
+)
 from analysis.frames import SurveyFrames, load_survey
 from analysis.national import compare_national
 from analysis.population_weights import Weighting
@@ -29,6 +36,9 @@ from survey_app.surveys.model import MODES, THEMES
 from .margins import reweighted
 
 HIDDEN = (MARKER, MASKED)
+CHART_CM = 13.0  # bars with their labels beside them (charts.bar_chart)
+CLOUD_CM = 9.0
+CLOUD_MIN_ANSWERS = 20  # fewer free answers: quoted, without a word cloud
 
 
 @dataclass
@@ -143,8 +153,14 @@ def summary_chart(summary: Summary) -> Figure | None:
     alt = f"{summary.text} — parts {kind} sur {summary.n} réponses : " + " ; ".join(
         f"{b.label} {pct_text(b.value)}" for b in bars
     )
-    svg = bar_chart(bars, title=summary.text, desc=alt, ident=f"doc-{summary.key}")
-    return Figure(svg, alt, 11.0)
+    svg = bar_chart(
+        bars,
+        title=summary.text,
+        desc=alt,
+        ident=f"doc-{summary.key}",
+        side_labels=True,
+    )
+    return Figure(svg, alt, CHART_CM)
 
 
 def method_facts(db, survey: LoadedSurvey) -> list[str]:
@@ -243,22 +259,32 @@ def survey_chapter(survey: LoadedSurvey, counter: list[int]) -> list:
     return blocks
 
 
-def text_blocks(column: pd.Series | list[str], title: str) -> list:
-    """Word cloud (with its words as alt text) and a few quotes."""
+def text_blocks(
+    column: pd.Series | list[str],
+    title: str,
+    *,
+    speakers: str = "habitants",
+    unit: str = "réponses libres",
+    min_cloud: int = CLOUD_MIN_ANSWERS,
+    quotes: int = 4,
+) -> list:
+    """Word cloud (with its words as alt text) and a few quotes. Below
+    `min_cloud` answers the cloud is left out: three words as large as the
+    page tell an élu less than the answers themselves, quoted."""
     texts = pd.Series(column).dropna().astype(str).tolist()
     if not texts:
         return []
     found = summarise_texts(texts, title=f"Mots employés : {title}")
-    blocks: list = [Paragraph(f"{title} ({found.answered} réponses libres)", "lead")]
-    if found.svg and len(found.terms):
+    blocks: list = [Paragraph(f"{title} ({found.answered} {unit})", "lead")]
+    if found.svg and len(found.terms) and found.answered >= min_cloud:
         words = ", ".join(
             f"{t} ({n})"
             for t, n in zip(found.terms["term"], found.terms["count"], strict=True)
         )
-        blocks.append(Figure(found.svg, f"Nuage de mots : {words}", 10.0))
-    if found.quotes:
-        blocks.append(Paragraph("Paroles d'habitants :", "note"))
-        blocks += [Paragraph(f"« {q} »", "quote") for q in found.quotes[:4]]
+        blocks.append(Figure(found.svg, f"Nuage de mots : {words}", CLOUD_CM))
+    if found.quotes and quotes:
+        blocks.append(Paragraph(f"Paroles d'{speakers} :", "note"))
+        blocks += [Paragraph(f"« {q} »", "quote") for q in found.quotes[:quotes]]
     return blocks
 
 
@@ -267,13 +293,15 @@ def _section_table(section, survey: LoadedSurvey, basis: str, kind: str):
     if section.table is None:
         return None
     t = section.table
-    return Table(
-        caption=f"{t.caption} — {survey.title}",
-        basis=basis,
-        header=list(t.columns),
-        rows=[[str(c) for c in row] for row in t.rows],
-        notes=list(t.notes),
-        source=(kind,),
+    return sources_as_notes(
+        Table(
+            caption=f"{t.caption} — {survey.title}",
+            basis=basis,
+            header=list(t.columns),
+            rows=[[str(c) for c in row] for row in t.rows],
+            notes=list(t.notes),
+            source=(kind,),
+        )
     )
 
 
