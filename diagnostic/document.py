@@ -103,7 +103,9 @@ def build_document(db, diagnostic_id: int, selection: Selection) -> Document:
     surveys = [ds.load(db, i) for i in selection.surveys if i in own_surveys]
     workshops = [own_workshops[i] for i in selection.workshops if i in own_workshops]
     boards = {w["id"]: board_data(db, w["id"]) for w in workshops}
-    offer = needs_for_diagnostic(db, diagnostic_id)
+    offer = needs_for_diagnostic(
+        db, diagnostic_id, {s.id: s.frames.wide for s in surveys}
+    )
     wanted = [s for s in SECTIONS if s in selection.sections]
     doc = Document(diagnostic["title"], "Diagnostic territorial d'inclusion numérique")
     doc.add(*cover(db, diagnostic))

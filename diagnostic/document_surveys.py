@@ -30,7 +30,7 @@ from analysis.sections import national_block, priority_block
 from analysis.sheets import CHOICE_TYPES, protected_summaries
 from analysis.summaries import Summary
 from analysis.wordclouds import summarise_texts
-from survey_app.dates import MONTHS
+from survey_app.dates import french_date
 from survey_app.surveys.model import MODES, THEMES
 
 from .margins import reweighted
@@ -50,9 +50,14 @@ class LoadedSurvey:
     summaries: dict[str, Summary]
 
     @cached_property
+    def comparison(self) -> pd.DataFrame:
+        """compare_national, once: the largest gaps and the chapter's table."""
+        return compare_national(self.frames)
+
+    @cached_property
     def national(self):
         """The results page's national section (summary and chapter share it)."""
-        return national_block(self.frames)
+        return national_block(self.frames, comparison=self.comparison)
 
     @cached_property
     def priority(self):
@@ -170,7 +175,11 @@ def method_facts(db, survey: LoadedSurvey) -> list[str]:
     if len(wide):
         first = pd.to_datetime(wide["submitted_at"]).min()
         last = pd.to_datetime(wide["submitted_at"]).max()
-        facts.append(f"Réponses reçues du {french_day(first)} au {french_day(last)}.")
+        # submitted_at is already Paris time (frames.py): its calendar day.
+        facts.append(
+            f"Réponses reçues du {french_date(first.date())} "
+            f"au {french_date(last.date())}."
+        )
     points = db.execute(
         """SELECT p.name, count(r.id) FROM collection_points p
            LEFT JOIN responses r ON r.point_id = p.id
@@ -214,12 +223,6 @@ def counts_line(pairs: list[tuple[str, int]], total: int) -> str:
         f"{name} ({count_text(value)})"
         for (name, _), value in zip(pairs, shown, strict=False)
     )
-
-
-def french_day(moment: pd.Timestamp) -> str:
-    """The day as people read it ("1er décembre 2026"); `moment` is local."""
-    first = "1er" if moment.day == 1 else str(moment.day)
-    return f"{first} {MONTHS[moment.month - 1]} {moment.year}"
 
 
 def survey_chapter(survey: LoadedSurvey, counter: list[int]) -> list:
@@ -327,7 +330,7 @@ def priority_table(survey: LoadedSurvey) -> Table | None:
 
 def largest_gaps(survey: LoadedSurvey, top: int = 4) -> list[str]:
     """Significant gaps with France, largest first, with their margins."""
-    table = compare_national(survey.frames)
+    table = survey.comparison
     if table.empty:
         return []
     table = table[~table["suppressed"].astype(bool)]
