@@ -292,29 +292,28 @@ def portrait(db, diagnostic_id: int) -> list:
     territory = data["territory"]
     if not territory.empty:
         blocks.append(
-            sources_as_notes(
-                Table(
-                    caption="Chiffres clés du territoire et de la France",
-                    basis="Territoire : "
-                    + "; ".join(sorted(set(territory["basis"])))
-                    + ".",
-                    header=["Indicateur", "Territoire", "France", "Communes", "Source"],
-                    rows=[
-                        [
-                            r.label,
-                            format_figure(r.value, r.unit),
-                            format_figure(r.national, r.unit)
-                            if r.national is not None and r.national == r.national
-                            else "—",
-                            f"{r.communes} / {r.of}",
-                            "; ".join(r.sources),
-                        ]
-                        for r in territory.itertuples()
-                    ],
-                    source=("portrait",),
-                )
+            Table(
+                caption="Chiffres clés du territoire et de la France",
+                basis="Territoire : "
+                + "; ".join(sorted(set(territory["basis"])))
+                + ".",
+                header=["Indicateur", "Territoire", "France", "Communes", "Source"],
+                rows=[
+                    [
+                        r.label,
+                        format_figure(r.value, r.unit),
+                        format_figure(r.national, r.unit)
+                        if r.national is not None and r.national == r.national
+                        else "—",
+                        f"{r.communes} / {r.of}",
+                        "; ".join(r.sources),
+                    ]
+                    for r in territory.itertuples()
+                ],
+                source=("portrait",),
             )
         )
+        blocks[-1] = sources_as_notes(blocks[-1])  # each long source once
     if not data["population"].empty:
         svg = pyramid_svg(data["population"])
         blocks.append(
