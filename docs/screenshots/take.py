@@ -78,7 +78,11 @@ def conseiller_pages(page, ids: dict[str, int]) -> None:
         ("conseiller-diagnostic", f"/diagnostics/{diagnostic}", 800),
         ("conseiller-etapes", f"/diagnostics/{diagnostic}/etapes", 1100),
         ("conseiller-portrait", f"/diagnostics/{diagnostic}/portrait", 1100),
-        ("conseiller-resultats-diagnostic", f"/diagnostics/{diagnostic}/resultats", 900),
+        (
+            "conseiller-resultats-diagnostic",
+            f"/diagnostics/{diagnostic}/resultats",
+            900,
+        ),
         ("conseiller-questions", f"/enquetes/{survey}/questions", 800),
         ("conseiller-tableau-de-bord", f"/enquetes/{survey}", 1560),
         ("conseiller-resultats", f"/enquetes/{survey}/resultats", 1500),
