@@ -123,7 +123,9 @@ class _Styles:
             "Note",
             keepwithnext="always",
         )
-        self.figure = self._named("Figure", "Figure", "Standard", keepwithnext="always")
+        self.figure = self._named(
+            "Graphique", "Graphique", "Standard", keepwithnext="always"
+        )
         # Cells without the body text's space below: rows one line high.
         self.cell = self._named(
             "Table_20_Contents",
