@@ -24,6 +24,8 @@ ACCENT = "#000091"
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 LINE_HEIGHT = 18
 LABEL_CHARS = 78  # characters per label line at 14 px across 640 px
+SIDE_LABEL_WIDTH = 250  # a label beside its bar: 2 lines of 30 characters
+SIDE_LABEL_CHARS = 30
 NBSP = "\u00a0"
 
 # Fills for series and segments: a grey level plus a hatching, so that each
@@ -188,30 +190,42 @@ def _label_lines(svg: _Svg, y: float, label: str) -> float:
     return y
 
 
-def bar_chart(bars: Sequence[Bar], *, title: str, desc: str, ident: str) -> str:
+def bar_chart(
+    bars: Sequence[Bar], *, title: str, desc: str, ident: str, side_labels: bool = False
+) -> str:
     """Horizontal bars (0-100 %) with confidence whiskers and direct labels.
 
     Each label sits above its bar so long French answers stay readable on a
-    narrow screen; the value is written at the end of the bar.
+    narrow screen; the value is written at the end of the bar. With
+    `side_labels` (the printed document, a full page wide) the label sits on
+    the bar's left instead: half the height, two charts a page.
     """
     svg = _Svg(safe_ident(ident), title, desc)
-    scale = (WIDTH - 170) / 100  # room on the right for "100 % (n = 1 234)"
+    left = SIDE_LABEL_WIDTH if side_labels else 0
+    scale = (WIDTH - left - 170) / 100  # room on the right for "100 % (n = 1 234)"
     y = 4.0
     for bar in bars:
-        y = _label_lines(svg, y, bar.label) + 2
+        if side_labels:
+            lines = wrap(bar.label, SIDE_LABEL_CHARS)
+            for i, part in enumerate(lines):
+                svg.body.append(text(0, y + 15 + i * LINE_HEIGHT, part))
+            step = max(26.0, LINE_HEIGHT * len(lines) + 8)
+        else:
+            y = _label_lines(svg, y, bar.label) + 2
+            step = 32.0
         if bar.value is None:
-            svg.body.append(text(0, y + 14, "Non affiché : trop peu de réponses"))
+            svg.body.append(text(left, y + 14, "Non affiché : trop peu de réponses"))
         else:
             width = _clamp(bar.value) * scale
-            svg.body.append(rect(0, y, width, 20, ACCENT, stroke=INK))
+            svg.body.append(rect(left, y, width, 20, ACCENT, stroke=INK))
             end = width
             if bar.low is not None and bar.high is not None:
                 lo, hi = _clamp(bar.low) * scale, _clamp(bar.high) * scale
-                svg.body.append(whisker(lo, hi, y + 10))
+                svg.body.append(whisker(left + lo, left + hi, y + 10))
                 end = max(end, hi)
             value = fr_pct(bar.value) + (f" ({bar.note})" if bar.note else "")
-            svg.body.append(text(end + 6, y + 15, value, font_weight="bold"))
-        y += 32
+            svg.body.append(text(left + end + 6, y + 15, value, font_weight="bold"))
+        y += step
     svg.height = int(y) + 4
     return svg.render()
 

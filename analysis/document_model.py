@@ -8,7 +8,7 @@ need a bitmap.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import cairosvg
@@ -74,6 +74,41 @@ class Document:
 
     def headings(self) -> list[Heading]:
         return [b for b in self.blocks if isinstance(b, Heading)]
+
+
+def sources_as_notes(table: Table, column: str = "Source") -> Table:
+    """The table with its source column as short references, "(1)", and
+    each distinct source written once under the table: the same long source
+    on every line made a portrait of 17 lines three pages long."""
+    if column not in table.header:
+        return table
+    index = table.header.index(column)
+    numbers: dict[str, int] = {}
+    rows = []
+    for row in table.rows:
+        text = row[index] if index < len(row) else ""
+        if text:
+            numbers.setdefault(text, len(numbers) + 1)
+            text = f"({numbers[text]})"
+        rows.append([*row[:index], text, *row[index + 1 :]])
+    notes = [f"({n}) {text}" for text, n in numbers.items()]
+    return replace(table, rows=rows, notes=[*table.notes, *notes])
+
+
+def column_widths(block: Table, total_cm: float) -> list[float]:
+    """Widths (cm) in proportion to what each column holds: its longest word
+    (which cannot wrap) or its average text, whichever is larger, within
+    bounds. A figure column stays narrow, a label or verdict column gets the
+    room: even columns made long tables wrap every label on four lines."""
+    count = max(len(block.header), 1)
+    needs = []
+    for i in range(count):
+        texts = [row[i] for row in block.rows if i < len(row)]
+        words = [len(w) for t in [*texts, block.header[i]] for w in t.split()]
+        average = sum(map(len, texts)) / len(texts) if texts else 0
+        needs.append(min(max(max(words, default=4), average, 4), 45))
+    widths = [total_cm * n / sum(needs) for n in needs]
+    return [round(w, 1) for w in widths]
 
 
 def rasterise(svgs: list[str]) -> dict[str, bytes]:

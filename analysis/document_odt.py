@@ -1,9 +1,13 @@
 """The document model as OpenDocument text (.odt), with odfpy.
 
 Headings use the named styles "Heading 1…3" with their outline level, so
-LibreOffice's navigator and the table of contents find them; the table of
-contents is pre-filled with the headings (Outils › Mettre à jour adds the
-page numbers). The footer carries the page number. Every text goes through
+LibreOffice's navigator and the table of contents find them. The table of
+contents (a real text:table-of-content, which Outils › Mettre à jour
+rebuilds) is pre-filled with one line per heading ending with a page
+reference to a bookmark on that heading: references are fields, which
+LibreOffice computes whenever it lays the document out, so the PDF
+conversion prints the right page numbers without updating the index. The
+footer carries the page number. Every text goes through
 `teletype.addTextToElement`: user text is text, never markup.
 """
 
@@ -22,10 +26,14 @@ from odf.style import (
     TableCellProperties,
     TableColumnProperties,
     TableProperties,
+    TabStop,
+    TabStops,
     TextProperties,
 )
 from odf.table import Table, TableCell, TableColumn, TableHeaderRows, TableRow
 from odf.text import (
+    Bookmark,
+    BookmarkRef,
     H,
     IndexBody,
     IndexEntryLinkEnd,
@@ -39,6 +47,7 @@ from odf.text import (
     ListItem,
     P,
     PageNumber,
+    Tab,
     TableOfContent,
     TableOfContentEntryTemplate,
     TableOfContentSource,
@@ -48,6 +57,7 @@ from . import document_model as m
 
 FONT = "DejaVu Sans"
 PAGE_WIDTH_CM = 17.0  # A4 minus 2 cm margins
+TOC_LEVELS = 2
 
 
 class _Styles:
@@ -97,11 +107,32 @@ class _Styles:
         self.quote = self._named(
             "Quotations", "Quotations", "Standard", fontstyle="italic", marginleft="1cm"
         )
+        # A table's caption and basis stay with the table, a chart with what
+        # follows it (its table, in the needs chapter): no orphan chart.
         self.caption = self._named(
-            "Caption", "Caption", "Standard", fontweight="bold", fontsize="10pt"
+            "Caption",
+            "Caption",
+            "Standard",
+            fontweight="bold",
+            fontsize="10pt",
+            keepwithnext="always",
         )
+        self.basis = self._named(
+            "Table_20_Basis",
+            "Table Basis",
+            "Note",
+            keepwithnext="always",
+        )
+        self.figure = self._named(
+            "Graphique", "Graphique", "Standard", keepwithnext="always"
+        )
+        # Cells without the body text's space below: rows one line high.
         self.cell = self._named(
-            "Table_20_Contents", "Table Contents", "Standard", fontsize="9pt"
+            "Table_20_Contents",
+            "Table Contents",
+            "Standard",
+            fontsize="9pt",
+            marginbottom="0cm",
         )
         self.cell_head = self._named(
             "Table_20_Heading",
@@ -109,6 +140,7 @@ class _Styles:
             "Standard",
             fontsize="9pt",
             fontweight="bold",
+            marginbottom="0cm",
         )
         self.contents = {
             level: self._named(
@@ -116,8 +148,10 @@ class _Styles:
                 f"Contents {level}",
                 "Standard",
                 marginleft=f"{(level - 1) * 0.6}cm",
+                right_tab_cm=f"{PAGE_WIDTH_CM - (level - 1) * 0.6:.1f}",
+                **({"fontweight": "bold", "margintop": "0.2cm"} if level == 1 else {}),
             )
-            for level in (1, 2, 3)
+            for level in range(1, TOC_LEVELS + 1)
         }
         a = doc.automaticstyles
         self.page_break = Style(
@@ -130,7 +164,9 @@ class _Styles:
         a.addElement(self.table)
         self.table_cell = Style(name="Case", family="table-cell")
         self.table_cell.addElement(
-            TableCellProperties(border="0.5pt solid #999999", padding="0.08cm")
+            TableCellProperties(
+                border="0.5pt solid #999999", padding="0.04cm", paddingleft="0.1cm"
+            )
         )
         a.addElement(self.table_cell)
         self.frame = Style(name="Cadre", family="graphic")
@@ -164,11 +200,29 @@ class _Styles:
         style = Style(
             name=name, displayname=display, family="paragraph", parentstylename=parent
         )
-        para = {k: props.pop(k) for k in ("marginleft",) if k in props}
+        para = {
+            k: props.pop(k)
+            for k in ("marginleft", "margintop", "marginbottom", "keepwithnext")
+            if k in props
+        }
+        tab_at = props.pop("right_tab_cm", None)
         if props:
             style.addElement(TextProperties(**props))
-        if para:
-            style.addElement(ParagraphProperties(**para))
+        if para or tab_at:
+            properties = ParagraphProperties(**para)
+            if tab_at:
+                # The page number of a contents line, after a dotted leader.
+                stops = TabStops()
+                stops.addElement(
+                    TabStop(
+                        position=f"{tab_at}cm",
+                        type="right",
+                        leaderstyle="dotted",
+                        leadertext=".",
+                    )
+                )
+                properties.addElement(stops)
+            style.addElement(properties)
         self.doc.styles.addElement(style)
         return style
 
@@ -190,11 +244,11 @@ def _para(style: Style, text: str) -> P:
 
 def _toc(styles: _Styles, document: m.Document, title: str) -> TableOfContent:
     toc = TableOfContent(name="Sommaire", protected="true")
-    source = TableOfContentSource(outlinelevel="3")
+    source = TableOfContentSource(outlinelevel=str(TOC_LEVELS))
     title_template = IndexTitleTemplate(stylename=styles.heading[1])
     teletype.addTextToElement(title_template, title)
     source.addElement(title_template)
-    for level in (1, 2, 3):
+    for level in range(1, TOC_LEVELS + 1):
         entry = TableOfContentEntryTemplate(
             outlinelevel=str(level), stylename=styles.contents[level]
         )
@@ -209,9 +263,14 @@ def _toc(styles: _Styles, document: m.Document, title: str) -> TableOfContent:
     heading = IndexTitle(name="Sommaire_Titre")
     heading.addElement(_para(styles.heading[1], title))
     body.addElement(heading)
-    for h in document.headings():
-        if 1 <= h.level <= 2:
-            body.addElement(_para(styles.contents[h.level], h.text))
+    for number, h in enumerate(document.headings()):
+        if 1 <= h.level <= TOC_LEVELS:
+            entry = _para(styles.contents[h.level], h.text)
+            entry.addElement(Tab())
+            ref = BookmarkRef(refname=f"titre-{number}", referenceformat="page")
+            ref.addText("?")
+            entry.addElement(ref)
+            body.addElement(entry)
     toc.addElement(body)
     return toc
 
@@ -219,15 +278,10 @@ def _toc(styles: _Styles, document: m.Document, title: str) -> TableOfContent:
 def _table(styles: _Styles, block: m.Table, number: int) -> list:
     out = [_para(styles.caption, block.caption)]
     if block.basis:
-        out.append(_para(styles.note, block.basis))
+        out.append(_para(styles.basis, block.basis))
     table = Table(name=f"Tableau{number}", stylename=styles.table)
-    count = max(len(block.header), 1)
-    first = min(7.0, PAGE_WIDTH_CM / 2) if count > 2 else PAGE_WIDTH_CM / count
-    rest = (PAGE_WIDTH_CM - first) / max(count - 1, 1)
-    for i in range(count):
-        table.addElement(
-            TableColumn(stylename=styles.column(first if i == 0 else rest))
-        )
+    for width in m.column_widths(block, PAGE_WIDTH_CM):
+        table.addElement(TableColumn(stylename=styles.column(width)))
     head = TableHeaderRows()
     row = TableRow()
     for text in block.header:
@@ -270,7 +324,7 @@ def _figure(doc: OpenDocumentText, styles: _Styles, block: m.Figure, n: int) -> 
     desc = svg.Desc()
     teletype.addTextToElement(desc, block.alt)
     frame.addElement(desc)
-    p = P(stylename=styles.paragraph)
+    p = P(stylename=styles.figure)
     p.addElement(frame)
     return p
 
@@ -281,6 +335,7 @@ def write_odt(document: m.Document, target: str | IO[bytes]) -> None:
     styles = _Styles(doc)
     body = doc.text
     tables = figures = 0
+    headings = -1
     pending_break = False
     for block in document.blocks:
         if isinstance(block, m.PageBreak):
@@ -289,12 +344,15 @@ def write_odt(document: m.Document, target: str | IO[bytes]) -> None:
         if pending_break:
             body.addElement(P(stylename=styles.page_break))
             pending_break = False
+        if isinstance(block, m.Heading):
+            headings += 1
         if isinstance(block, m.Heading) and block.level == 0:
             body.addElement(_para(styles.heading[0], block.text))
         elif isinstance(block, m.Heading):
             h = H(
                 outlinelevel=max(block.level, 1), stylename=styles.heading[block.level]
             )
+            h.addElement(Bookmark(name=f"titre-{headings}"))
             teletype.addTextToElement(h, block.text)
             body.addElement(h)
         elif isinstance(block, m.Paragraph):

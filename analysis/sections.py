@@ -80,13 +80,18 @@ def priority_block(frames: SurveyFrames, top: int = 3) -> Section:
     )  # fmt: skip
 
 
-def national_block(frames: SurveyFrames, compact: bool = False) -> Section:
+def national_block(
+    frames: SurveyFrames,
+    compact: bool = False,
+    comparison: pd.DataFrame | None = None,
+) -> Section:
     """Local figures (raw and re-weighted) next to the national ones.
 
     `compact` (the summary view): verdict without its basis and the
     sources listed once under the table, so a row fits on one line.
+    `comparison`: `compare_national(frames)` when the caller has it already.
     """
-    table = compare_national(frames)
+    table = compare_national(frames) if comparison is None else comparison
     if table.empty:
         return Section(
             message="Aucune question de ce questionnaire n'a d'équivalent national "

@@ -20,6 +20,7 @@ from analysis.document_model import (
     Paragraph,
     Table,
     TableOfContents,
+    sources_as_notes,
 )
 from facilitation.exports import board_data
 from offer.offer_data import needs_for_diagnostic
@@ -113,7 +114,9 @@ def build_document(db, diagnostic_id: int, selection: Selection) -> Document:
     surveys = [ds.load(db, i) for i in selection.surveys if i in own_surveys]
     workshops = [own_workshops[i] for i in selection.workshops if i in own_workshops]
     boards = {w["id"]: board_data(db, w["id"]) for w in workshops}
-    offer = needs_for_diagnostic(db, diagnostic_id)
+    offer = needs_for_diagnostic(
+        db, diagnostic_id, {s.id: s.frames.wide for s in surveys}
+    )
     wanted = [s for s in SECTIONS if s in selection.sections]
     doc = Document(diagnostic["title"], "Diagnostic territorial d'inclusion numérique")
     doc.add(*cover(db, diagnostic))
@@ -325,6 +328,7 @@ def portrait(db, diagnostic_id: int) -> list:
                 source=("portrait",),
             )
         )
+        blocks[-1] = sources_as_notes(blocks[-1])  # each long source once
     if not data["population"].empty:
         svg = pyramid_svg(data["population"])
         blocks.append(
@@ -374,7 +378,15 @@ def interviews(db, diagnostic_id: int) -> list:
         return [Paragraph("À compléter : aucun entretien ni observation saisi.")]
     texts = iv.step_texts(db, diagnostic_id)
     if texts:
-        blocks += ds.text_blocks(texts, "Entretiens et observations")
+        # The step's cloud however few the notes (issue 10 §1); the quotes
+        # follow, interview by interview.
+        blocks += ds.text_blocks(
+            texts,
+            "Mots des entretiens et observations",
+            unit="notes",
+            min_cloud=1,
+            quotes=0,
+        )
     for number, item in enumerate(held, 1):
         themes = ", ".join(iv.INTERVIEW_THEMES.get(t, t) for t in item["themes"])
         blocks.append(

@@ -14,7 +14,14 @@ import pandas as pd
 
 from analysis.charts import Bar, bar_chart
 from analysis.crosstabs import MARKER, MASKED, suppress
-from analysis.document_model import Bullets, Figure, Heading, Paragraph, Table
+from analysis.document_model import (
+    Bullets,
+    Figure,
+    Heading,
+    Paragraph,
+    Table,
+    sources_as_notes,
+)
 from analysis.frames import SurveyFrames, load_survey
 from analysis.national import compare_national
 from analysis.population_weights import Weighting
@@ -23,12 +30,15 @@ from analysis.sections import national_block, priority_block
 from analysis.sheets import CHOICE_TYPES, protected_summaries
 from analysis.summaries import Summary
 from analysis.wordclouds import summarise_texts
-from survey_app.dates import MONTHS
+from survey_app.dates import french_date
 from survey_app.surveys.model import MODES, THEMES
 
 from .margins import reweighted
 
 HIDDEN = (MARKER, MASKED)
+CHART_CM = 13.0  # bars with their labels beside them (charts.bar_chart)
+CLOUD_CM = 9.0
+CLOUD_MIN_ANSWERS = 20  # fewer free answers: quoted, without a word cloud
 
 
 @dataclass
@@ -40,9 +50,14 @@ class LoadedSurvey:
     summaries: dict[str, Summary]
 
     @cached_property
+    def comparison(self) -> pd.DataFrame:
+        """compare_national, once: the largest gaps and the chapter's table."""
+        return compare_national(self.frames)
+
+    @cached_property
     def national(self):
         """The results page's national section (summary and chapter share it)."""
-        return national_block(self.frames)
+        return national_block(self.frames, comparison=self.comparison)
 
     @cached_property
     def priority(self):
@@ -143,8 +158,14 @@ def summary_chart(summary: Summary) -> Figure | None:
     alt = f"{summary.text} — parts {kind} sur {summary.n} réponses : " + " ; ".join(
         f"{b.label} {pct_text(b.value)}" for b in bars
     )
-    svg = bar_chart(bars, title=summary.text, desc=alt, ident=f"doc-{summary.key}")
-    return Figure(svg, alt, 11.0)
+    svg = bar_chart(
+        bars,
+        title=summary.text,
+        desc=alt,
+        ident=f"doc-{summary.key}",
+        side_labels=True,
+    )
+    return Figure(svg, alt, CHART_CM)
 
 
 def method_facts(db, survey: LoadedSurvey) -> list[str]:
@@ -154,7 +175,11 @@ def method_facts(db, survey: LoadedSurvey) -> list[str]:
     if len(wide):
         first = pd.to_datetime(wide["submitted_at"]).min()
         last = pd.to_datetime(wide["submitted_at"]).max()
-        facts.append(f"Réponses reçues du {french_day(first)} au {french_day(last)}.")
+        # submitted_at is already Paris time (frames.py): its calendar day.
+        facts.append(
+            f"Réponses reçues du {french_date(first.date())} "
+            f"au {french_date(last.date())}."
+        )
     points = db.execute(
         """SELECT p.name, count(r.id) FROM collection_points p
            LEFT JOIN responses r ON r.point_id = p.id
@@ -200,12 +225,6 @@ def counts_line(pairs: list[tuple[str, int]], total: int) -> str:
     )
 
 
-def french_day(moment: pd.Timestamp) -> str:
-    """The day as people read it ("1er décembre 2026"); `moment` is local."""
-    first = "1er" if moment.day == 1 else str(moment.day)
-    return f"{first} {MONTHS[moment.month - 1]} {moment.year}"
-
-
 def survey_chapter(survey: LoadedSurvey, counter: list[int]) -> list:
     """Needs by theme: chart, table, word cloud and quotes per question."""
     blocks: list = [Heading(2, survey.title)]
@@ -243,22 +262,32 @@ def survey_chapter(survey: LoadedSurvey, counter: list[int]) -> list:
     return blocks
 
 
-def text_blocks(column: pd.Series | list[str], title: str) -> list:
-    """Word cloud (with its words as alt text) and a few quotes."""
+def text_blocks(
+    column: pd.Series | list[str],
+    title: str,
+    *,
+    speakers: str = "habitants",
+    unit: str = "réponses libres",
+    min_cloud: int = CLOUD_MIN_ANSWERS,
+    quotes: int = 4,
+) -> list:
+    """Word cloud (with its words as alt text) and a few quotes. Below
+    `min_cloud` answers the cloud is left out: three words as large as the
+    page tell an élu less than the answers themselves, quoted."""
     texts = pd.Series(column).dropna().astype(str).tolist()
     if not texts:
         return []
     found = summarise_texts(texts, title=f"Mots employés : {title}")
-    blocks: list = [Paragraph(f"{title} ({found.answered} réponses libres)", "lead")]
-    if found.svg and len(found.terms):
+    blocks: list = [Paragraph(f"{title} ({found.answered} {unit})", "lead")]
+    if found.svg and len(found.terms) and found.answered >= min_cloud:
         words = ", ".join(
             f"{t} ({n})"
             for t, n in zip(found.terms["term"], found.terms["count"], strict=True)
         )
-        blocks.append(Figure(found.svg, f"Nuage de mots : {words}", 10.0))
-    if found.quotes:
-        blocks.append(Paragraph("Paroles d'habitants :", "note"))
-        blocks += [Paragraph(f"« {q} »", "quote") for q in found.quotes[:4]]
+        blocks.append(Figure(found.svg, f"Nuage de mots : {words}", CLOUD_CM))
+    if found.quotes and quotes:
+        blocks.append(Paragraph(f"Paroles d'{speakers} :", "note"))
+        blocks += [Paragraph(f"« {q} »", "quote") for q in found.quotes[:quotes]]
     return blocks
 
 
@@ -267,13 +296,15 @@ def _section_table(section, survey: LoadedSurvey, basis: str, kind: str):
     if section.table is None:
         return None
     t = section.table
-    return Table(
-        caption=f"{t.caption} — {survey.title}",
-        basis=basis,
-        header=list(t.columns),
-        rows=[[str(c) for c in row] for row in t.rows],
-        notes=list(t.notes),
-        source=(kind,),
+    return sources_as_notes(
+        Table(
+            caption=f"{t.caption} — {survey.title}",
+            basis=basis,
+            header=list(t.columns),
+            rows=[[str(c) for c in row] for row in t.rows],
+            notes=list(t.notes),
+            source=(kind,),
+        )
     )
 
 
@@ -299,7 +330,7 @@ def priority_table(survey: LoadedSurvey) -> Table | None:
 
 def largest_gaps(survey: LoadedSurvey, top: int = 4) -> list[str]:
     """Significant gaps with France, largest first, with their margins."""
-    table = compare_national(survey.frames)
+    table = survey.comparison
     if table.empty:
         return []
     table = table[~table["suppressed"].astype(bool)]

@@ -1,6 +1,7 @@
 """The diagnostic document page: choose surveys, workshops and sections,
 then download the ODT, DOCX or PDF. Membership is checked on the server;
-the download is a POST with its CSRF token."""
+the download is a POST with its CSRF token. Also the diagnostic-level results
+page, which the document's synthesis mirrors."""
 
 import io
 import re
@@ -20,6 +21,7 @@ from .document import (
     diagnostic_workshops,
 )
 from .document_files import FORMATS, write_document
+from .results import diagnostic_results
 from .views import CsrfForm, bp, checked
 
 
@@ -84,4 +86,16 @@ def document(diagnostic_id: int):
         mimetype=FORMATS[fmt][0],
         as_attachment=True,
         download_name=file_name(diagnostic["title"], fmt),
+    )
+
+
+@bp.get("/resultats")
+@login_required
+def results(diagnostic_id: int):
+    """Every survey of the diagnostic side by side. :raise 403: not a member."""
+    diagnostic = member_diagnostic(diagnostic_id)
+    return render_template(
+        "diagnostic/results.html",
+        diagnostic=diagnostic,
+        **diagnostic_results(get_db(), diagnostic_id),
     )

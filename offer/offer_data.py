@@ -72,13 +72,21 @@ def load_mapping(db: sqlite_utils.Database, diagnostic_id: int) -> dict[str, lis
     return mapping
 
 
-def diagnostic_answers(db: sqlite_utils.Database, diagnostic_id: int) -> pd.DataFrame:
-    """Every survey's answers as need flags (commune + one column per need)."""
+def diagnostic_answers(
+    db: sqlite_utils.Database,
+    diagnostic_id: int,
+    loaded: dict[int, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """Every survey's answers as need flags (commune + one column per need).
+    `loaded`: {survey id: wide frame} the caller already has (the diagnostic
+    document loads its surveys once)."""
     frames = []
     for (survey_id,) in db.execute(
         "SELECT id FROM surveys WHERE diagnostic_id = ? ORDER BY id", [diagnostic_id]
     ):
-        wide = load_survey(db, survey_id).wide
+        wide = (loaded or {}).get(survey_id)
+        if wide is None:
+            wide = load_survey(db, survey_id).wide
         if len(wide):
             frames.append(answer_flags(wide).reset_index(drop=True))
     if not frames:
@@ -87,7 +95,9 @@ def diagnostic_answers(db: sqlite_utils.Database, diagnostic_id: int) -> pd.Data
 
 
 def needs_for_diagnostic(
-    db: sqlite_utils.Database, diagnostic_id: int
+    db: sqlite_utils.Database,
+    diagnostic_id: int,
+    loaded: dict[int, pd.DataFrame] | None = None,
 ) -> dict[str, Any]:
     """table (needs_offer), uncovered, centres, mapping, answers, places."""
     communes = pd.DataFrame(
@@ -100,7 +110,7 @@ def needs_for_diagnostic(
     )
     fields = load_schema().fields
     places = pd.DataFrame(load_places(db, diagnostic_id), columns=list(fields))
-    answers = diagnostic_answers(db, diagnostic_id)
+    answers = diagnostic_answers(db, diagnostic_id, loaded)
     mapping = load_mapping(db, diagnostic_id)
     table = needs_offer(answers, places, communes, mapping, need_labels())
     return {

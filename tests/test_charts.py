@@ -110,3 +110,14 @@ def test_helpers():
     assert fr_pct(None) == "—"
     assert safe_ident("Q 1/<x>") == "Q-1--x"
     assert wrap("mot " * 100, 20, 2)[-1].endswith("…")
+
+
+def test_bar_chart_side_labels_put_each_label_beside_its_bar():
+    bars = [Bar("Oui, avec une box", 72.0, 66, 75), Bar("Non", 18.0, 15, 23)]
+    above = parse(bar_chart(bars, title="t", desc="d", ident="a"))
+    side = parse(bar_chart(bars, title="t", desc="d", ident="b", side_labels=True))
+    assert {"Oui, avec une box", "Non", "72\u00a0%", "18\u00a0%"} <= set(texts(side))
+    bar_x = {float(r.get("x")) for r in side.iter(f"{SVG}rect")}
+    assert bar_x == {250.0}  # bars start right of the labels
+    height = [float(r.get("viewBox").split()[3]) for r in (above, side)]
+    assert height[1] < 0.75 * height[0]

@@ -8,14 +8,16 @@ import shutil
 
 import pytest
 from docx import Document as read_docx
+from docx.oxml.ns import qn
 from helpers.web import csrf_from, login, make_user
 from odf import teletype
 from odf import text as odf_text
 from odf.opendocument import load as read_odt
+from pypdf import PdfReader
 
 from analysis.crosstabs import MARKER, MASKED
 from analysis.document_docx import write_docx
-from analysis.document_model import Table
+from analysis.document_model import Bullets, Figure, Heading, Paragraph, Table
 from analysis.document_odt import write_odt
 from analysis.document_pdf import convert_to_pdf, pdf_pages
 from analysis.frames import load_survey
@@ -50,17 +52,96 @@ def demo(tmp_path_factory, template_db):
     db.close()
 
 
-def test_libreoffice_converts_odt_and_docx_of_the_demo(demo):
-    for name in ("demo.odt", "demo.docx"):
-        out = demo["folder"] / name.replace(".", "-")
+@pytest.fixture(scope="module")
+def demo_pdfs(demo):
+    """{"odt": PDF bytes, "docx": PDF bytes}: LibreOffice's conversions."""
+    converted = {}
+    for fmt in ("odt", "docx"):
+        out = demo["folder"] / f"pdf-{fmt}"
         out.mkdir()
-        pdf = convert_to_pdf(str(demo["folder"] / name), str(out))
+        pdf = convert_to_pdf(str(demo["folder"] / f"demo.{fmt}"), str(out))
         with open(pdf, "rb") as f:
-            data = f.read()
+            converted[fmt] = f.read()
+    return converted
+
+
+def test_libreoffice_converts_odt_and_docx_of_the_demo(demo_pdfs):
+    for data in demo_pdfs.values():
         assert data.startswith(b"%PDF")
-        # A realistic report: 20–40 pages (issue 10 §4); the demo fills every
-        # step, offer and action plan included (about 8 pages more).
-        assert 20 <= pdf_pages(data) <= 50, pdf_pages(data)
+        # A realistic report: 20–40 pages (issue 10 §4), every step filled,
+        # offer and action plan included.
+        assert 20 <= pdf_pages(data) <= 40, pdf_pages(data)
+
+
+def test_pdf_contents_give_the_page_of_each_chapter(demo, demo_pdfs):
+    """The PDF's Sommaire (from the ODT) prints page numbers, and each is the
+    page where that chapter's title opens the page."""
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(demo_pdfs["odt"])).pages]
+    contents = pages[1]
+    assert contents.startswith("Sommaire")
+    chapters = [h.text for h in demo["document"].headings() if h.level == 1]
+    for title in chapters:
+        line = re.search(re.escape(title) + r"\.+ ?(\d+)\n", contents)
+        assert line, (title, contents)
+        page = int(line.group(1))
+        # Short chapters share pages: the title is on that page, not before.
+        assert title in pages[page - 1], (title, page)
+        assert all(title not in p.splitlines()[:1] for p in pages[2 : page - 1])
+
+
+def test_odt_contents_reference_a_bookmark_on_each_heading(demo):
+    odt = read_odt(str(demo["folder"] / "demo.odt"))
+    marks = {
+        b.getAttribute("name"): teletype.extractText(b.parentNode)
+        for b in odt.getElementsByType(odf_text.Bookmark)
+    }
+    (toc,) = odt.getElementsByType(odf_text.TableOfContent)
+    refs = toc.getElementsByType(odf_text.BookmarkRef)
+    expected = [h.text for h in demo["document"].headings() if h.level in (1, 2)]
+    assert [marks[r.getAttribute("refname")] for r in refs] == expected
+    assert {r.getAttribute("referenceformat") for r in refs} == {"page"}
+
+
+def test_docx_contents_are_a_toc_field_with_page_references(demo):
+    docx = read_docx(str(demo["folder"] / "demo.docx"))
+    body = docx.element.body
+    instructions = [t.strip() for t in body.xpath(".//w:instrText/text()")]
+    assert instructions[0].startswith("TOC ")
+    marks = {
+        b.get(qn("w:name")): "".join(b.getparent().xpath(".//w:t/text()"))
+        for b in body.xpath(".//w:bookmarkStart")
+    }
+    targets = [i.split()[1] for i in instructions if i.startswith("PAGEREF")]
+    expected = [h.text for h in demo["document"].headings() if h.level in (1, 2)]
+    assert [marks[t] for t in targets] == expected
+    entries = [p.text for p in docx.paragraphs if p.style.style_id in ("TOC1", "TOC2")]
+    assert [e.split("\t")[0] for e in entries] == expected
+
+
+def test_method_dates_read_in_french(demo):
+    method = next(
+        text
+        for b in demo["document"].blocks
+        if isinstance(b, Bullets)
+        for text in b.items
+        if text.startswith("Réponses reçues")
+    )
+    assert re.fullmatch(r"Réponses reçues du (1er|\d+) [a-zéû]+ 2026 au (1er|\d+) "
+                        r"[a-zéû]+ 2026\.", method), method  # fmt: skip
+
+
+def test_interviews_have_their_word_cloud_and_short_answers_none(demo):
+    blocks = demo["document"].blocks
+    start = next(i for i, b in enumerate(blocks) if isinstance(b, Heading)
+                 and b.text == "Entretiens et observations de terrain")  # fmt: skip
+    end = next(i for i, b in enumerate(blocks[start + 1 :], start + 1)
+               if isinstance(b, Heading) and b.level == 1)  # fmt: skip
+    clouds = [b for b in blocks[start:end] if isinstance(b, Figure)]
+    assert len(clouds) == 1 and clouds[0].alt.startswith("Nuage de mots : ")
+    # The demo's "Autre" answers are few (< 20): quoted, without a cloud.
+    for i, b in enumerate(blocks):
+        if isinstance(b, Paragraph) and b.text.startswith("« Autre » :"):
+            assert not isinstance(blocks[i + 1], Figure), b.text
 
 
 def test_headings_read_back_in_the_guides_order(demo):

@@ -76,6 +76,13 @@ def conseiller_pages(page, ids: dict[str, int]) -> None:
     # name, path, height: taller where the interesting part is lower down
     shots = [
         ("conseiller-diagnostic", f"/diagnostics/{diagnostic}", 800),
+        ("conseiller-etapes", f"/diagnostics/{diagnostic}/etapes", 1100),
+        ("conseiller-portrait", f"/diagnostics/{diagnostic}/portrait", 1100),
+        (
+            "conseiller-resultats-diagnostic",
+            f"/diagnostics/{diagnostic}/resultats",
+            900,
+        ),
         ("conseiller-questions", f"/enquetes/{survey}/questions", 800),
         ("conseiller-tableau-de-bord", f"/enquetes/{survey}", 1560),
         ("conseiller-resultats", f"/enquetes/{survey}/resultats", 1500),
@@ -151,7 +158,7 @@ def main() -> None:
     server.env["FLASK_PUBLIC_BASE_URL"] = "https://diagnostic.exemple.fr"
     server.init()
     server.demo()
-    server.start()
+    server.start(timeout=120)  # a shared, loaded machine boots slowly
     try:
         ids = demo_ids(server.database)
         with sync_playwright() as playwright:

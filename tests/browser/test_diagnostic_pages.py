@@ -34,7 +34,7 @@ def filled(live_server, conseiller):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("path", ["etapes", "portrait", "entretiens", ""])
+@pytest.mark.parametrize("path", ["etapes", "portrait", "entretiens", "resultats", ""])
 def test_pages_pass_axe(conseiller, filled, width, path):
     _context, page, _user = conseiller
     page.set_viewport_size({"width": width, "height": 900})
