@@ -112,3 +112,17 @@ def m001_chantiers_and_fiches(db: Database) -> None:
         CREATE INDEX plan_fiches_diagnostic ON plan_fiches(diagnostic_id);
         """
     )
+
+
+@migrations()
+def m002_chantier_priorities(db: Database) -> None:
+    # Impact and feasibility (means of 1 to 4) taken from a workshop's
+    # impact × feasibility matrix (issue 11 §4), and where they come from.
+    db.executescript(
+        """
+        ALTER TABLE plan_chantiers ADD COLUMN impact REAL;
+        ALTER TABLE plan_chantiers ADD COLUMN feasibility REAL;
+        ALTER TABLE plan_chantiers ADD COLUMN priority_source TEXT
+            NOT NULL DEFAULT '';
+        """
+    )

@@ -14,6 +14,7 @@ import sqlite_utils
 
 from .errors import WorkshopError
 from .exports import board_data
+from .matrix_svg import matrix_svg
 
 # --- board images ------------------------------------------------------------
 
@@ -80,6 +81,8 @@ def board_layout(activity: dict[str, Any]) -> dict[str, Any]:
 def board_svg(db: sqlite_utils.Database, workshop_id: int, activity_id: int) -> str:
     """The board as SVG text; every user text is XML-escaped."""
     activity = _activity_board(db, workshop_id, activity_id)
+    if activity.get("matrix") is not None:
+        return matrix_svg(activity["matrix"], activity["title"])
     layout = board_layout(activity)
     w, h = layout["width"], layout["height"]
     parts = [

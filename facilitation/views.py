@@ -65,6 +65,7 @@ EXPORTS = (
     ("Cartes et votes (tableur .xlsx)", "cards", {"fmt": "xlsx"}),
     ("Cartes (.csv)", "cards", {"fmt": "csv"}),
     ("Gommettes (.csv)", "votes", {}),
+    ("Positions sur les matrices impact × faisabilité (.csv)", "placements", {}),
     ("Nuage de mots (image)", "cloud", {"fmt": "svg"}),
 )
 

@@ -91,6 +91,10 @@
   /* One way to vote on a set of cards, said where the facilitator decides
    * (issue 8 C6). */
   function votingNote(activity) {
+    if (activity.kind === "matrix") {
+      return "Matrice impact × faisabilité : à l'étape « Vote », chacun place chaque élément ; " +
+        "l'écran montre la matrice à l'étape « Résultats ». Vous la voyez dès maintenant ci-dessous.";
+    }
     if (activity.kind === "dots") {
       var source = Live.activity(state, activity.config.source_activity_id);
       return "Vote par gommettes, à part, sur les cartes de « " + (source ? source.title : "?") +
@@ -257,6 +261,14 @@
 
   function renderBoard(activity) {
     var container = byId("colonnes");
+    if (activity && activity.kind === "matrix") {
+      var drawn = JSON.stringify([activity.id, activity.items, activity.placements]);
+      if (container.dataset.key !== drawn) {
+        container.dataset.key = drawn;
+        Live.drawMatrix(container, activity);
+      }
+      return;
+    }
     var source = activity && Live.cardSource(state, activity);
     var key = source ? source.id + "|" + JSON.stringify(source.columns) : "none";
     if (container.dataset.key !== key) {

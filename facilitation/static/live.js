@@ -168,6 +168,22 @@
           activity.totals[data.card_id] = data.total;
         }
         break;
+      case "placement.mine":
+        activity = Live.activity(state, data.activity_id);
+        if (activity) {
+          activity.my_placements = activity.my_placements || {};
+          if (data.impact === null) delete activity.my_placements[data.item];
+          else activity.my_placements[data.item] = { impact: data.impact, feasibility: data.feasibility };
+        }
+        break;
+      case "placement.summary":
+        activity = Live.activity(state, data.activity_id);
+        if (activity) {
+          activity.placements = activity.placements || {};
+          if (data.point) activity.placements[data.item] = data.point;
+          else delete activity.placements[data.item];
+        }
+        break;
       case "activity.timer":
         activity = Live.activity(state, data.activity_id);
         if (activity) activity.timer_ends_at = data.timer_ends_at;
@@ -440,6 +456,93 @@
   };
 
   Live.Connection = Connection;
+
+  /* ---- Impact × feasibility matrix (facilitation/matrix.py) ---- */
+
+  Live.IMPACT = ["Faible", "Moyen", "Fort", "Très fort"];
+  Live.FEASIBILITY = ["Difficile", "Plutôt difficile", "Plutôt facile", "Facile"];
+  var HIGH = 2.5;
+  var QUADRANTS = { "true|true": "À lancer en priorité", "true|false": "Fort impact, à préparer",
+                    "false|true": "Facile, impact limité", "false|false": "À écarter pour l'instant" };
+
+  Live.quadrant = function (point) {
+    return QUADRANTS[(point.impact > HIGH) + "|" + (point.feasibility > HIGH)];
+  };
+
+  /* Items with the room's means, best placed first (as matrix.results). */
+  Live.matrixRows = function (activity) {
+    var placements = activity.placements || {};
+    var rows = (activity.items || []).map(function (item) {
+      var point = placements[item.key];
+      return { key: item.key, label: item.label, point: point && point.count ? point : null };
+    });
+    function score(row) {
+      return row.point ? row.point.impact + row.point.feasibility + row.point.impact / 100 : -1;
+    }
+    rows.sort(function (a, b) { return score(b) - score(a); });
+    return rows;
+  };
+
+  function svgNode(tag, attrs, text) {
+    var node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    Object.keys(attrs).forEach(function (name) { node.setAttribute(name, attrs[name]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function decimal(value) { return value.toFixed(1).replace(".", ","); }
+
+  /* Draw the matrix (SVG of numbered dots) and its table (the accessible
+   * version: the numbers refer to its rows) into `box`. */
+  Live.drawMatrix = function (box, activity) {
+    var rows = Live.matrixRows(activity);
+    var size = 420, margin = 56, inner = size - 2 * margin;
+    function x(f) { return margin + (f - 1) / 3 * inner; }
+    function y(i) { return margin + (4 - i) / 3 * inner; }
+    var svg = svgNode("svg", { viewBox: "0 0 " + size + " " + size, role: "img", "class": "matrix-svg",
+                               "aria-label": "Matrice impact × faisabilité : les numéros renvoient au tableau." });
+    svg.appendChild(svgNode("rect", { x: margin, y: margin, width: inner, height: inner, fill: "#f6f6fb", stroke: "#3a3a3a" }));
+    svg.appendChild(svgNode("rect", { x: x(HIGH), y: margin, width: margin + inner - x(HIGH), height: y(HIGH) - margin, fill: "#e3f5e8" }));
+    svg.appendChild(svgNode("line", { x1: x(HIGH), y1: margin, x2: x(HIGH), y2: margin + inner, stroke: "#3a3a3a", "stroke-dasharray": "4 4" }));
+    svg.appendChild(svgNode("line", { x1: margin, y1: y(HIGH), x2: margin + inner, y2: y(HIGH), stroke: "#3a3a3a", "stroke-dasharray": "4 4" }));
+    [[true, true, margin + inner - 4, margin + 14, "end"], [true, false, margin + 4, margin + 14, "start"],
+     [false, true, margin + inner - 4, margin + inner - 6, "end"], [false, false, margin + 4, margin + inner - 6, "start"]]
+      .forEach(function (c) {
+        svg.appendChild(svgNode("text", { x: c[2], y: c[3], "text-anchor": c[4], "font-size": 11, fill: "#3a3a3a" },
+                                QUADRANTS[c[0] + "|" + c[1]]));
+      });
+    svg.appendChild(svgNode("text", { x: size / 2, y: size - 14, "text-anchor": "middle", "font-size": 13 },
+                            "Faisabilité : difficile → facile"));
+    svg.appendChild(svgNode("text", { x: 18, y: size / 2, "text-anchor": "middle", "font-size": 13,
+                                      transform: "rotate(-90 18 " + size / 2 + ")" }, "Impact : faible → fort"));
+    var body = Live.el("tbody");
+    var number = 0;
+    rows.forEach(function (row) {
+      var p = row.point;
+      if (p) {
+        number += 1;
+        svg.appendChild(svgNode("circle", { cx: x(p.feasibility), cy: y(p.impact), r: 11, fill: "#000091" }));
+        svg.appendChild(svgNode("text", { x: x(p.feasibility), y: y(p.impact) + 4, "text-anchor": "middle",
+                                          "font-size": 11, "font-weight": 700, fill: "#fff" }, String(number)));
+      }
+      body.appendChild(Live.el("tr", {}, [
+        Live.el("td", { text: p ? number : "" }), Live.el("td", { text: row.label }),
+        Live.el("td", { text: p ? p.count : 0 }), Live.el("td", { text: p ? decimal(p.impact) : "–" }),
+        Live.el("td", { text: p ? decimal(p.feasibility) : "–" }),
+        Live.el("td", { text: p ? Live.quadrant(p) : "Pas encore placé" })
+      ]));
+    });
+    var head = Live.el("tr", {}, ["N°", "Élément", "Participants", "Impact (1 à 4)", "Faisabilité (1 à 4)", "Position"]
+      .map(function (h) { return Live.el("th", { text: h, attrs: { scope: "col" } }); }));
+    box.textContent = "";
+    box.appendChild(Live.el("div", { cls: "matrix-board" }, [
+      Live.el("figure", { cls: "matrix" }, [svg]),
+      Live.el("div", { cls: "table-wrap" }, [Live.el("table", { cls: "matrix-table" }, [
+        Live.el("caption", { text: "Moyenne des positions données par les participants" }),
+        Live.el("thead", {}, [head]), body
+      ])])
+    ]));
+  };
 
   /* Ticks every second for the countdowns of a page. */
   Live.everySecond = function (fn) {

@@ -26,6 +26,10 @@
     vote: "Posez vos gommettes sur les cartes qui comptent le plus pour vous.",
     results: "Voici le résultat du vote."
   };
+  var MATRIX_INSTRUCTIONS = {
+    vote: "Pour chaque élément, choisissez son impact et sa faisabilité. Votre choix est envoyé dès que les deux sont donnés ; vous pouvez le changer.",
+    results: "Voici où la salle a placé chaque élément (moyenne des choix)."
+  };
 
   function announce(message) {
     Live.setText(announcer, "");
@@ -69,6 +73,14 @@
     onWaiting: function () { sendingFails = true; showStatus(); },
     onDone: function (item, data) {
       if (data.card && state) Live.upsertCard(state, data.card);
+      if (data.item && state) {
+        var placed = Live.activity(state, data.activity_id);
+        if (placed) {
+          placed.my_placements = placed.my_placements || {};
+          if (data.impact === null) delete placed.my_placements[data.item];
+          else placed.my_placements[data.item] = { impact: data.impact, feasibility: data.feasibility };
+        }
+      }
       if (data.card_id && state) {
         var activity = Live.activity(state, data.activity_id);
         if (activity) {
@@ -146,7 +158,8 @@
     var activity = Live.current(state);
     var closed = state.workshop.status !== "open";
     var key = activity ? [activity.id, activity.phase, blockedReason(activity), closed,
-                          JSON.stringify(activity.columns)].join("|") : "none|" + closed;
+                          JSON.stringify(activity.columns), JSON.stringify(activity.items)].join("|")
+      : "none|" + closed;
     if (key !== frameKey) {
       var focused = document.activeElement && document.activeElement.id;
       buildFrame(activity, closed);
@@ -156,6 +169,10 @@
     }
     if (!activity) return;
     updateTimer(activity);
+    if (activity.kind === "matrix") {
+      renderMatrix(activity);
+      return;
+    }
     var source = Live.cardSource(state, activity);
     var phase = activity.phase;
     var voting = activity.kind === "dots" || phase === "vote" || phase === "results";
@@ -207,7 +224,7 @@
       view.appendChild(el("p", { cls: "target", text: "Public : " + activity.config.target }));
     }
     var phaseKey = activity.phase === "write" && activity.private ? "write_private" : activity.phase;
-    var instruction = INSTRUCTIONS[phaseKey] || "";
+    var instruction = (activity.kind === "matrix" ? MATRIX_INSTRUCTIONS : INSTRUCTIONS)[phaseKey] || "";
     if (activity.kind === "dots" && activity.phase === "vote" && source !== activity) {
       instruction = "Posez vos gommettes sur les cartes de « " + source.title +
         " » qui comptent le plus pour vous.";
@@ -226,6 +243,19 @@
     var writing = activity.phase === "write" && activity.kind !== "dots" && !blocked;
     if (writing) view.appendChild(cardForm(activity));
     view.appendChild(instructions);
+    if (activity.kind === "matrix") {
+      parts.pending = null;
+      parts.budget = null;
+      if (activity.phase === "vote") {
+        parts.counter = el("p", { cls: "budget", attrs: { role: "status" } });
+        view.appendChild(parts.counter);
+        parts.matrix = el("ol", { cls: "matrix-items" });
+      } else {
+        parts.matrix = el("div", { cls: "matrix-results" });
+      }
+      view.appendChild(parts.matrix);
+      return;
+    }
     if (activity.phase === "write") {
       parts.pending = el("ul", { cls: "cards pending", attrs: { "aria-label": "Cartes en attente d'envoi" } });
       view.appendChild(parts.pending);
@@ -374,6 +404,99 @@
         node.querySelector(".vote-remove").disabled = mine <= 0 || blocked;
       }
     }
+  }
+
+  /* ---- impact × feasibility matrix ---- */
+
+  function myPlacement(activity, key) {
+    var placement = (activity.my_placements || {})[key] || null;
+    var waiting = false;
+    outbox.items.forEach(function (item) {
+      if (item.place && item.body.activity_id === activity.id && item.body.item === key) {
+        placement = item.body.impact === null ? null
+          : { impact: item.body.impact, feasibility: item.body.feasibility };
+        waiting = true;
+      }
+    });
+    return { placement: placement, waiting: waiting };
+  }
+
+  function levelSelect(id, labels, onChange) {
+    var select = el("select", { attrs: { id: id }, on: { change: onChange } });
+    select.appendChild(el("option", { text: "Choisissez…", attrs: { value: "" } }));
+    labels.forEach(function (label, index) {
+      select.appendChild(el("option", { text: (index + 1) + " – " + label, attrs: { value: index + 1 } }));
+    });
+    return select;
+  }
+
+  function matrixItem(activityId, item, index) {
+    var id = "m" + index;
+    var node = el("li", { cls: "card matrix-item" });
+    var send = function () {
+      var activity = state && Live.activity(state, activityId);
+      if (!activity) return;
+      var impact = node.querySelector(".impact").value;
+      var feasibility = node.querySelector(".feasibility").value;
+      if (Boolean(impact) !== Boolean(feasibility)) {
+        Live.setText(node.querySelector(".meta"), "Choisissez aussi " + (impact ? "la faisabilité." : "l'impact."));
+        return;
+      }
+      outbox.add({
+        key: "place:" + activityId + ":" + item.key,
+        url: base + "/placements",
+        place: true,
+        body: { activity_id: activityId, item: item.key,
+                impact: impact ? Number(impact) : null, feasibility: feasibility ? Number(feasibility) : null }
+      });
+    };
+    var impact = levelSelect(id + "-impact", Live.IMPACT, send);
+    impact.className = "impact";
+    var feasibility = levelSelect(id + "-faisabilite", Live.FEASIBILITY, send);
+    feasibility.className = "feasibility";
+    node.appendChild(el("p", { cls: "text", attrs: { id: id + "-nom" } }));
+    node.appendChild(el("div", { cls: "field" }, [
+      el("label", { attrs: { "for": id + "-impact" } }, ["Impact", el("span", { cls: "visually-hidden", text: " de « " + item.label + " »" })]),
+      impact]));
+    node.appendChild(el("div", { cls: "field" }, [
+      el("label", { attrs: { "for": id + "-faisabilite" } }, ["Faisabilité", el("span", { cls: "visually-hidden", text: " de « " + item.label + " »" })]),
+      feasibility]));
+    node.appendChild(el("p", { cls: "meta", attrs: { "aria-live": "polite" } }));
+    return node;
+  }
+
+  function renderMatrix(activity) {
+    if (activity.phase !== "vote") {
+      var drawn = JSON.stringify([activity.items, activity.placements]);
+      if (parts.matrix.dataset.drawn !== drawn) {
+        parts.matrix.dataset.drawn = drawn;
+        Live.drawMatrix(parts.matrix, activity);
+      }
+      return;
+    }
+    var items = activity.items || [];
+    var blocked = !!blockedReason(activity);
+    var placed = 0;
+    Live.sync(parts.matrix, items, function (item) { return item.key; }, function (item) {
+      return matrixItem(activity.id, item, items.indexOf(item));
+    }, function (node, item) {
+      var mine = myPlacement(activity, item.key);
+      if (mine.placement) placed += 1;
+      Live.setText(node.querySelector(".text"), item.label);
+      var impact = node.querySelector(".impact");
+      var feasibility = node.querySelector(".feasibility");
+      if (document.activeElement !== impact && document.activeElement !== feasibility) {
+        impact.value = mine.placement ? String(mine.placement.impact) : impact.value;
+        feasibility.value = mine.placement ? String(mine.placement.feasibility) : feasibility.value;
+      }
+      impact.disabled = feasibility.disabled = blocked;
+      var meta = node.querySelector(".meta");
+      if (mine.waiting) Live.setText(meta, "En attente d'envoi…");
+      else if (mine.placement) Live.setText(meta, "Placé : impact " + mine.placement.impact + ", faisabilité " + mine.placement.feasibility + ".");
+      else if (!impact.value && !feasibility.value) Live.setText(meta, "Pas encore placé.");
+    });
+    Live.setText(parts.counter, "Vous avez placé " + placed + " élément" + (placed > 1 ? "s" : "") +
+                 " sur " + items.length + ".");
   }
 
   /* `activityId`, not the activity: a resync (join, reload, reconnect)

@@ -46,6 +46,11 @@
     Live.setText(document.getElementById("activite-etape"), "Étape : " + activity.phase_label +
                  (activity.locked || state.workshop.locked ? " · tableau verrouillé" : ""));
     updateTimer(activity);
+    if (activity.kind === "matrix") {
+      if (frameKey !== key) { board.textContent = ""; lists = {}; frameKey = key; }
+      renderMatrix(activity);
+      return;
+    }
     if (activity.phase === "results") {
       if (frameKey !== key) { board.textContent = ""; lists = {}; frameKey = key; }
       renderResults(activity, source);
@@ -113,6 +118,27 @@
       ]));
     });
     board.appendChild(tables);
+  }
+
+  /* While people place: who has placed what (the means would sway them);
+   * at the results: the matrix and its table. */
+  function renderMatrix(activity) {
+    var drawn = JSON.stringify([activity.phase, activity.items, activity.placements]);
+    if (board.dataset.drawn === drawn) return;
+    board.dataset.drawn = drawn;
+    if (activity.phase === "results") {
+      Live.drawMatrix(board, activity);
+      return;
+    }
+    board.textContent = "";
+    var list = el("ol", { cls: "results matrix-progress" });
+    (activity.items || []).forEach(function (item) {
+      var point = (activity.placements || {})[item.key];
+      var count = point ? point.count : 0;
+      list.appendChild(el("li", {}, [el("p", { cls: "text", text: item.label }),
+        el("p", { cls: "meta", text: count ? "placé par " + Live.plural(count, "personne", "personnes") : "pas encore placé" })]));
+    });
+    board.appendChild(list);
   }
 
   function renderResults(activity, source) {
