@@ -6,8 +6,16 @@ resolved each time the fiche is shown or exported, so the figure follows new
 answers or a corrected portrait, and always says its source and basis. A
 share resting on fewer than `MIN_COUNT` people is not shown (small cells
 stay hidden everywhere).
+
+Summarising every question of every survey takes seconds, and the fiche
+form lists them all: a survey's figures are kept in `plan_evidence_cache`
+with the fingerprint of what they depend on (the survey, its versions, its
+answers: count, last id and total size, so an erased or corrected answer
+counts too). A figure read from the cache is the one a fresh computation
+would give.
 """
 
+import json
 from typing import Any
 
 import pandas as pd
@@ -20,6 +28,11 @@ from analysis.summaries import summarise
 from diagnostic.display import format_figure
 from diagnostic.portrait import load_portrait
 from facilitation.votes import totals
+from survey_app.db import now, write_transaction
+
+# Bump when the wording or the rules of the figures change: old cache rows
+# then no longer match.
+CACHE_FORMAT = 1
 
 
 def _percent(value: float) -> str:
@@ -29,24 +42,66 @@ def _percent(value: float) -> str:
 def _survey_items(db, diagnostic_id: int, only: set[int] | None = None) -> list:
     items = []
     for survey in db.execute(
-        "SELECT id, title FROM surveys WHERE diagnostic_id = ? ORDER BY id",
+        "SELECT id, title, updated_at FROM surveys WHERE diagnostic_id = ? ORDER BY id",
         [diagnostic_id],
-    ):
+    ).fetchall():
         if only is not None and survey["id"] not in only:
             continue
-        try:
-            frames = load_survey(db, survey["id"])
-        except KeyError:
-            continue
-        if frames.wide.empty:
-            continue
-        items.extend(_national_items(survey, frames))
-        for key in frames.keys("single", "multiple", "scale"):
-            summary = summarise(frames, key)
-            for row in summary.table.itertuples():
-                if getattr(row, "no_answer", False):
-                    continue
-                items.append(_survey_item(survey, summary, row))
+        items.extend(_cached_survey_items(db, survey))
+    return items
+
+
+def fingerprint(db: sqlite_utils.Database, survey: Any) -> str:
+    """What a survey's figures depend on, in one string."""
+    answers = db.execute(
+        "SELECT count(*), coalesce(max(id), 0), total(length(answers)) "
+        "FROM responses WHERE survey_id = ?",
+        [survey["id"]],
+    ).fetchone()
+    versions = db.execute(
+        "SELECT count(*), coalesce(max(id), 0) FROM survey_versions "
+        "WHERE survey_id = ?",
+        [survey["id"]],
+    ).fetchone()
+    return json.dumps(
+        [CACHE_FORMAT, survey["title"], survey["updated_at"], *versions, *answers]
+    )
+
+
+def _cached_survey_items(db, survey: Any) -> list[dict[str, Any]]:
+    key = fingerprint(db, survey)
+    row = db.execute(
+        "SELECT fingerprint, items FROM plan_evidence_cache WHERE survey_id = ?",
+        [survey["id"]],
+    ).fetchone()
+    if row is not None and row["fingerprint"] == key:
+        return json.loads(row["items"])
+    items = _compute_survey_items(db, survey)
+    with write_transaction(db):
+        db.execute(
+            "INSERT INTO plan_evidence_cache (survey_id, fingerprint, items, "
+            "built_at) VALUES (?, ?, ?, ?) ON CONFLICT (survey_id) DO UPDATE SET "
+            "fingerprint = excluded.fingerprint, items = excluded.items, "
+            "built_at = excluded.built_at",
+            [survey["id"], key, json.dumps(items, ensure_ascii=False), now()],
+        )
+    return items
+
+
+def _compute_survey_items(db, survey: Any) -> list[dict[str, Any]]:
+    try:
+        frames = load_survey(db, survey["id"])
+    except KeyError:
+        return []
+    if frames.wide.empty:
+        return []
+    items = _national_items(survey, frames)
+    for key in frames.keys("single", "multiple", "scale"):
+        summary = summarise(frames, key)
+        for row in summary.table.itertuples():
+            if getattr(row, "no_answer", False):
+                continue
+            items.append(_survey_item(survey, summary, row))
     return items
 
 

@@ -126,3 +126,21 @@ def m002_chantier_priorities(db: Database) -> None:
             NOT NULL DEFAULT '';
         """
     )
+
+
+@migrations()
+def m003_evidence_cache(db: Database) -> None:
+    # The figures a fiche may cite, per survey, with the fingerprint of what
+    # they were computed from (action_plan/evidence.py): the fiche form
+    # opens without summarising every question again.
+    db.executescript(
+        """
+        CREATE TABLE plan_evidence_cache (
+            survey_id INTEGER PRIMARY KEY
+                REFERENCES surveys(id) ON DELETE CASCADE,
+            fingerprint TEXT NOT NULL,
+            items TEXT NOT NULL,
+            built_at TEXT NOT NULL
+        );
+        """
+    )

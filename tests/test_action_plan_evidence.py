@@ -58,3 +58,50 @@ def test_references_follow_the_diagnostic(app, db, demo_diagnostic):
         after = resolve(db, demo_diagnostic, [ref, "indicator:disparu"])
     assert after[0]["text"] != before  # the new figure, not a stored copy
     assert after[1]["text"].startswith("Élément retiré du diagnostic")
+
+
+def test_survey_figures_are_cached_until_the_answers_change(
+    app, db, diagnostic, monkeypatch
+):
+    """The fiche form opens fast: a survey's figures are computed once, and
+    again as soon as an answer is added, corrected or erased."""
+    from helpers.analysis_surveys import add_answers, make_survey
+
+    from action_plan import evidence
+
+    answers = [{"CP_AISANCE": "peu"}] * 12 + [{"CP_AISANCE": "tres"}] * 13
+    survey = make_survey(db, diagnostic, answers)
+    computed = []
+    real = evidence._compute_survey_items
+    monkeypatch.setattr(
+        evidence,
+        "_compute_survey_items",
+        lambda db, s: computed.append(s["id"]) or real(db, s),
+    )
+
+    def share(options) -> str:
+        ref = f"survey:{survey}:CP_AISANCE:peu"
+        return next(o["text"] for o in options if o["ref"] == ref)
+
+    first = share(evidence_options(db, diagnostic))
+    assert first.startswith("48,0")
+    assert share(evidence_options(db, diagnostic)) == first
+    assert computed == [survey]  # the second opening read the cache
+    add_answers(db, survey, [{"CP_AISANCE": "peu"}])
+    assert share(evidence_options(db, diagnostic)).startswith("50,0")
+    last = db.execute("SELECT max(id) FROM responses").fetchone()[0]
+    db.execute(
+        "UPDATE responses SET answers = ? WHERE id = ?",
+        ['{"CP_AISANCE": "tres"}', last],
+    )
+    db.conn.commit()
+    assert share(evidence_options(db, diagnostic)).startswith("46,2")
+    db.execute("DELETE FROM responses WHERE id = ?", [last])
+    db.conn.commit()
+    assert share(evidence_options(db, diagnostic)) == first
+    assert computed == [survey] * 4
+    # resolve() shares the cache.
+    assert (
+        resolve(db, diagnostic, [f"survey:{survey}:CP_AISANCE:peu"])[0]["text"] == first
+    )
+    assert len(computed) == 4

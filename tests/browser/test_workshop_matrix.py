@@ -41,7 +41,9 @@ def test_phone_places_and_screen_shows_the_matrix(browser, live_server):
         items = phone.locator("li.matrix-item")
         expect(items).to_have_count(2)
         expect(items.first.locator(".text")).to_have_text(ITEMS[0]["label"])
-        expect(phone.locator(".budget")).to_have_text("Vous avez placé 0 élément sur 2.")
+        expect(phone.locator(".budget")).to_have_text(
+            "Vous avez placé 0 élément sur 2."
+        )
         assert axe_violations(phone) == []
         first = items.first
         first.get_by_label("Impact de « Permanences").select_option("4")
@@ -49,7 +51,9 @@ def test_phone_places_and_screen_shows_the_matrix(browser, live_server):
         expect(first.locator(".meta")).to_have_text("Choisissez aussi la faisabilité.")
         first.get_by_label("Faisabilité de « Permanences").select_option("3")
         expect(first.locator(".meta")).to_have_text("Placé : impact 4, faisabilité 3.")
-        expect(phone.locator(".budget")).to_have_text("Vous avez placé 1 élément sur 2.")
+        expect(phone.locator(".budget")).to_have_text(
+            "Vous avez placé 1 élément sur 2."
+        )
         assert _placements(live_server, activity) == [("chantier:1", 4, 3)]
 
         screen = log_in(screen_context, live_server, workshop["user"])
