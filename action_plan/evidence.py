@@ -23,6 +23,7 @@ import sqlite_utils
 
 from analysis.frames import load_survey
 from analysis.national import compare_national
+from analysis.priority import priority_publics
 from analysis.stats import MIN_COUNT
 from analysis.summaries import summarise
 from diagnostic.display import format_figure
@@ -32,7 +33,7 @@ from survey_app.db import now, write_transaction
 
 # Bump when the wording or the rules of the figures change: old cache rows
 # then no longer match.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def _percent(value: float) -> str:
@@ -47,8 +48,20 @@ def _survey_items(db, diagnostic_id: int, only: set[int] | None = None) -> list:
     ).fetchall():
         if only is not None and survey["id"] not in only:
             continue
-        items.extend(_cached_survey_items(db, survey))
+        items.extend(_cached_survey(db, survey)["evidence"])
     return items
+
+
+def survey_publics(db: sqlite_utils.Database, diagnostic_id: int) -> list[dict]:
+    """The priority publics by age and gender of every survey (cached with
+    the figures): [{"grouping": "age" | "genre", "group", "text"}]."""
+    publics = []
+    for survey in db.execute(
+        "SELECT id, title, updated_at FROM surveys WHERE diagnostic_id = ? ORDER BY id",
+        [diagnostic_id],
+    ).fetchall():
+        publics.extend(_cached_survey(db, survey)["publics"])
+    return publics
 
 
 def fingerprint(db: sqlite_utils.Database, survey: Any) -> str:
@@ -68,7 +81,7 @@ def fingerprint(db: sqlite_utils.Database, survey: Any) -> str:
     )
 
 
-def _cached_survey_items(db, survey: Any) -> list[dict[str, Any]]:
+def _cached_survey(db, survey: Any) -> dict[str, list[dict[str, Any]]]:
     key = fingerprint(db, survey)
     row = db.execute(
         "SELECT fingerprint, items FROM plan_evidence_cache WHERE survey_id = ?",
@@ -76,7 +89,7 @@ def _cached_survey_items(db, survey: Any) -> list[dict[str, Any]]:
     ).fetchone()
     if row is not None and row["fingerprint"] == key:
         return json.loads(row["items"])
-    items = _compute_survey_items(db, survey)
+    items = _compute_survey(db, survey)
     with write_transaction(db):
         db.execute(
             "INSERT INTO plan_evidence_cache (survey_id, fingerprint, items, "
@@ -88,13 +101,14 @@ def _cached_survey_items(db, survey: Any) -> list[dict[str, Any]]:
     return items
 
 
-def _compute_survey_items(db, survey: Any) -> list[dict[str, Any]]:
+def _compute_survey(db, survey: Any) -> dict[str, list[dict[str, Any]]]:
+    """{"evidence": figures a fiche may cite, "publics": priority publics}."""
     try:
         frames = load_survey(db, survey["id"])
     except KeyError:
-        return []
+        return {"evidence": [], "publics": []}
     if frames.wide.empty:
-        return []
+        return {"evidence": [], "publics": []}
     items = _national_items(survey, frames)
     for key in frames.keys("single", "multiple", "scale"):
         summary = summarise(frames, key)
@@ -102,7 +116,40 @@ def _compute_survey_items(db, survey: Any) -> list[dict[str, Any]]:
             if getattr(row, "no_answer", False):
                 continue
             items.append(_survey_item(survey, summary, row))
-    return items
+    return {"evidence": items, "publics": _priority_publics(survey, frames)}
+
+
+def _priority_publics(survey, frames) -> list[dict[str, Any]]:
+    """For each indicator, the age band and the gender most affected, when
+    clearly more affected than everyone (the group's whole 95 % interval is
+    above the overall share) and never resting on fewer than 5 people;
+    largest gaps first."""
+    table = priority_publics(frames, groups=("age", "genre"))
+    if table.empty:
+        return []
+    weighted = bool(table["weighted"].any())
+    share, low = ("w_percent", "w_ci_low") if weighted else ("percent", "ci_low")
+    table = table[
+        ~table["suppressed"].astype(bool) & (table[low] > table["overall_percent"])
+    ]
+    publics = []
+    for (_, grouping), rows in table.groupby(["indicator", "grouping"], sort=False):
+        top = rows.sort_values([share, "n"], ascending=False).iloc[0]
+        publics.append(
+            {
+                "grouping": grouping,
+                "group": str(top["group"]),
+                "gap": float(top["difference"]),
+                "text": (
+                    f"{top['group_label']} : {_percent(top[share])} "
+                    f"« {top['indicator_label']} » contre "
+                    f"{_percent(top['overall_percent'])} pour l'ensemble "
+                    f"({int(top['n'])} personnes, questionnaire "
+                    f"« {survey['title']} »" + (", pondéré)" if weighted else ")")
+                ),
+            }
+        )
+    return sorted(publics, key=lambda p: -p["gap"])
 
 
 def _survey_item(survey, summary, row) -> dict[str, Any]:

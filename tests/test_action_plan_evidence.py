@@ -72,10 +72,10 @@ def test_survey_figures_are_cached_until_the_answers_change(
     answers = [{"CP_AISANCE": "peu"}] * 12 + [{"CP_AISANCE": "tres"}] * 13
     survey = make_survey(db, diagnostic, answers)
     computed = []
-    real = evidence._compute_survey_items
+    real = evidence._compute_survey
     monkeypatch.setattr(
         evidence,
-        "_compute_survey_items",
+        "_compute_survey",
         lambda db, s: computed.append(s["id"]) or real(db, s),
     )
 
@@ -105,3 +105,51 @@ def test_survey_figures_are_cached_until_the_answers_change(
         resolve(db, diagnostic, [f"survey:{survey}:CP_AISANCE:peu"])[0]["text"] == first
     )
     assert len(computed) == 4
+
+
+def test_priority_publics_prefill_a_new_fiche(app, db, diagnostic, logged_in):
+    """Publics prioritaires of the survey tick the fiche's age bands; a gap
+    within the margin (the genders here) ticks nothing."""
+    from helpers.analysis_surveys import make_survey
+
+    from survey_app.surveys.bank import bank_question
+
+    questions = [bank_question(k) for k in ("EQ_MOBILE", "PR_AGE", "PR_GENRE")]
+    for q in questions:
+        q.pop("show_if", None)
+    old = {"EQ_MOBILE": "aucun", "PR_AGE": "75_plus"}
+    young = {"EQ_MOBILE": "smartphone", "PR_AGE": "25_39"}
+    answers = [
+        {**old, "PR_GENRE": "femme" if i % 2 else "homme"} for i in range(20)
+    ] + [{**young, "PR_GENRE": "homme" if i % 2 else "femme"} for i in range(30)]
+    for answer in answers[:5]:  # 15 of 20: neither side under 5 people
+        answer["EQ_MOBILE"] = "smartphone"
+    make_survey(db, diagnostic, answers, questions=questions)
+    html = logged_in.get(f"/diagnostics/{diagnostic}/plan/fiches/nouvelle").get_data(
+        as_text=True
+    )
+    assert "Publics prioritaires repérés par le diagnostic" in html
+    assert "75 ans ou plus : 75,0" in html
+    ticked = re.findall(r'name="(ages|genders)" value="([^"]+)" checked', html)
+    assert ticked == [("ages", "75 ans et plus")]
+    assert "Publics prioritaires du diagnostic : 75 ans ou plus" in html
+
+
+def test_prefill_keeps_what_the_fiche_already_says():
+    from action_plan.fiches import prefill_publics
+
+    suggestions = [
+        {"grouping": "age", "group": "60_74", "text": "a"},
+        {"grouping": "genre", "group": "femme", "text": "b"},
+        {"grouping": "age", "group": "inconnu", "text": "c"},
+    ]
+    fiche = {"publics": {}}
+    prefill_publics(fiche, suggestions)
+    assert fiche["publics"] == {
+        "ages": ["60-74 ans"],
+        "genders": ["Femmes"],
+        "details": "Publics prioritaires du diagnostic : a ; b ; c",
+    }
+    mine = {"publics": {"ages": ["15-24 ans"]}}
+    prefill_publics(mine, suggestions)
+    assert mine["publics"] == {"ages": ["15-24 ans"]}
