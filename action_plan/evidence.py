@@ -7,15 +7,10 @@ answers or a corrected portrait, and always says its source and basis. A
 share resting on fewer than `MIN_COUNT` people is not shown (small cells
 stay hidden everywhere).
 
-Summarising every question of every survey takes seconds, and the fiche
-form lists them all: a survey's figures are kept in `plan_evidence_cache`
-with the fingerprint of what they depend on (the survey, its versions, its
-answers: count, last id and total size, so an erased or corrected answer
-counts too). A figure read from the cache is the one a fresh computation
-would give.
+The survey figures and the portrait's are cached (`evidence_cache.py`):
+the fiche form opens without recomputing them.
 """
 
-import json
 from typing import Any
 
 import pandas as pd
@@ -29,11 +24,8 @@ from analysis.summaries import summarise
 from diagnostic.display import format_figure
 from diagnostic.portrait import load_portrait
 from facilitation.votes import totals
-from survey_app.db import now, write_transaction
 
-# Bump when the wording or the rules of the figures change: old cache rows
-# then no longer match.
-CACHE_FORMAT = 2
+from .evidence_cache import cached, portrait_fingerprint, survey_fingerprint
 
 
 def _percent(value: float) -> str:
@@ -43,7 +35,8 @@ def _percent(value: float) -> str:
 def _survey_items(db, diagnostic_id: int, only: set[int] | None = None) -> list:
     items = []
     for survey in db.execute(
-        "SELECT id, title, updated_at FROM surveys WHERE diagnostic_id = ? ORDER BY id",
+        "SELECT id, diagnostic_id, title, updated_at FROM surveys "
+        "WHERE diagnostic_id = ? ORDER BY id",
         [diagnostic_id],
     ).fetchall():
         if only is not None and survey["id"] not in only:
@@ -57,48 +50,22 @@ def survey_publics(db: sqlite_utils.Database, diagnostic_id: int) -> list[dict]:
     the figures): [{"grouping": "age" | "genre", "group", "text"}]."""
     publics = []
     for survey in db.execute(
-        "SELECT id, title, updated_at FROM surveys WHERE diagnostic_id = ? ORDER BY id",
+        "SELECT id, diagnostic_id, title, updated_at FROM surveys "
+        "WHERE diagnostic_id = ? ORDER BY id",
         [diagnostic_id],
     ).fetchall():
         publics.extend(_cached_survey(db, survey)["publics"])
     return publics
 
 
-def fingerprint(db: sqlite_utils.Database, survey: Any) -> str:
-    """What a survey's figures depend on, in one string."""
-    answers = db.execute(
-        "SELECT count(*), coalesce(max(id), 0), total(length(answers)) "
-        "FROM responses WHERE survey_id = ?",
-        [survey["id"]],
-    ).fetchone()
-    versions = db.execute(
-        "SELECT count(*), coalesce(max(id), 0) FROM survey_versions "
-        "WHERE survey_id = ?",
-        [survey["id"]],
-    ).fetchone()
-    return json.dumps(
-        [CACHE_FORMAT, survey["title"], survey["updated_at"], *versions, *answers]
-    )
-
-
 def _cached_survey(db, survey: Any) -> dict[str, list[dict[str, Any]]]:
-    key = fingerprint(db, survey)
-    row = db.execute(
-        "SELECT fingerprint, items FROM plan_evidence_cache WHERE survey_id = ?",
-        [survey["id"]],
-    ).fetchone()
-    if row is not None and row["fingerprint"] == key:
-        return json.loads(row["items"])
-    items = _compute_survey(db, survey)
-    with write_transaction(db):
-        db.execute(
-            "INSERT INTO plan_evidence_cache (survey_id, fingerprint, items, "
-            "built_at) VALUES (?, ?, ?, ?) ON CONFLICT (survey_id) DO UPDATE SET "
-            "fingerprint = excluded.fingerprint, items = excluded.items, "
-            "built_at = excluded.built_at",
-            [survey["id"], key, json.dumps(items, ensure_ascii=False), now()],
-        )
-    return items
+    return cached(
+        db,
+        f"survey:{survey['id']}",
+        (survey["diagnostic_id"], survey["id"]),
+        survey_fingerprint(db, survey),
+        lambda: _compute_survey(db, survey),
+    )
 
 
 def _compute_survey(db, survey: Any) -> dict[str, list[dict[str, Any]]]:
@@ -210,6 +177,16 @@ def _national_items(survey, frames) -> list[dict[str, Any]]:
 
 
 def _indicator_items(db, diagnostic_id: int) -> list[dict[str, Any]]:
+    return cached(
+        db,
+        f"portrait:{diagnostic_id}",
+        (diagnostic_id, None),
+        portrait_fingerprint(db, diagnostic_id),
+        lambda: _compute_indicator_items(db, diagnostic_id),
+    )
+
+
+def _compute_indicator_items(db, diagnostic_id: int) -> list[dict[str, Any]]:
     territory = load_portrait(db, diagnostic_id)["territory"]
     items = []
     for row in territory.itertuples():

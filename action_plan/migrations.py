@@ -130,14 +130,17 @@ def m002_chantier_priorities(db: Database) -> None:
 
 @migrations()
 def m003_evidence_cache(db: Database) -> None:
-    # The figures a fiche may cite, per survey, with the fingerprint of what
-    # they were computed from (action_plan/evidence.py): the fiche form
-    # opens without summarising every question again.
+    # The figures a fiche may cite, per survey and for the portrait, with
+    # the fingerprint of what they were computed from
+    # (action_plan/evidence_cache.py): the fiche form opens without
+    # summarising every question again. scope: survey:<id> | portrait:<id>.
     db.executescript(
         """
         CREATE TABLE plan_evidence_cache (
-            survey_id INTEGER PRIMARY KEY
-                REFERENCES surveys(id) ON DELETE CASCADE,
+            scope TEXT PRIMARY KEY,
+            diagnostic_id INTEGER NOT NULL
+                REFERENCES diagnostics(id) ON DELETE CASCADE,
+            survey_id INTEGER REFERENCES surveys(id) ON DELETE CASCADE,
             fingerprint TEXT NOT NULL,
             items TEXT NOT NULL,
             built_at TEXT NOT NULL

@@ -79,6 +79,14 @@ def test_survey_figures_are_cached_until_the_answers_change(
         lambda db, s: computed.append(s["id"]) or real(db, s),
     )
 
+    portraits = []
+    real_portrait = evidence._compute_indicator_items
+    monkeypatch.setattr(
+        evidence,
+        "_compute_indicator_items",
+        lambda db, d: portraits.append(d) or real_portrait(db, d),
+    )
+
     def share(options) -> str:
         ref = f"survey:{survey}:CP_AISANCE:peu"
         return next(o["text"] for o in options if o["ref"] == ref)
@@ -100,6 +108,7 @@ def test_survey_figures_are_cached_until_the_answers_change(
     db.conn.commit()
     assert share(evidence_options(db, diagnostic)) == first
     assert computed == [survey] * 4
+    assert portraits == [diagnostic]  # the portrait did not change
     # resolve() shares the cache.
     assert (
         resolve(db, diagnostic, [f"survey:{survey}:CP_AISANCE:peu"])[0]["text"] == first
