@@ -124,7 +124,10 @@ def matching_places(
         if name not in places:
             continue
         if name not in cache:
-            codes, uniques = pd.factorize(places[name].fillna("").astype(str))
+            # Missing values as "" whatever the column's dtype (fillna("")
+            # refuses a categorical column and would upcast a float one).
+            column = places[name].astype(object)
+            codes, uniques = pd.factorize(column.where(column.notna(), "").astype(str))
             sets = [{v.strip() for v in u.split("|") if v.strip()} for u in uniques]
             cache[name] = (codes, sets)
         codes, sets = cache[name]
