@@ -262,10 +262,11 @@
   function renderBoard(activity) {
     var container = byId("colonnes");
     if (activity && activity.kind === "matrix") {
-      var drawn = JSON.stringify([activity.id, activity.items, activity.placements]);
+      var drawn = JSON.stringify([activity.id, activity.phase, activity.items, activity.placements, proxyVoter]);
       if (container.dataset.key !== drawn) {
         container.dataset.key = drawn;
         Live.drawMatrix(container, activity);
+        if (proxyVoter && activity.phase === "vote") container.appendChild(proxyPlacement(activity));
       }
       return;
     }
@@ -371,6 +372,35 @@
 
   /* ---- people without a phone ---- */
 
+  /* A matrix placement for the person chosen under "Voter pour quelqu'un". */
+  function proxyPlacement(activity) {
+    function choice(id, label, options) {
+      var select = el("select", { attrs: { id: id } });
+      options.forEach(function (option) {
+        select.appendChild(el("option", { text: option[1], attrs: { value: option[0] } }));
+      });
+      return [el("label", { text: label, attrs: { "for": id } }), select];
+    }
+    function levels(labels) {
+      return labels.map(function (label, i) { return [i + 1, (i + 1) + " – " + label]; });
+    }
+    var item = choice("proxy-element", "Élément", (activity.items || []).map(function (i) { return [i.key, i.label]; }));
+    var impact = choice("proxy-impact", "Impact", levels(Live.IMPACT));
+    var feasibility = choice("proxy-faisabilite", "Faisabilité", levels(Live.FEASIBILITY));
+    var form = el("form", { cls: "proxy-card" }, [el("h3", { text: "Placer un élément pour la personne choisie" })]
+      .concat(item, impact, feasibility, [el("button", { text: "Placer pour cette personne", attrs: { type: "submit" } })]));
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      act("/placements", { activity_id: activity.id, participant_id: Number(proxyVoter), item: item[1].value,
+                           impact: Number(impact[1].value), feasibility: Number(feasibility[1].value) })
+        .then(function (result) {
+          Live.setText(byId("proxy-resultat"), "Placé : impact " + result.impact + ", faisabilité " +
+                       result.feasibility + " (" + Live.plural(result.placed, "élément placé", "éléments placés") + ").");
+        }).catch(function () {});
+    });
+    return form;
+  }
+
   function proxyVote(activity, cardId, delta) {
     act("/votes", { activity_id: activity.id, participant_id: Number(proxyVoter), card_id: cardId, delta: delta })
       .then(function (result) {
@@ -427,7 +457,7 @@
     box.appendChild(el("div", { cls: "proxy-vote" }, [
       el("h3", { text: "Voter pour quelqu'un" }),
       el("label", { text: "Personne", attrs: { "for": "proxy-votant" } }), voter,
-      el("p", { cls: "hint", text: "Pendant le vote, des boutons « +1 gommette » apparaissent sur chaque carte du tableau." }),
+      el("p", { cls: "hint", text: "Pendant le vote, des boutons « +1 gommette » apparaissent sur chaque carte du tableau ; sur une matrice, un formulaire de placement apparaît sous le tableau." }),
       el("p", { attrs: { id: "proxy-resultat", role: "status" } })
     ]));
   }
@@ -472,7 +502,7 @@
     if (state.tables.length) {
       box.appendChild(el("p", { text: "Tables : " + state.tables.map(function (t) { return t.name; }).join(", ") + "." }));
     }
-    if (!activity || activity.kind === "dots") return;
+    if (!activity || activity.kind === "dots" || activity.kind === "matrix") return;
     var byTable = !!activity.config.by_table;
     var merged = !!activity.config.tables_merged;
     var row = el("p", { cls: "actions" });

@@ -76,3 +76,32 @@ def test_phone_places_and_screen_shows_the_matrix(browser, live_server):
     finally:
         context.close()
         screen_context.close()
+
+
+def test_facilitator_places_for_someone_without_a_phone(browser, live_server):
+    workshop = make_workshop(
+        live_server, [{"kind": "matrix", "config": {"items": ITEMS}}],
+        phase="vote", current=0,
+    )  # fmt: skip
+    activity = workshop["activities"][0]["id"]
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        console = log_in(context, live_server, workshop["user"])
+        console.goto(f"/ateliers/{workshop['id']}")
+        console.wait_for_selector(".status-online")
+        console.fill("#proxy-nom", "Jeanne")
+        console.get_by_role("button", name="Ajouter la personne").click()
+        expect(console.locator("#proxy-votant option")).to_have_count(2)
+        console.select_option("#proxy-votant", label="Jeanne (sans téléphone)")
+        console.select_option("#proxy-element", label="Prêt de tablettes")
+        console.select_option("#proxy-impact", "2")
+        console.select_option("#proxy-faisabilite", "4")
+        console.get_by_role("button", name="Placer pour cette personne").click()
+        expect(console.locator("#proxy-resultat")).to_have_text(
+            "Placé : impact 2, faisabilité 4 (1 élément placé)."
+        )
+        assert _placements(live_server, activity) == [("chantier:2", 2, 4)]
+        expect(console.locator("#colonnes svg.matrix-svg circle")).to_have_count(1)
+        assert axe_violations(console) == []
+    finally:
+        context.close()
