@@ -4,9 +4,10 @@ Summarising every question of every survey and rebuilding the territory's
 portrait take seconds, and the fiche form lists them all. So each survey's
 figures, and the portrait's, are kept in `plan_evidence_cache` with the
 fingerprint of everything they are computed from (a survey: its title,
-versions and answers — count, last id and total size, so an erased or
-corrected answer counts too; the portrait: every row it reads). A figure
-read from the cache is the one a fresh computation would give.
+versions, and its answers' count and last id, read from the index; the
+portrait: every row it reads). An erased or corrected answer deletes its
+survey's row at once (triggers, migrations.py). A figure read from the
+cache is the one a fresh computation would give.
 """
 
 import hashlib
@@ -26,8 +27,7 @@ CACHE_FORMAT = 3
 def survey_fingerprint(db: sqlite_utils.Database, survey: Any) -> str:
     """What a survey's figures depend on, in one string."""
     answers = db.execute(
-        "SELECT count(*), coalesce(max(id), 0), total(length(answers)) "
-        "FROM responses WHERE survey_id = ?",
+        "SELECT count(*), coalesce(max(id), 0) FROM responses WHERE survey_id = ?",
         [survey["id"]],
     ).fetchone()
     versions = db.execute(

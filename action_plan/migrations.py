@@ -145,5 +145,17 @@ def m003_evidence_cache(db: Database) -> None:
             items TEXT NOT NULL,
             built_at TEXT NOT NULL
         );
+        -- An erased or corrected answer drops its survey's figures at once
+        -- (new answers change the fingerprint: count and last id).
+        CREATE TRIGGER plan_evidence_cache_response_deleted
+        AFTER DELETE ON responses
+        BEGIN
+            DELETE FROM plan_evidence_cache WHERE survey_id = OLD.survey_id;
+        END;
+        CREATE TRIGGER plan_evidence_cache_response_updated
+        AFTER UPDATE OF answers, survey_id, version_id ON responses
+        BEGIN
+            DELETE FROM plan_evidence_cache WHERE survey_id = OLD.survey_id;
+        END;
         """
     )
