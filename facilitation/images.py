@@ -109,10 +109,14 @@ def board_svg(db: sqlite_utils.Database, workshop_id: int, activity_id: int) -> 
 
 
 def board_png(db: sqlite_utils.Database, workshop_id: int, activity_id: int) -> bytes:
-    """The same board drawn with Pillow."""
+    """The same board drawn with Pillow (a matrix: its SVG rasterised)."""
     from PIL import Image, ImageDraw, ImageFont
 
     activity = _activity_board(db, workshop_id, activity_id)
+    if activity.get("matrix") is not None:
+        from analysis.document_model import figure_png
+
+        return figure_png(matrix_svg(activity["matrix"], activity["title"]))
     layout = board_layout(activity)
     image = Image.new("RGB", (layout["width"], layout["height"]), "#ffffff")
     draw = ImageDraw.Draw(image)

@@ -199,3 +199,14 @@ def test_exports_show_the_matrix_escaped(db, diagnostic):
     assert "| Permanences &lt;b&gt;au marché&lt;/b&gt; | 1 | 4,0 | 3,0 |" in markdown
     csv_text = exports.placements_csv(db, workshop["id"])
     assert "Permanences <b>au marché</b>;Participant n°" in csv_text
+
+
+def test_board_images_of_a_matrix(db, diagnostic):
+    from facilitation import images
+
+    workshop, activity = _matrix(db, diagnostic)
+    matrix.place(db, activity, participant(db, workshop["id"]), "chantier:2", 1, 4)
+    svg = images.board_svg(db, workshop["id"], activity)
+    assert svg.count("<circle") == 1 and "Matrice" in svg
+    png = images.board_png(db, workshop["id"], activity)
+    assert png.startswith(b"\x89PNG")
