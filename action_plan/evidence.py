@@ -6,6 +6,9 @@ resolved each time the fiche is shown or exported, so the figure follows new
 answers or a corrected portrait, and always says its source and basis. A
 share resting on fewer than `MIN_COUNT` people is not shown (small cells
 stay hidden everywhere).
+
+The survey figures and the portrait's are cached (`evidence_cache.py`):
+the fiche form opens without recomputing them.
 """
 
 from typing import Any
@@ -15,11 +18,14 @@ import sqlite_utils
 
 from analysis.frames import load_survey
 from analysis.national import compare_national
+from analysis.priority import priority_publics
 from analysis.stats import MIN_COUNT
 from analysis.summaries import summarise
 from diagnostic.display import format_figure
 from diagnostic.portrait import load_portrait
 from facilitation.votes import totals
+
+from .evidence_cache import cached, portrait_fingerprint, survey_fingerprint
 
 
 def _percent(value: float) -> str:
@@ -29,25 +35,88 @@ def _percent(value: float) -> str:
 def _survey_items(db, diagnostic_id: int, only: set[int] | None = None) -> list:
     items = []
     for survey in db.execute(
-        "SELECT id, title FROM surveys WHERE diagnostic_id = ? ORDER BY id",
+        "SELECT id, diagnostic_id, title, updated_at FROM surveys "
+        "WHERE diagnostic_id = ? ORDER BY id",
         [diagnostic_id],
-    ):
+    ).fetchall():
         if only is not None and survey["id"] not in only:
             continue
-        try:
-            frames = load_survey(db, survey["id"])
-        except KeyError:
-            continue
-        if frames.wide.empty:
-            continue
-        items.extend(_national_items(survey, frames))
-        for key in frames.keys("single", "multiple", "scale"):
-            summary = summarise(frames, key)
-            for row in summary.table.itertuples():
-                if getattr(row, "no_answer", False):
-                    continue
-                items.append(_survey_item(survey, summary, row))
+        items.extend(_cached_survey(db, survey)["evidence"])
     return items
+
+
+def survey_publics(db: sqlite_utils.Database, diagnostic_id: int) -> list[dict]:
+    """The priority publics by age and gender of every survey (cached with
+    the figures): [{"grouping": "age" | "genre", "group", "text"}]."""
+    publics = []
+    for survey in db.execute(
+        "SELECT id, diagnostic_id, title, updated_at FROM surveys "
+        "WHERE diagnostic_id = ? ORDER BY id",
+        [diagnostic_id],
+    ).fetchall():
+        publics.extend(_cached_survey(db, survey)["publics"])
+    return publics
+
+
+def _cached_survey(db, survey: Any) -> dict[str, list[dict[str, Any]]]:
+    return cached(
+        db,
+        f"survey:{survey['id']}",
+        (survey["diagnostic_id"], survey["id"]),
+        survey_fingerprint(db, survey),
+        lambda: _compute_survey(db, survey),
+    )
+
+
+def _compute_survey(db, survey: Any) -> dict[str, list[dict[str, Any]]]:
+    """{"evidence": figures a fiche may cite, "publics": priority publics}."""
+    try:
+        frames = load_survey(db, survey["id"])
+    except KeyError:
+        return {"evidence": [], "publics": []}
+    if frames.wide.empty:
+        return {"evidence": [], "publics": []}
+    items = _national_items(survey, frames)
+    for key in frames.keys("single", "multiple", "scale"):
+        summary = summarise(frames, key)
+        for row in summary.table.itertuples():
+            if getattr(row, "no_answer", False):
+                continue
+            items.append(_survey_item(survey, summary, row))
+    return {"evidence": items, "publics": _priority_publics(survey, frames)}
+
+
+def _priority_publics(survey, frames) -> list[dict[str, Any]]:
+    """For each indicator, the age band and the gender most affected, when
+    clearly more affected than everyone (the group's whole 95 % interval is
+    above the overall share) and never resting on fewer than 5 people;
+    largest gaps first."""
+    table = priority_publics(frames, groups=("age", "genre"))
+    if table.empty:
+        return []
+    weighted = bool(table["weighted"].any())
+    share, low = ("w_percent", "w_ci_low") if weighted else ("percent", "ci_low")
+    table = table[
+        ~table["suppressed"].astype(bool) & (table[low] > table["overall_percent"])
+    ]
+    publics = []
+    for (_, grouping), rows in table.groupby(["indicator", "grouping"], sort=False):
+        top = rows.sort_values([share, "n"], ascending=False).iloc[0]
+        publics.append(
+            {
+                "grouping": grouping,
+                "group": str(top["group"]),
+                "gap": float(top["difference"]),
+                "text": (
+                    f"{top['group_label']} : {_percent(top[share])} "
+                    f"« {top['indicator_label']} » contre "
+                    f"{_percent(top['overall_percent'])} pour l'ensemble "
+                    f"({int(top['n'])} personnes, questionnaire "
+                    f"« {survey['title']} »" + (", pondéré)" if weighted else ")")
+                ),
+            }
+        )
+    return sorted(publics, key=lambda p: -p["gap"])
 
 
 def _survey_item(survey, summary, row) -> dict[str, Any]:
@@ -108,6 +177,16 @@ def _national_items(survey, frames) -> list[dict[str, Any]]:
 
 
 def _indicator_items(db, diagnostic_id: int) -> list[dict[str, Any]]:
+    return cached(
+        db,
+        f"portrait:{diagnostic_id}",
+        (diagnostic_id, None),
+        portrait_fingerprint(db, diagnostic_id),
+        lambda: _compute_indicator_items(db, diagnostic_id),
+    )
+
+
+def _compute_indicator_items(db, diagnostic_id: int) -> list[dict[str, Any]]:
     territory = load_portrait(db, diagnostic_id)["territory"]
     items = []
     for row in territory.itertuples():

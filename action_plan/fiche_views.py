@@ -16,7 +16,7 @@ from . import fiches as fs
 from .budget import COST_KINDS, FUNDERS, compute_budget
 from .chantiers import load_chantiers
 from .diagrams import roadmap_svg
-from .evidence import evidence_options, resolve
+from .evidence import evidence_options, resolve, survey_publics
 from .views import CsrfForm, bp, checked, form_key, new_key, owned_chantier
 
 
@@ -48,6 +48,7 @@ def form_page(diagnostic, fiche, action, errors=(), key=None, status=200):
         kinds=COST_KINDS,
         funders=FUNDERS,
         options=evidence_options(db, diagnostic["id"]),
+        suggested_publics=survey_publics(db, diagnostic["id"]),
     ), status
 
 
@@ -73,6 +74,7 @@ def new_fiche(diagnostic_id: int):
         fiche["chantier_id"] = chantier_id
     else:
         fiche = fs.blank_fiche(db, diagnostic_id)
+    fs.prefill_publics(fiche, survey_publics(db, diagnostic_id))
     action = url_for(
         "action_plan.create_fiche", diagnostic_id=diagnostic_id, chantier=chantier_id
     )

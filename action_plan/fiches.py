@@ -42,6 +42,15 @@ AGE_BANDS = [
     "75 ans et plus",
 ]
 GENDERS = ["Femmes", "Hommes", "Tous publics"]
+# The survey's groups (analysis.groups) as the fiche's checkboxes.
+AGE_FROM_GROUP = {
+    "15_24": "15-24 ans",
+    "25_39": "25-39 ans",
+    "40_59": "40-59 ans",
+    "60_74": "60-74 ans",
+    "75_plus": "75 ans et plus",
+}
+GENDER_FROM_GROUP = {"femme": "Femmes", "homme": "Hommes"}
 LISTS = {  # JSON column: (form prefix, fields)
     "partners": ("partner", ("name", "nature")),
     "indicators": ("indicator", ("name", "unit")),
@@ -328,6 +337,25 @@ def blank_fiche(db: sqlite_utils.Database, diagnostic_id: int) -> dict[str, Any]
     )
     fiche["years"] = fiche_years(fiche)
     return fiche
+
+
+def prefill_publics(fiche: dict[str, Any], suggestions: list[dict]) -> None:
+    """A new fiche's target publics: the age bands and genders the survey
+    found most affected (`evidence.survey_publics`), ticked for the
+    conseiller to keep or untick, and what they rest on in the details."""
+    if any(fiche["publics"].get(k) for k in ("ages", "genders", "details")):
+        return
+    found = {(s["grouping"], s["group"]) for s in suggestions}
+    ages = [band for code, band in AGE_FROM_GROUP.items() if ("age", code) in found]
+    genders = [g for code, g in GENDER_FROM_GROUP.items() if ("genre", code) in found]
+    if not ages and not genders:
+        return
+    lines = [s["text"] for s in suggestions][:4]
+    fiche["publics"] = {
+        "ages": ages,
+        "genders": genders,
+        "details": "Publics prioritaires du diagnostic : " + " ; ".join(lines),
+    }
 
 
 def fiche_from_chantier(db, diagnostic_id: int, chantier: dict) -> dict[str, Any]:

@@ -112,3 +112,50 @@ def m001_chantiers_and_fiches(db: Database) -> None:
         CREATE INDEX plan_fiches_diagnostic ON plan_fiches(diagnostic_id);
         """
     )
+
+
+@migrations()
+def m002_chantier_priorities(db: Database) -> None:
+    # Impact and feasibility (means of 1 to 4) taken from a workshop's
+    # impact × feasibility matrix (issue 11 §4), and where they come from.
+    db.executescript(
+        """
+        ALTER TABLE plan_chantiers ADD COLUMN impact REAL;
+        ALTER TABLE plan_chantiers ADD COLUMN feasibility REAL;
+        ALTER TABLE plan_chantiers ADD COLUMN priority_source TEXT
+            NOT NULL DEFAULT '';
+        """
+    )
+
+
+@migrations()
+def m003_evidence_cache(db: Database) -> None:
+    # The figures a fiche may cite, per survey and for the portrait, with
+    # the fingerprint of what they were computed from
+    # (action_plan/evidence_cache.py): the fiche form opens without
+    # summarising every question again. scope: survey:<id> | portrait:<id>.
+    db.executescript(
+        """
+        CREATE TABLE plan_evidence_cache (
+            scope TEXT PRIMARY KEY,
+            diagnostic_id INTEGER NOT NULL
+                REFERENCES diagnostics(id) ON DELETE CASCADE,
+            survey_id INTEGER REFERENCES surveys(id) ON DELETE CASCADE,
+            fingerprint TEXT NOT NULL,
+            items TEXT NOT NULL,
+            built_at TEXT NOT NULL
+        );
+        -- An erased or corrected answer drops its survey's figures at once
+        -- (new answers change the fingerprint: count and last id).
+        CREATE TRIGGER plan_evidence_cache_response_deleted
+        AFTER DELETE ON responses
+        BEGIN
+            DELETE FROM plan_evidence_cache WHERE survey_id = OLD.survey_id;
+        END;
+        CREATE TRIGGER plan_evidence_cache_response_updated
+        AFTER UPDATE OF answers, survey_id, version_id ON responses
+        BEGIN
+            DELETE FROM plan_evidence_cache WHERE survey_id = OLD.survey_id;
+        END;
+        """
+    )

@@ -16,6 +16,7 @@ from survey_app.access import login_required, member_diagnostic
 from survey_app.db import get_db
 
 from . import chantiers as ch
+from . import priorities
 from .diagrams import resource_map_svg
 
 bp = Blueprint(
@@ -55,16 +56,29 @@ def to_plan(diagnostic_id: int, anchor: str = ""):
 @login_required
 def index(diagnostic_id: int):
     """Chantiers and fiches of the plan. :raise 403: not a member."""
+    from facilitation.matrix_svg import matrix_svg
+    from facilitation.workshops import list_workshops
+
     from .fiches import load_fiches
 
     diagnostic = member_diagnostic(diagnostic_id)
     db = get_db()
+    chantiers = ch.load_chantiers(db, diagnostic_id)
+    ranked = priorities.priority_rows(chantiers)
+    placed = [r for r in ranked if r["count"]]
     return render_template(
         "action_plan/index.html",
         diagnostic=diagnostic,
-        chantiers=ch.load_chantiers(db, diagnostic_id),
+        chantiers=chantiers,
         fiches=load_fiches(db, diagnostic_id),
         activities=ch.vote_activities(db, diagnostic_id),
+        workshops=list_workshops(db, diagnostic_id),
+        matrices=priorities.matrix_activities(db, diagnostic_id),
+        placed=placed,
+        # matrix_svg escapes the only user text it holds (the title)
+        matrix=matrix_svg(placed, "Chantiers : impact et faisabilité")
+        if placed
+        else None,
         form=CsrfForm(),
         key=new_key(),
     )
@@ -255,3 +269,54 @@ def delete_chantier(diagnostic_id: int, chantier_id: int):
     ch.delete_chantier(get_db(), chantier_id)
     flash("Chantier supprimé ; ses fiches action sont conservées.", "success")
     return to_plan(diagnostic_id, "#chantiers")
+
+
+@bp.post("/matrice")
+@login_required
+def send_to_matrix(diagnostic_id: int):
+    """Add an impact × feasibility matrix of the chantiers to a workshop."""
+    from facilitation.errors import WorkshopError
+
+    checked(diagnostic_id)
+    db = get_db()
+    key = form_key()
+    try:
+        workshop_id = int(request.form.get("workshop", ""))
+    except ValueError:
+        workshop_id = 0
+    chantiers = ch.load_chantiers(db, diagnostic_id)
+    if not key or not chantiers:
+        flash("Créez d'abord des chantiers : rien n'a été ajouté.", "error")
+        return to_plan(diagnostic_id, "#priorites")
+    try:
+        priorities.send_to_workshop(db, diagnostic_id, workshop_id, chantiers, key)
+    except KeyError:
+        flash("Choisissez un atelier de ce diagnostic : rien n'a été ajouté.", "error")
+        return to_plan(diagnostic_id, "#priorites")
+    except WorkshopError as error:
+        flash(error.message + " Rien n'a été ajouté.", "error")
+        return to_plan(diagnostic_id, "#priorites")
+    flash(
+        "Matrice ajoutée à la fin de l'atelier : affichez-la puis passez à "
+        "l'étape « Vote » pour que chacun place les chantiers.",
+        "success",
+    )
+    return redirect(url_for("workshops.console", workshop_id=workshop_id))
+
+
+@bp.post("/matrice/<int:activity_id>/reprendre")
+@login_required
+def apply_matrix(diagnostic_id: int, activity_id: int):
+    """Copy a matrix's result onto the chantiers and order them by it.
+    :raise 404: not a matrix of this diagnostic's workshops."""
+    checked(diagnostic_id)
+    try:
+        count = priorities.apply_matrix(get_db(), diagnostic_id, activity_id)
+    except KeyError:
+        abort(404)
+    flash(
+        f"{count} chantier(s) ont reçu leur impact et leur faisabilité ; "
+        "les chantiers sont classés selon la matrice.",
+        "success" if count else "error",
+    )
+    return to_plan(diagnostic_id, "#priorites")

@@ -8,6 +8,7 @@ import sqlite_utils
 
 from action_plan import chantiers as ch
 from action_plan.fiches import create_fiche, fiche_from_chantier, fiche_years
+from action_plan.priorities import apply_matrix, send_to_workshop
 from offer.actors import add_actor, add_inspiration, add_resource
 from offer.places import save_places
 from offer.schema import load_schema
@@ -95,6 +96,7 @@ def add_plan(db: sqlite_utils.Database, diagnostic_id: int, first: date) -> None
     ):
         ch.add_resource(db, made[0], {"kind": kind, "name": name, "link": link,
                                       "note": note})  # fmt: skip
+    _prioritise(db, diagnostic_id, activities[0]["workshop_id"])
     chantier = ch.get_chantier(db, diagnostic_id, made[0])
     fiche = fiche_from_chantier(db, diagnostic_id, chantier)
     year = first.year + 1
@@ -116,3 +118,26 @@ def add_plan(db: sqlite_utils.Database, diagnostic_id: int, first: date) -> None
     )  # fmt: skip
     fiche["years"] = fiche_years(fiche)
     create_fiche(db, diagnostic_id, fiche, "demo-fiche", made[0])
+
+
+# (impact, feasibility) given by the 12 participants to each chantier.
+PLACEMENTS = [[(4, 3), (3, 3), (4, 4), (3, 2)] * 3, [(3, 2), (2, 2), (4, 1)] * 4]
+
+
+def _prioritise(db: sqlite_utils.Database, diagnostic_id: int, workshop_id: int):
+    """The chantiers placed on the workshop's impact × feasibility matrix."""
+    from facilitation.boards import set_phase
+    from facilitation.matrix import place
+
+    chantiers = ch.load_chantiers(db, diagnostic_id)
+    activity = send_to_workshop(db, diagnostic_id, workshop_id, chantiers, "demo")
+    set_phase(db, activity, "vote")
+    people = [dict(r) for r in db.execute(
+        "SELECT * FROM workshop_participants WHERE workshop_id = ? ORDER BY id",
+        [workshop_id])]  # fmt: skip
+    for chantier, levels in zip(chantiers, PLACEMENTS, strict=False):
+        for person, (impact, feasibility) in zip(people, levels, strict=False):
+            place(db, activity, person, f"chantier:{chantier['id']}", impact,
+                  feasibility)  # fmt: skip
+    set_phase(db, activity, "results")
+    apply_matrix(db, diagnostic_id, activity)

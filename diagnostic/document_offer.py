@@ -11,6 +11,7 @@ from analysis.document_model import Bullets, Figure, Heading, Paragraph, Table
 from offer.actors import ACTOR_KINDS, load_actors, load_inspirations
 from offer.needs import TERRITORY
 from offer.offer_data import needs_for_diagnostic
+from offer.opening_hours import describe_hours
 from offer.places import load_places
 from offer.schematic import needs_svg
 
@@ -99,7 +100,7 @@ def offer_blocks(db, diagnostic_id: int, result: dict | None = None) -> list:
                 [
                     [p.get("nom", ""), p.get("commune", ""),
                      str(p.get("services") or "—").replace("|", ", "),
-                     p.get("horaires") or "non publiés",
+                     describe_hours(p.get("horaires")) or "non publiés",
                      str(p.get("frais_a_charge") or "—").replace("|", ", ")]
                     for p in places
                 ],

@@ -14,7 +14,10 @@ from action_plan.evidence import resolve
 from action_plan.exports import fiche_blocks
 from action_plan.fiches import load_fiches
 from action_plan.money import format_euros
+from action_plan.priorities import priority_rows
 from analysis.document_model import Bullets, Figure, Heading, Paragraph, Table
+from facilitation.exports import decimal
+from facilitation.matrix_svg import matrix_svg
 
 FIELD_HEADER = ["Rubrique", "Contenu"]
 LINKS = {
@@ -33,6 +36,7 @@ def plan_blocks(db, diagnostic_id: int) -> list:
     blocks: list = [Heading(2, "Les chantiers prioritaires")]
     if not chantiers:
         blocks.append(Paragraph("À compléter : aucun chantier saisi."))
+    blocks += priority_blocks(chantiers)
     for chantier in chantiers:
         blocks += chantier_blocks(chantier)
     blocks.append(Heading(2, "Les fiches action"))
@@ -45,6 +49,29 @@ def plan_blocks(db, diagnostic_id: int) -> list:
     if fiches:
         blocks += roadmap_blocks(fiches) + budget_summary(fiches, budgets)
     return blocks
+
+
+def priority_blocks(chantiers: list[dict]) -> list:
+    """The impact × feasibility matrix of the chantiers (workshop result),
+    drawn and as a table, in the plan's order."""
+    placed = [r for r in priority_rows(chantiers) if r["count"]]
+    if not placed:
+        return []
+    sources = {f"chantier:{c['id']}": c["priority_source"] for c in chantiers}
+    title = "Les chantiers selon leur impact et leur faisabilité"
+    return [
+        Figure(matrix_svg(placed, title),
+               f"{title} ; les numéros renvoient au tableau qui suit.", 12.0),
+        Table(
+            title,
+            "Moyenne des positions données en atelier, de 1 (faible, "
+            "difficile) à 4 (très fort, facile).",
+            ["N°", "Chantier", "Impact", "Faisabilité", "Position", "Source"],
+            [[str(n), r["label"], decimal(r["impact"]), decimal(r["feasibility"]),
+              r["quadrant"], sources[r["key"]]]
+             for n, r in enumerate(placed, 1)],
+        ),
+    ]  # fmt: skip
 
 
 def chantier_blocks(chantier: dict) -> list:

@@ -1,4 +1,5 @@
-"""Live workshops: empathy maps, vision boards, brainstorming, dot voting."""
+"""Live workshops: empathy maps, vision boards, brainstorming, dot voting,
+impact × feasibility matrices."""
 
 from flask import Flask
 

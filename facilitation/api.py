@@ -47,6 +47,7 @@ from .events import (
     sse_stream,
 )
 from .live import handoff
+from .matrix import place
 from .participants import join, left, participant_by_token, rename, seen
 from .state import snapshot
 from .votes import set_vote
@@ -355,5 +356,21 @@ def vote():
         data.get("card_id"),
         count=data.get("count"),
         delta=data.get("delta"),
+    )
+    return jsonify(result)
+
+
+@bp.post("/placements")
+def place_item():
+    """{"activity_id", "item", "impact": 1-4, "feasibility": 1-4} (both null:
+    take the item off the matrix)."""
+    data = body()
+    result = place(
+        get_db(),
+        _activity_id(data),
+        g.participant,
+        json_text(data, "item", None),
+        data.get("impact"),
+        data.get("feasibility"),
     )
     return jsonify(result)

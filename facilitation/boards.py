@@ -201,7 +201,9 @@ def update_activity(
             "AND status != 'deleted'",
             [activity_id],
         ).fetchall()
-        if activity["kind"] != "dots" and any(r[0] not in keys for r in used):
+        if activity["kind"] not in ("dots", "matrix") and any(
+            r[0] not in keys for r in used
+        ):
             raise WorkshopError(
                 "Une colonne que vous retirez contient des cartes : "
                 "déplacez-les ou supprimez-les d'abord."

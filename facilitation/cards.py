@@ -143,6 +143,8 @@ def publish_card(db: sqlite_utils.Database, card_id: int) -> None:
 def _check_column(activity: dict[str, Any], column: Any) -> str:
     if activity["kind"] == "dots":
         raise WorkshopError("On ne pose pas de carte dans un vote : votez !", 403)
+    if activity["kind"] == "matrix":
+        raise WorkshopError("On ne pose pas de carte sur la matrice.", 403)
     keys = [c["key"] for c in activity["columns"]]
     if column is None and len(keys) == 1:
         return keys[0]

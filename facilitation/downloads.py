@@ -80,6 +80,13 @@ def votes():
     return _file(exports.votes_csv(get_db(), g.workshop["id"]), "csv", "gommettes")
 
 
+@bp.get("/matrices.csv")
+def placements():
+    """Where each participant placed each item of the matrices."""
+    content = exports.placements_csv(get_db(), g.workshop["id"])
+    return _file(content, "csv", "matrices")
+
+
 @bp.get("/synthese.<fmt>")
 def summary(fmt: str):
     """Markdown to paste into the diagnostic report, or a page to print."""

@@ -24,6 +24,8 @@ from survey_app.dates import MONTHS, PARIS, paris
 
 from .boards import PHASE_LABELS, list_activities
 from .cards import CARD_SQL, card_dict
+from .matrix import results as matrix_results
+from .matrix_svg import matrix_svg
 from .small_groups import list_tables
 from .votes import roots, totals
 from .workshops import get_workshop
@@ -98,7 +100,9 @@ def board_data(db: sqlite_utils.Database, workshop_id: int) -> dict[str, Any]:
             card["merged"] = [
                 c for c in cards if c["merged_into"] and mapping[c["id"]] == card["id"]
             ]
-        if activity["kind"] == "dots":
+        if activity["kind"] == "matrix":
+            columns = []  # its items and means: `matrix` below
+        elif activity["kind"] == "dots":
             ranked = sorted(top, key=lambda c: (-c["votes"], c["id"]))
             columns = [
                 {"key": "vote", "label": "Cartes par gommettes", "cards": ranked}
@@ -114,6 +118,9 @@ def board_data(db: sqlite_utils.Database, workshop_id: int) -> dict[str, Any]:
                 "phase_label": PHASE_LABELS[activity["phase"]],
                 "columns": columns,
                 "has_votes": bool(dots),
+                "matrix": matrix_results(db, activity)
+                if activity["kind"] == "matrix"
+                else None,
             }
         )
     return {"workshop": workshop, "activities": activities}
@@ -212,6 +219,40 @@ def _csv(headers: list[str], rows: list[list[Any]]) -> str:
     return out.getvalue()
 
 
+PLACEMENT_HEADERS = ["Matrice", "Élément", "Participant", "Impact", "Faisabilité"]
+
+
+def placement_rows(db: sqlite_utils.Database, workshop_id: int) -> list[list[Any]]:
+    """One row per participant and item placed on a matrix (levels 1–4)."""
+    show = get_workshop(db, workshop_id)["settings"]["show_names"]
+    rows = []
+    for activity in list_activities(db, workshop_id):
+        if activity["kind"] != "matrix":
+            continue
+        labels = {i["key"]: i["label"] for i in matrix_results(db, activity)}
+        for row in db.execute(
+            """SELECT l.item_key, l.impact, l.feasibility, p.id AS pid,
+                      p.display_name FROM workshop_placements l
+               JOIN workshop_participants p ON p.id = l.participant_id
+               WHERE l.activity_id = ? ORDER BY l.item_key, p.id""",
+            [activity["id"]],
+        ):
+            rows.append(
+                [
+                    activity["title"],
+                    labels.get(row["item_key"], row["item_key"]),
+                    (show and row["display_name"]) or f"Participant n°{row['pid']}",
+                    row["impact"],
+                    row["feasibility"],
+                ]
+            )
+    return rows
+
+
+def placements_csv(db: sqlite_utils.Database, workshop_id: int) -> str:
+    return _csv(PLACEMENT_HEADERS, placement_rows(db, workshop_id))
+
+
 def cards_csv(db: sqlite_utils.Database, workshop_id: int) -> str:
     return _csv(CARD_HEADERS, card_rows(db, workshop_id))
 
@@ -221,7 +262,7 @@ def votes_csv(db: sqlite_utils.Database, workshop_id: int) -> str:
 
 
 def workbook_xlsx(db: sqlite_utils.Database, workshop_id: int) -> bytes:
-    """Two sheets, Cartes and Gommettes, written like the survey exports
+    """Sheets Cartes, Gommettes (and Matrices if any), written like the survey exports
     (`analysis.xlsx`: formulas neutralised, header row frozen)."""
     sheets = [
         ("Cartes", pd.DataFrame(card_rows(db, workshop_id), columns=CARD_HEADERS)),
@@ -230,6 +271,9 @@ def workbook_xlsx(db: sqlite_utils.Database, workshop_id: int) -> bytes:
             pd.DataFrame(vote_rows(db, workshop_id), columns=VOTE_HEADERS),
         ),
     ]
+    placed = placement_rows(db, workshop_id)
+    if placed:
+        sheets.append(("Matrices", pd.DataFrame(placed, columns=PLACEMENT_HEADERS)))
     buffer = io.BytesIO()
     write_sheets_xlsx(sheets, buffer)
     return buffer.getvalue()
@@ -257,6 +301,57 @@ def _as_of(at: datetime | None) -> str:
     return f"Synthèse du {french_date(moment, with_time=True)} (heure de Paris)."
 
 
+def decimal(value: float | None) -> str:
+    """ "3,5" (French decimal comma), "–" when nobody placed the item."""
+    return "–" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+MATRIX_HEADERS = ("N°", "Élément", "Participants", "Impact (1 à 4)",
+                  "Faisabilité (1 à 4)", "Position")  # fmt: skip
+
+
+def _matrix_lines(rows: list[dict[str, Any]]) -> list[list[str]]:
+    """Table rows: numbered like the drawing's dots (placed items only)."""
+    table, number = [], 0
+    for row in rows:
+        number += 1 if row["count"] else 0
+        table.append(
+            [
+                str(number) if row["count"] else "",
+                row["label"],
+                str(row["count"]),
+                decimal(row["impact"]),
+                decimal(row["feasibility"]),
+                row.get("quadrant", "Pas encore placé"),
+            ]
+        )
+    return table
+
+
+def matrix_markdown(rows: list[dict[str, Any]]) -> list[str]:
+    lines = ["| " + " | ".join(MATRIX_HEADERS) + " |",
+             "|" + "---|" * len(MATRIX_HEADERS)]  # fmt: skip
+    for cells in _matrix_lines(rows):
+        lines.append("| " + " | ".join(_md(c) if c else c for c in cells) + " |")
+    return [*lines, ""]
+
+
+def matrix_html(rows: list[dict[str, Any]], title: str) -> str:
+    """The drawing and its table (the accessible version), escaped."""
+    e = html_escape
+    head = "".join(f'<th scope="col">{e(h)}</th>' for h in MATRIX_HEADERS)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>"
+        for cells in _matrix_lines(rows)
+    )
+    return (
+        f'<figure class="matrix">{matrix_svg(rows, title)}</figure>'
+        f"<table><caption>{e(title)} : moyenne des positions données par les "
+        f"participants</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
 def summary_markdown(
     db: sqlite_utils.Database, workshop_id: int, at: datetime | None = None
 ) -> str:
@@ -267,6 +362,8 @@ def summary_markdown(
         lines += [f"## {_md(activity['title'])} ({activity['template_label']})", ""]
         if activity["config"].get("target"):
             lines += [f"Public : {_md(activity['config']['target'])}", ""]
+        if activity["matrix"] is not None:
+            lines += matrix_markdown(activity["matrix"])
         for column in activity["columns"]:
             lines += [f"### {_md(column['label'])}", ""]
             if not column["cards"]:
@@ -296,6 +393,8 @@ def summary_html(
         )
         if activity["config"].get("target"):
             parts.append(f"<p>Public : {e(activity['config']['target'])}</p>")
+        if activity["matrix"] is not None:
+            parts.append(matrix_html(activity["matrix"], activity["title"]))
         for column in activity["columns"]:
             parts.append(f"<h3>{e(column['label'])}</h3>")
             if not column["cards"]:

@@ -27,6 +27,7 @@ KINDS = [
     ("vision", "Vision à 5 et 10 ans (années à choisir)"),
     ("brainstorm", "Brainstorming"),
     ("dots", "Vote par gommettes"),
+    ("matrix", "Matrice impact × faisabilité"),
 ]
 
 
@@ -70,6 +71,12 @@ class ActivityFields:
         validators=[Optional(), NumberRange(1, 20, "Entre 1 et 20 gommettes.")],
     )
     multiple_dots = BooleanField("Plusieurs gommettes sur une même carte", default=True)
+    items = TextAreaField(
+        "Éléments à placer sur la matrice (un par ligne)",
+        description="Par exemple vos chantiers. Laissez vide pour placer les "
+        "cartes de l'activité choisie ci-dessus. Depuis le plan d'action, un "
+        "bouton ajoute la matrice de tous les chantiers.",
+    )
 
     def config_for(self, kind: str, source_id: int | None = None) -> dict[str, Any]:
         """The `config` of an activity of `kind` from what was typed."""
@@ -82,6 +89,10 @@ class ActivityFields:
             }
         if kind == "brainstorm":
             return {"categories": lines(self.categories.data) or None}
+        if kind == "matrix":
+            if source_id and not lines(self.items.data):
+                return {"source_activity_id": source_id}
+            return {"items": lines(self.items.data)}
         return {
             "source_activity_id": source_id,
             "budget": self.budget.data or 5,
@@ -144,7 +155,7 @@ class AddActivityForm(FlaskForm, ActivityFields):
         description="Sinon, le nom du modèle.",
     )
     source = SelectField(
-        "Pour un vote : sur les cartes de",
+        "Pour un vote ou une matrice : sur les cartes de",
         coerce=lambda value: int(value) if value not in (None, "") else 0,
         choices=[],
         default=0,

@@ -14,6 +14,7 @@ import sqlite_utils
 
 from .errors import WorkshopError
 from .exports import board_data
+from .matrix_svg import matrix_svg
 
 # --- board images ------------------------------------------------------------
 
@@ -80,6 +81,8 @@ def board_layout(activity: dict[str, Any]) -> dict[str, Any]:
 def board_svg(db: sqlite_utils.Database, workshop_id: int, activity_id: int) -> str:
     """The board as SVG text; every user text is XML-escaped."""
     activity = _activity_board(db, workshop_id, activity_id)
+    if activity.get("matrix") is not None:
+        return matrix_svg(activity["matrix"], activity["title"])
     layout = board_layout(activity)
     w, h = layout["width"], layout["height"]
     parts = [
@@ -106,10 +109,14 @@ def board_svg(db: sqlite_utils.Database, workshop_id: int, activity_id: int) -> 
 
 
 def board_png(db: sqlite_utils.Database, workshop_id: int, activity_id: int) -> bytes:
-    """The same board drawn with Pillow."""
+    """The same board drawn with Pillow (a matrix: its SVG rasterised)."""
     from PIL import Image, ImageDraw, ImageFont
 
     activity = _activity_board(db, workshop_id, activity_id)
+    if activity.get("matrix") is not None:
+        from analysis.document_model import figure_png
+
+        return figure_png(matrix_svg(activity["matrix"], activity["title"]))
     layout = board_layout(activity)
     image = Image.new("RGB", (layout["width"], layout["height"]), "#ffffff")
     draw = ImageDraw.Draw(image)

@@ -2,9 +2,11 @@
 
 `empathy` (Carte d'empathie: Qui ? then Dit / Pense / Fait / Ressent,
 Peines / Gains), `vision` (horizons in years × themes), `brainstorm` (free
-cards in named categories) and `dots` (Vote par gommettes on the cards of an
-earlier activity). `normalise_config` is the one place a configuration is
-checked, with French messages.
+cards in named categories), `dots` (Vote par gommettes on the cards of an
+earlier activity) and `matrix` (Matrice impact × faisabilité: items or an
+earlier activity's cards placed on two scales, see `matrix.py`).
+`normalise_config` is the one place a configuration is checked, with French
+messages.
 """
 
 from datetime import datetime
@@ -32,7 +34,10 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     "vision": {"label": "Vision", "phases": CARD_PHASES},
     "brainstorm": {"label": "Brainstorming", "phases": CARD_PHASES},
     "dots": {"label": "Vote par gommettes", "phases": VOTE_PHASES},
+    # Placed during "vote", shown in "results": the phases of a dot vote.
+    "matrix": {"label": "Matrice impact × faisabilité", "phases": VOTE_PHASES},
 }
+NO_CARDS = ("dots", "matrix")  # kinds that hold no cards of their own
 EMPATHY_COLUMNS = (
     ("qui", "Qui ?"),
     ("dit", "Dit"),
@@ -135,11 +140,43 @@ def normalise_config(
         config["categories"] = _labels(
             raw.get("categories"), "catégories", (("idees", "Idées"),)
         )
+    elif kind == "matrix":
+        _matrix_config(db, workshop_id, raw, activity_id, config)
     else:
         config["source_activity_id"] = _source(
             db, workshop_id, raw.get("source_activity_id"), activity_id
         )
     return config
+
+
+def _matrix_config(db, workshop_id: int, raw: dict, activity_id, config) -> None:
+    """The cards of an activity (`source_activity_id`), or `items` listed:
+    strings or {"key", "label"} (the action plan sends `chantier:<id>`)."""
+    key = str(raw.get("client_key") or "")
+    if key.isalnum() and len(key) <= 64:  # the action plan's double-tap guard
+        config["client_key"] = key
+    if raw.get("source_activity_id"):
+        config["source_activity_id"] = _source(
+            db, workshop_id, raw["source_activity_id"], activity_id
+        )
+        return
+    items, keys = raw.get("items"), set()
+    if not isinstance(items, list) or not 1 <= len(items) <= 30:
+        raise WorkshopError(
+            "Indiquez de 1 à 30 éléments à placer sur la matrice, "
+            "ou l'activité dont on place les cartes."
+        )
+    config["items"] = []
+    for number, entry in enumerate(items, 1):
+        entry = entry if isinstance(entry, dict) else {"label": entry}
+        label = " ".join(str(entry.get("label") or "").split())
+        key = str(entry.get("key") or f"item:{number}")[:40]
+        if not label or len(label) > 200 or key in keys:
+            raise WorkshopError(
+                "Chaque élément de la matrice doit compter 1 à 200 caractères."
+            )
+        keys.add(key)
+        config["items"].append({"key": key, "label": label})
 
 
 def _horizons(raw: dict[str, Any], base_year: int) -> list[int]:
@@ -179,7 +216,7 @@ def _source(db, workshop_id: int, source: Any, activity_id: int | None) -> int:
         "SELECT kind FROM workshop_activities WHERE id = ? AND workshop_id = ?",
         [source, workshop_id],
     ).fetchone()
-    if row is None or row["kind"] == "dots" or source == activity_id:
+    if row is None or row["kind"] in NO_CARDS or source == activity_id:
         raise WorkshopError("Choisissez une activité de cet atelier qui a des cartes.")
     return source
 

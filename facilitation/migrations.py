@@ -138,3 +138,27 @@ def m002_participant_presence(db: Database) -> None:
     # "N participants connectés" counts phones seen lately, not everyone who
     # ever joined (issue 8 C5). NULL: left (closed the page) or never seen.
     db.execute("ALTER TABLE workshop_participants ADD COLUMN last_seen_at TEXT")
+
+
+@migrations()
+def m003_matrix_placements(db: Database) -> None:
+    # Impact × feasibility matrix (issue 11 §4): where each participant put
+    # each item, on two scales of 1 to 4. item_key: chantier:<id>,
+    # card:<id> or item:<n> (facilitation/matrix.py).
+    db.executescript(
+        """
+        CREATE TABLE workshop_placements (
+            activity_id INTEGER NOT NULL
+                REFERENCES workshop_activities(id) ON DELETE CASCADE,
+            participant_id INTEGER NOT NULL
+                REFERENCES workshop_participants(id) ON DELETE CASCADE,
+            item_key TEXT NOT NULL,
+            impact INTEGER NOT NULL CHECK (impact BETWEEN 1 AND 4),
+            feasibility INTEGER NOT NULL CHECK (feasibility BETWEEN 1 AND 4),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (activity_id, participant_id, item_key)
+        );
+        CREATE INDEX workshop_placements_item
+            ON workshop_placements(activity_id, item_key);
+        """
+    )

@@ -143,7 +143,7 @@ def assign(
 
 def _activity(db, workshop_id: int, activity_id: int) -> dict[str, Any]:
     activity = get_activity(db, activity_id, workshop_id)
-    if activity["kind"] == "dots":
+    if activity["kind"] in ("dots", "matrix"):
         raise WorkshopError("Un vote ne se fait pas par table : choisissez "
                             "l'activité dont on vote les cartes.")  # fmt: skip
     return activity

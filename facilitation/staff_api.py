@@ -31,6 +31,7 @@ from .api import (
 from .cards import post_card
 from .errors import WorkshopError
 from .events import Viewer
+from .matrix import place
 from .participants import get_participant, join, refresh_count
 from .state import snapshot
 from .votes import set_vote
@@ -316,6 +317,23 @@ def vote():
         data.get("card_id"),
         count=data.get("count"),
         delta=data.get("delta"),
+        by_staff=True,
+    )
+    return jsonify(result)
+
+
+@bp.post("/placements")
+def place_item():
+    """{"activity_id", "participant_id", "item", "impact", "feasibility"}:
+    the facilitator places an item for someone without a phone."""
+    data = body()
+    result = place(
+        get_db(),
+        _activity(int_arg(data.get("activity_id")))["id"],
+        _participant(data.get("participant_id")),
+        json_text(data, "item", None),
+        data.get("impact"),
+        data.get("feasibility"),
         by_staff=True,
     )
     return jsonify(result)

@@ -14,6 +14,7 @@ from survey_app.db import now
 from .boards import PHASE_LABELS, cards_private, list_activities, participant_block
 from .cards import activity_cards
 from .events import Viewer, latest_event_id
+from .matrix import matrix_items, my_placements, summary
 from .participants import get_participant, list_participants, participant_count
 from .small_groups import list_tables
 from .votes import my_votes, totals
@@ -42,6 +43,18 @@ def snapshot(
         db.conn.commit()
 
 
+def _matrix_state(db, activity, item: dict[str, Any], viewer: Viewer) -> None:
+    """The items to place, this phone's placements, and the room's means
+    (staff at once, participants from the results phase)."""
+    item["items"] = matrix_items(db, activity)
+    if not viewer.staff:
+        item["my_placements"] = my_placements(
+            db, activity["id"], viewer.participant_id or 0
+        )
+    if viewer.staff or activity["phase"] == "results":
+        item["placements"] = summary(db, activity["id"])
+
+
 def _snapshot(db, workshop_id: int, viewer: Viewer) -> dict[str, Any]:
     workshop = get_workshop(db, workshop_id)
     show_names = workshop["settings"]["show_names"]
@@ -57,6 +70,8 @@ def _snapshot(db, workshop_id: int, viewer: Viewer) -> dict[str, Any]:
             item["votes_used"] = sum(mine.values())
         if viewer.staff or activity["phase"] == "results":
             item["totals"] = totals(db, activity["id"])
+        if activity["kind"] == "matrix":
+            _matrix_state(db, activity, item, viewer)
         activities.append(item)
     state: dict[str, Any] = {
         "workshop": {

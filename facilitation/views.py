@@ -66,6 +66,7 @@ EXPORTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("Cartes et votes (tableur .xlsx)", "cards", {"fmt": "xlsx"}),
     ("Cartes (.csv)", "cards", {"fmt": "csv"}),
     ("Gommettes (.csv)", "votes", {}),
+    ("Positions sur les matrices impact × faisabilité (.csv)", "placements", {}),
     ("Nuage de mots (image)", "cloud", {"fmt": "svg"}),
 )
 

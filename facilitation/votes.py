@@ -98,14 +98,7 @@ def set_vote(
     card_id = _int(card_id, "La carte")
     with write_transaction(db):
         activity = get_activity(db, activity_id)
-        workshop = get_workshop(db, activity["workshop_id"])
-        if participant.get("workshop_id", workshop["id"]) != workshop["id"]:
-            raise WorkshopError("Ce participant n'est pas dans cet atelier.", 404)
-        reason = None if by_staff else participant_block(workshop, activity)
-        if reason is None and activity["phase"] != "vote":
-            reason = "Le vote n'est pas ouvert."
-        if reason:
-            raise WorkshopError(reason, 403)
+        workshop = may_act_now(db, activity, participant, by_staff, "Le vote")
         card = _votable_card(db, activity, card_id, participant, by_staff)
         mine = my_votes(db, activity_id, participant["id"])
         old = mine.get(card["id"], 0)
@@ -147,6 +140,29 @@ def set_vote(
         if new != old:
             _announce(db, workshop["id"], activity, participant["id"], result)
         return result
+
+
+def may_act_now(
+    db: sqlite_utils.Database,
+    activity: dict[str, Any],
+    participant: dict[str, Any],
+    by_staff: bool,
+    what: str,
+) -> dict[str, Any]:
+    """The activity's workshop, if this participant may vote (or place) now.
+
+    :raise WorkshopError: 404 participant of another workshop; 403 not the
+        vote phase ("`what` n'est pas ouvert."), workshop closed or locked.
+    """
+    workshop = get_workshop(db, activity["workshop_id"])
+    if participant.get("workshop_id", workshop["id"]) != workshop["id"]:
+        raise WorkshopError("Ce participant n'est pas dans cet atelier.", 404)
+    reason = None if by_staff else participant_block(workshop, activity)
+    if reason is None and activity["phase"] != "vote":
+        reason = f"{what} n'est pas ouvert."
+    if reason:
+        raise WorkshopError(reason, 403)
+    return workshop
 
 
 def _votable_card(db, activity, card_id: int, participant, by_staff: bool):

@@ -15,6 +15,8 @@ Plain-data functions for the diagnostic document (no Flask needed):
 - `offer_data.needs_for_diagnostic(db, id)` → dict: table (every need ×
   commune and the territory), uncovered (the rows for the document), centres,
   mapping, answers, places; `schematic.needs_svg(table, centres)` → SVG text.
+- `opening_hours.describe_hours(text)` → OSM opening hours in plain French
+  (the raw text when outside the common subset); template filter `horaires`.
 - `needs.needs_offer(answers, places, communes, mapping)` and
   `needs.uncovered(table)`: the pure pandas core.
 """
@@ -25,7 +27,9 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the pages of the offer."""
     from . import views
+    from .opening_hours import describe_hours
 
     app.register_blueprint(views.bp)
+    app.add_template_filter(describe_hours, "horaires")
     # First of the app's hooks: CSRFProtect reads the body in its own hook.
     app.before_request_funcs.setdefault(None, []).insert(0, views.import_limit)

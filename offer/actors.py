@@ -142,3 +142,49 @@ def delete_inspiration(
             "DELETE FROM offer_inspirations WHERE id = ? AND diagnostic_id = ?",
             [ident, diagnostic_id],
         ).rowcount
+
+
+def get_actor(
+    db: sqlite_utils.Database, diagnostic_id: int, actor_id: int
+) -> dict[str, Any] | None:
+    """The actor if it belongs to the diagnostic, else None."""
+    row = db.execute(
+        "SELECT * FROM offer_actors WHERE id = ? AND diagnostic_id = ?",
+        [actor_id, diagnostic_id],
+    ).fetchone()
+    return dict(row) if row else None
+
+
+def update_actor(
+    db: sqlite_utils.Database, diagnostic_id: int, actor_id: int, values: dict
+) -> int:
+    """Replace name, kind, role and contact (the same values twice: same
+    state); 0 when the actor is not the diagnostic's."""
+    with write_transaction(db):
+        return db.execute(
+            "UPDATE offer_actors SET name = ?, kind = ?, role = ?, contact = ? "
+            "WHERE id = ? AND diagnostic_id = ?",
+            [values["name"], values["kind"], values["role"], values["contact"],
+             actor_id, diagnostic_id],
+        ).rowcount  # fmt: skip
+
+
+def get_inspiration(
+    db: sqlite_utils.Database, diagnostic_id: int, ident: int
+) -> dict[str, Any] | None:
+    row = db.execute(
+        "SELECT * FROM offer_inspirations WHERE id = ? AND diagnostic_id = ?",
+        [ident, diagnostic_id],
+    ).fetchone()
+    return dict(row) if row else None
+
+
+def update_inspiration(
+    db: sqlite_utils.Database, diagnostic_id: int, ident: int, values: dict
+) -> int:
+    sets = ", ".join(f"{f} = ?" for f in INSPIRATION_FIELDS)  # fixed names
+    with write_transaction(db):
+        return db.execute(
+            f"UPDATE offer_inspirations SET {sets} WHERE id = ? AND diagnostic_id = ?",
+            [*(values[f] for f in INSPIRATION_FIELDS), ident, diagnostic_id],
+        ).rowcount

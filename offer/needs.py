@@ -124,7 +124,10 @@ def matching_places(
         if name not in places:
             continue
         if name not in cache:
-            codes, uniques = pd.factorize(places[name].fillna("").astype(str))
+            # Missing values as "" whatever the column's dtype (fillna("")
+            # refuses a categorical column and would upcast a float one).
+            column = places[name].astype(object)
+            codes, uniques = pd.factorize(column.where(column.notna(), "").astype(str))
             sets = [{v.strip() for v in u.split("|") if v.strip()} for u in uniques]
             cache[name] = (codes, sets)
         codes, sets = cache[name]
@@ -151,9 +154,14 @@ def commune_centres(communes: pd.DataFrame, places: pd.DataFrame) -> pd.DataFram
     """`communes` (code, name[, latitude, longitude]) indexed by code, with a
     centre for each and its number of `places`.
 
-    Etalab's decoupage-administratif 6.0.0 has no coordinates: where none is
-    given, the mean position of the commune's places stands in for its centre
-    (NaN for a commune without a located place: distances then unknown).
+    Etalab's decoupage-administratif has no coordinates (checked on 1
+    December 2026: neither 6.0.0, the latest, nor 2.0.0 has a `centre`), and
+    no npm package of a public body ships commune centres (@ban-team/
+    shared-data holds regional languages only; @gouvfr-anct/
+    cartographie-nationale fetches its data at run time). So where none is
+    given, the mean position of the commune's places stands in for its
+    centre (NaN for a commune without a located place: distances then
+    unknown).
     """
     out = communes.set_index("code")[["name"]].copy()
     for axis in ("latitude", "longitude"):

@@ -70,12 +70,22 @@ def render_offer(diagnostic: dict, report: dict | None = None) -> str:
     )
 
 
+def actor_values() -> dict[str, str]:
+    return {k: text(k, 300) for k in ("name", "kind", "role", "contact")}
+
+
+def actor_problem(values: dict[str, str]) -> str | None:
+    if not values["name"] or values["kind"] not in ac.ACTOR_KINDS:
+        return "Indiquez le nom de la structure et son type"
+    return None
+
+
 @bp.post("/acteurs")
 @login_required
 def add_actor(diagnostic_id: int):
     checked(diagnostic_id)
-    values = {k: text(k, 300) for k in ("name", "kind", "role", "contact")}
-    if not values["name"] or values["kind"] not in ac.ACTOR_KINDS:
+    values = actor_values()
+    if actor_problem(values):
         flash("Indiquez le nom de la structure et son type : rien n'a été ajouté.",
               "error")  # fmt: skip
         return back(diagnostic_id, "#acteurs")
@@ -84,13 +94,60 @@ def add_actor(diagnostic_id: int):
     return back(diagnostic_id, "#acteurs")
 
 
-@bp.post("/acteurs/<int:actor_id>/supprimer")
+# One rule for GET and POST: with two, Werkzeug answers a too-large id
+# with 405 instead of 404 (tests/test_bad_input.py).
+@bp.route("/acteurs/<int:actor_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit_actor(diagnostic_id: int, actor_id: int):
+    """Change an actor; bad input shows the form again and changes nothing.
+    :raise 403: not a member. :raise 404: not an actor of this diagnostic."""
+    diagnostic = member_diagnostic(diagnostic_id)
+    actor = ac.get_actor(get_db(), diagnostic_id, actor_id)
+    if actor is None:
+        abort(404)
+    if request.method == "POST":
+        checked(diagnostic_id)
+        values = actor_values()
+        problem = actor_problem(values)
+        if problem is None:
+            ac.update_actor(get_db(), diagnostic_id, actor_id, values)
+            flash(f"Acteur « {values['name']} » enregistré.", "success")
+            return back(diagnostic_id, f"#acteur-{actor_id}")
+        flash(f"{problem} : rien n'a été changé.", "error")
+        actor = {**actor, **values}
+    return render_template(
+        "offer/actor_form.html", diagnostic=diagnostic, actor=actor,
+        actor_kinds=ac.ACTOR_KINDS, form=CsrfForm(),
+    ), (400 if request.method == "POST" else 200)  # fmt: skip
+
+
+@bp.route("/acteurs/<int:actor_id>/supprimer", methods=["GET", "POST"])
 @login_required
 def delete_actor(diagnostic_id: int, actor_id: int):
+    """GET asks for confirmation; POST deletes (again: says it is done).
+    :raise 404: GET of an actor that is not the diagnostic's."""
+    diagnostic = member_diagnostic(diagnostic_id)
+    actor = ac.get_actor(get_db(), diagnostic_id, actor_id)
+    if request.method == "GET":
+        if actor is None:
+            abort(404)
+        resources = next(
+            (a["resources"] for a in ac.load_actors(get_db(), diagnostic_id)
+             if a["id"] == actor_id), [],
+        )  # fmt: skip
+        return render_template(
+            "offer/confirm_delete.html", diagnostic=diagnostic, form=CsrfForm(),
+            what=f"l'acteur « {actor['name']} »",
+            details=f"Ses {len(resources)} ressource(s) seront supprimées aussi."
+            if resources else "",
+            cancel=url_for("offer.show", diagnostic_id=diagnostic_id)
+            + f"#acteur-{actor_id}",
+        )  # fmt: skip
     checked(diagnostic_id)
-    if not ac.delete_actor(get_db(), diagnostic_id, actor_id):
-        abort(404)
-    flash("Acteur supprimé, avec ses ressources.", "success")
+    if ac.delete_actor(get_db(), diagnostic_id, actor_id):
+        flash("Acteur supprimé, avec ses ressources.", "success")
+    else:  # a double tap, or a page left open after the deletion
+        flash("Cet acteur était déjà supprimé.", "success")
     return back(diagnostic_id, "#acteurs")
 
 
@@ -241,11 +298,51 @@ def add_inspiration(diagnostic_id: int):
     return redirect(url_for("offer.inspirations", diagnostic_id=diagnostic_id))
 
 
-@bp.post("/inspirations/<int:inspiration_id>/supprimer")
+def to_inspirations(diagnostic_id: int, anchor: str = "") -> Response:
+    return redirect(url_for("offer.inspirations", diagnostic_id=diagnostic_id) + anchor)
+
+
+@bp.route("/inspirations/<int:inspiration_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit_inspiration(diagnostic_id: int, inspiration_id: int):
+    """Change an inspiration; bad input changes nothing. :raise 403/404."""
+    diagnostic = member_diagnostic(diagnostic_id)
+    item = ac.get_inspiration(get_db(), diagnostic_id, inspiration_id)
+    if item is None:
+        abort(404)
+    if request.method == "POST":
+        checked(diagnostic_id)
+        values = {k: text(k, 2000) for k in ac.INSPIRATION_FIELDS}
+        if values["title"]:
+            ac.update_inspiration(get_db(), diagnostic_id, inspiration_id, values)
+            flash(f"Inspiration « {values['title']} » enregistrée.", "success")
+            return to_inspirations(diagnostic_id, f"#inspiration-{inspiration_id}")
+        flash("Donnez un titre à l'initiative : rien n'a été changé.", "error")
+        item = {**item, **values}
+    return render_template(
+        "offer/inspiration_form.html", diagnostic=diagnostic, item=item,
+        fields=ac.INSPIRATION_FIELDS, form=CsrfForm(),
+    ), (400 if request.method == "POST" else 200)  # fmt: skip
+
+
+@bp.route("/inspirations/<int:inspiration_id>/supprimer", methods=["GET", "POST"])
 @login_required
 def delete_inspiration(diagnostic_id: int, inspiration_id: int):
+    """GET asks for confirmation; POST deletes (again: says it is done)."""
+    diagnostic = member_diagnostic(diagnostic_id)
+    if request.method == "GET":
+        item = ac.get_inspiration(get_db(), diagnostic_id, inspiration_id)
+        if item is None:
+            abort(404)
+        return render_template(
+            "offer/confirm_delete.html", diagnostic=diagnostic, form=CsrfForm(),
+            what=f"l'initiative « {item['title']} »", details="",
+            cancel=url_for("offer.inspirations", diagnostic_id=diagnostic_id)
+            + f"#inspiration-{inspiration_id}",
+        )  # fmt: skip
     checked(diagnostic_id)
-    if not ac.delete_inspiration(get_db(), diagnostic_id, inspiration_id):
-        abort(404)
-    flash("Inspiration supprimée.", "success")
-    return redirect(url_for("offer.inspirations", diagnostic_id=diagnostic_id))
+    if ac.delete_inspiration(get_db(), diagnostic_id, inspiration_id):
+        flash("Inspiration supprimée.", "success")
+    else:
+        flash("Cette inspiration était déjà supprimée.", "success")
+    return to_inspirations(diagnostic_id)

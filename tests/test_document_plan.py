@@ -112,3 +112,17 @@ def test_summary_lists_uncovered_needs_and_empty_parts_say_to_complete(demo):  #
         texts = [getattr(b, "text", "") for b in blocks]
         assert any(t.startswith("À compléter") for t in texts)
         assert not any(isinstance(b, Table) for b in blocks)
+
+
+def test_chantiers_matrix_from_the_workshop_is_in_the_document(demo):  # noqa: F811
+    """The demo's chantiers were placed on the workshop's matrix: the
+    document draws it and gives its table, in the plan's order."""
+    blocks = demo["document"].blocks
+    table = next(
+        b for b in blocks
+        if isinstance(b, Table) and b.caption.startswith("Les chantiers selon")
+    )  # fmt: skip
+    figure = blocks[blocks.index(table) - 1]
+    assert "<svg" in figure.svg and figure.svg.count("<circle") == len(table.rows)
+    assert [row[0] for row in table.rows] == ["1", "2"]
+    assert table.rows[0][2] == "3,5" and "12 participants" in table.rows[0][5]

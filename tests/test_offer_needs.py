@@ -132,3 +132,26 @@ def test_svg_escapes_names_and_says_counts_in_words(table):
     assert "1 lieu(x), 2 besoin(s) non couvert(s)" in svg
     assert "0 lieu(x), 1 besoin(s) non couvert(s)" in svg
     assert "<title" in svg and "tile" not in svg.replace("title", "")
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series(["A|B", None, "B"], dtype=object),
+        pd.Series(["A|B", None, "B"], dtype="string"),
+        pd.Categorical(["A|B", None, "B"]),
+        pd.Series([np.nan, np.nan, np.nan]),
+    ],
+)
+def test_matching_places_whatever_the_column_dtype(column):
+    """No warning (pytest makes them errors), no error, missing = no service."""
+    from offer.needs import matching_places
+
+    places = pd.DataFrame({"services": column})
+    has_a = matching_places(places, ["services=A"]).tolist()
+    has_any = matching_places(places, ["services=*"]).tolist()
+    if places["services"].notna().any():
+        assert has_a == [True, False, False]
+        assert has_any == [True, False, True]
+    else:
+        assert has_a == has_any == [False, False, False]

@@ -92,12 +92,19 @@ def test_other_conseiller_cannot_change_the_offer(app, client, db, diagnostic):
 
     actor = actors.add_actor(db, diagnostic, {"name": "CCAS", "kind": "ccas",
                                               "role": "", "contact": ""})  # fmt: skip
+    actors.add_inspiration(
+        db, diagnostic, {f: "Bus" for f in actors.INSPIRATION_FIELDS}
+    )
+    inspiration = db.execute("SELECT id FROM offer_inspirations").fetchone()[0]
     make_user(app, "autre@example.fr", "Autre")
     login(client, "autre@example.fr")
     token = csrf_from(client.get("/").get_data(as_text=True))
     attempts = [
         ("/acteurs", {"name": "Intrus", "kind": "ccas"}),
         (f"/acteurs/{actor}/supprimer", {}),
+        (f"/acteurs/{actor}/modifier", {"name": "Intrus", "kind": "ccas"}),
+        (f"/inspirations/{inspiration}/modifier", {"title": "Intrus"}),
+        (f"/inspirations/{inspiration}/supprimer", {}),
         ("/inspirations/nouvelle", {"title": "Intrus"}),
         ("/besoins/correspondances", {"BE_SUJETS:sante": "*"}),
     ]
@@ -107,5 +114,89 @@ def test_other_conseiller_cannot_change_the_offer(app, client, db, diagnostic):
         )
         assert response.status_code == 403, tail
     assert db.execute("SELECT count(*) FROM offer_actors").fetchone()[0] == 1
-    assert db.execute("SELECT count(*) FROM offer_inspirations").fetchone()[0] == 0
+    assert [tuple(r) for r in db.execute("SELECT title FROM offer_inspirations")] == [
+        ("Bus",)
+    ]
+    assert [tuple(r) for r in db.execute("SELECT name FROM offer_actors")] == [
+        ("CCAS",)
+    ]
     assert db.execute("SELECT count(*) FROM offer_need_services").fetchone()[0] == 0
+    for tail in (
+        f"/acteurs/{actor}/modifier",
+        f"/inspirations/{inspiration}/supprimer",
+    ):
+        assert client.get(offer_url(diagnostic, tail)).status_code == 403
+
+
+def _actor(db, diagnostic, name="CCAS <i>de Mens</i>"):
+    from offer import actors
+
+    values = {"name": name, "kind": "ccas", "role": "Accueil", "contact": "Mairie"}
+    return actors.add_actor(db, diagnostic, values)
+
+
+def test_actor_edited_and_deleted_after_confirmation(logged_in, db, diagnostic):
+    actor = _actor(db, diagnostic)
+    db["offer_resources"].insert({"actor_id": actor, "kind": "human",
+                                  "description": "Agent", "quantity": "1",
+                                  "created_at": "2026-01-01T00:00:00Z"})  # fmt: skip
+    form = offer_url(diagnostic, f"/acteurs/{actor}/modifier")
+    html = logged_in.get(form).get_data(as_text=True)
+    assert 'value="CCAS &lt;i&gt;de Mens&lt;/i&gt;"' in html
+    values = {"name": "CCAS de Mens", "kind": "france_services", "role": "Aide",
+              "contact": "1 place du Breuil"}  # fmt: skip
+    for _ in range(2):  # a double tap: the same state
+        assert post_form(logged_in, form, values, page=form).status_code == 302
+    row = db.execute("SELECT name, kind, role, contact FROM offer_actors").fetchone()
+    assert tuple(row) == tuple(values.values())
+    for bad in ({**values, "name": " "}, {**values, "kind": "pirate"}):
+        answer = post_form(logged_in, form, bad, page=form)
+        assert answer.status_code == 400
+        assert "rien n&#39;a été changé" in answer.get_data(as_text=True)
+    row = db.execute("SELECT name, kind, role, contact FROM offer_actors").fetchone()
+    assert tuple(row) == tuple(values.values())
+    # Without the CSRF token nothing changes.
+    assert logged_in.post(form, data={**values, "name": "X"}).status_code == 400
+    assert db.execute("SELECT name FROM offer_actors").fetchone()[0] == "CCAS de Mens"
+    delete = offer_url(diagnostic, f"/acteurs/{actor}/supprimer")
+    page = logged_in.get(delete).get_data(as_text=True)
+    assert (
+        "Supprimer l&#39;acteur « CCAS de Mens »" in page and "1 ressource(s)" in page
+    )
+    assert db.execute("SELECT count(*) FROM offer_actors").fetchone()[0] == 1
+    for _ in range(2):
+        assert post_form(logged_in, delete, {}, page=delete).status_code == 302
+    assert db.execute("SELECT count(*) FROM offer_actors").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM offer_resources").fetchone()[0] == 0
+    assert logged_in.get(delete).status_code == 404
+    assert logged_in.get(form).status_code == 404
+
+
+def test_inspiration_edited_and_deleted_after_confirmation(logged_in, db, diagnostic):
+    from offer import actors
+
+    actors.add_inspiration(db, diagnostic, {f: "" for f in actors.INSPIRATION_FIELDS}
+                           | {"title": "Bus <b>numérique</b>"})  # fmt: skip
+    ident = db.execute("SELECT id FROM offer_inspirations").fetchone()[0]
+    form = offer_url(diagnostic, f"/inspirations/{ident}/modifier")
+    assert "Bus &lt;b&gt;numérique&lt;/b&gt;" in logged_in.get(form).get_data(
+        as_text=True
+    )
+    values = {"title": "Bus numérique", "territory": "Creuse", "link": "",
+              "borrow": "Tournée", "vigilance": "Coût", "contact_role": "Chargée",
+              "tags": "mobilité"}  # fmt: skip
+    for _ in range(2):
+        assert post_form(logged_in, form, values, page=form).status_code == 302
+    answer = post_form(logged_in, form, {**values, "title": "", "territory": "X"},
+                       page=form)  # fmt: skip
+    assert answer.status_code == 400
+    row = db.execute(
+        "SELECT title, territory, borrow FROM offer_inspirations"
+    ).fetchone()
+    assert tuple(row) == ("Bus numérique", "Creuse", "Tournée")
+    delete = offer_url(diagnostic, f"/inspirations/{ident}/supprimer")
+    assert "Oui, supprimer" in logged_in.get(delete).get_data(as_text=True)
+    assert db.execute("SELECT count(*) FROM offer_inspirations").fetchone()[0] == 1
+    for _ in range(2):
+        assert post_form(logged_in, delete, {}, page=delete).status_code == 302
+    assert db.execute("SELECT count(*) FROM offer_inspirations").fetchone()[0] == 0

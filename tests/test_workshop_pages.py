@@ -106,6 +106,15 @@ def test_add_activity_and_settings(logged_in, diagnostic):
     assert response.status_code == 302
     activities = staff_state(logged_in, workshop_id)["activities"]
     assert activities[-1]["title"] == "Freins"
+    post_form(
+        logged_in,
+        f"/ateliers/{workshop_id}/activites",
+        {"kind": "matrix", "items": "Permanences\n\nPrêt de tablettes"},
+        page=f"/ateliers/{workshop_id}",
+    )
+    matrix = staff_state(logged_in, workshop_id)["activities"][-1]
+    assert matrix["kind"] == "matrix"
+    assert [i["label"] for i in matrix["items"]] == ["Permanences", "Prêt de tablettes"]
     response = post_form(
         logged_in,
         f"/ateliers/{workshop_id}/reglages",
