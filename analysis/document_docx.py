@@ -230,6 +230,23 @@ def _figure(doc, block: m.Figure, number: int, png: bytes) -> None:
     paragraph.add_run()._r.add_drawing(inline)
 
 
+def _heading(doc, block: m.Heading, number: int) -> None:
+    """The title (level 0) or a heading, bookmarked for the contents' pages."""
+    style = f"Heading{block.level}" if block.level else "Title"
+    heading = _styled(doc, block.text, style)
+    if 1 <= block.level <= TOC_LEVELS:
+        _bookmark(heading, number)
+
+
+def _paragraph(doc, block: m.Paragraph) -> None:
+    if block.style == "quote":
+        _styled(doc, block.text, "Quote")
+    elif block.style == "note":
+        _note(doc, block.text)
+    else:
+        _styled(doc, block.text, "", bold=block.style == "lead")
+
+
 def write_docx(document: m.Document, target: str | IO[bytes]) -> None:
     """Write the document as .docx to a path or a binary file object."""
     doc = new_docx()
@@ -243,18 +260,9 @@ def write_docx(document: m.Document, target: str | IO[bytes]) -> None:
     for block in document.blocks:
         if isinstance(block, m.Heading):
             headings += 1
-            heading = _styled(
-                doc, block.text, f"Heading{block.level}" if block.level else "Title"
-            )
-            if 1 <= block.level <= TOC_LEVELS:
-                _bookmark(heading, headings)
+            _heading(doc, block, headings)
         elif isinstance(block, m.Paragraph):
-            if block.style == "quote":
-                _styled(doc, block.text, "Quote")
-            elif block.style == "note":
-                _note(doc, block.text)
-            else:
-                _styled(doc, block.text, "", bold=block.style == "lead")
+            _paragraph(doc, block)
         elif isinstance(block, m.Bullets):
             for text in block.items:
                 _styled(doc, text, "ListBullet")

@@ -11,7 +11,8 @@ footer carries the page number. Every text goes through
 `teletype.addTextToElement`: user text is text, never markup.
 """
 
-from typing import IO
+from collections.abc import Iterator
+from typing import IO, Any
 
 from odf import draw, svg, teletype
 from odf.opendocument import OpenDocumentText
@@ -329,6 +330,38 @@ def _figure(doc: OpenDocumentText, styles: _Styles, block: m.Figure, n: int) -> 
     return p
 
 
+def _heading(styles: "_Styles", block: m.Heading, number: int):
+    """The title (level 0) or a numbered heading with its bookmark, which the
+    table of contents points at for its page number."""
+    if block.level == 0:
+        return _para(styles.heading[0], block.text)
+    h = H(outlinelevel=max(block.level, 1), stylename=styles.heading[block.level])
+    h.addElement(Bookmark(name=f"titre-{number}"))
+    teletype.addTextToElement(h, block.text)
+    return h
+
+
+def _bullets(styles: "_Styles", block: m.Bullets):
+    items = List()
+    for text in block.items:
+        item = ListItem()
+        item.addElement(_para(styles.paragraph, f"• {text}"))
+        items.addElement(item)
+    return items
+
+
+def _with_breaks(blocks: list) -> Iterator[tuple[Any, bool]]:
+    """(block, whether a page break comes just before it): ODT breaks pages
+    with a paragraph style on the next block, not with a block of its own."""
+    pending = False
+    for block in blocks:
+        if isinstance(block, m.PageBreak):
+            pending = True
+            continue
+        yield block, pending
+        pending = False
+
+
 def write_odt(document: m.Document, target: str | IO[bytes]) -> None:
     """Write the document as .odt to a path or a binary file object."""
     doc = OpenDocumentText()
@@ -336,25 +369,12 @@ def write_odt(document: m.Document, target: str | IO[bytes]) -> None:
     body = doc.text
     tables = figures = 0
     headings = -1
-    pending_break = False
-    for block in document.blocks:
-        if isinstance(block, m.PageBreak):
-            pending_break = True
-            continue
-        if pending_break:
+    for block, break_before in _with_breaks(document.blocks):
+        if break_before:
             body.addElement(P(stylename=styles.page_break))
-            pending_break = False
         if isinstance(block, m.Heading):
             headings += 1
-        if isinstance(block, m.Heading) and block.level == 0:
-            body.addElement(_para(styles.heading[0], block.text))
-        elif isinstance(block, m.Heading):
-            h = H(
-                outlinelevel=max(block.level, 1), stylename=styles.heading[block.level]
-            )
-            h.addElement(Bookmark(name=f"titre-{headings}"))
-            teletype.addTextToElement(h, block.text)
-            body.addElement(h)
+            body.addElement(_heading(styles, block, headings))
         elif isinstance(block, m.Paragraph):
             style = {
                 "lead": styles.lead,
@@ -363,12 +383,7 @@ def write_odt(document: m.Document, target: str | IO[bytes]) -> None:
             }.get(block.style, styles.paragraph)
             body.addElement(_para(style, block.text))
         elif isinstance(block, m.Bullets):
-            items = List()
-            for text in block.items:
-                item = ListItem()
-                item.addElement(_para(styles.paragraph, f"• {text}"))
-                items.addElement(item)
-            body.addElement(items)
+            body.addElement(_bullets(styles, block))
         elif isinstance(block, m.Table):
             tables += 1
             for element in _table(styles, block, tables):

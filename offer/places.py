@@ -44,10 +44,11 @@ def decode(data: bytes) -> str:
 
 def row_errors(row: dict[str, str], schema: Schema) -> list[tuple[str, str]]:
     """(field, French reason) for every rule of the schema the row breaks."""
-    errors = []
-    for name in sorted(schema.required):
-        if not row.get(name):
-            errors.append((name, "champ obligatoire vide"))
+    errors = [
+        (name, "champ obligatoire vide")
+        for name in sorted(schema.required)
+        if not row.get(name)
+    ]
     pivot = row.get("pivot", "")
     if pivot and not (SIRET.match(pivot) or schema.patterns["rna"].match(pivot)):
         errors.append(("pivot", "ni un SIRET (14 chiffres) ni un RNA (W + 9 signes)"))
@@ -55,27 +56,37 @@ def row_errors(row: dict[str, str], schema: Schema) -> list[tuple[str, str]]:
         value = row.get(name, "")
         if value and not schema.patterns[name].match(value):
             errors.append((name, f"valeur mal formée : « {value[:60]} »"))
-    for name, (low, high) in zip(NUMBER_FIELDS, ((-90, 90), (-180, 180)), strict=True):
-        value = row.get(name, "")
-        if value:
-            try:
-                number = float(value)
-            except ValueError:
-                errors.append((name, f"nombre attendu (ex. 45.76) : « {value[:30]} »"))
-                continue
-            if not low <= number <= high:
-                errors.append((name, f"hors des bornes {low} à {high} : {value}"))
+    for name, bounds in zip(NUMBER_FIELDS, ((-90, 90), (-180, 180)), strict=True):
+        if reason := _coordinate_error(row.get(name, ""), *bounds):
+            errors.append((name, reason))
     for name, allowed in schema.enums.items():
-        for value in split(row.get(name, "")):
-            if value not in allowed:
-                errors.append((name, f"hors de la liste nationale : « {value[:60]} »"))
-                break
-    if row.get("date_maj"):
-        try:
-            date.fromisoformat(row["date_maj"][:10])
-        except ValueError:
-            errors.append(("date_maj", "date attendue au format AAAA-MM-JJ"))
+        outside = [v for v in split(row.get(name, "")) if v not in allowed]
+        if outside:
+            errors.append((name, f"hors de la liste nationale : « {outside[0][:60]} »"))
+    if row.get("date_maj") and not _is_date(row["date_maj"][:10]):
+        errors.append(("date_maj", "date attendue au format AAAA-MM-JJ"))
     return errors
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _coordinate_error(value: str, low: float, high: float) -> str | None:
+    """Why a latitude or longitude is refused, or None (empty is allowed)."""
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return f"nombre attendu (ex. 45.76) : « {value[:30]} »"
+    if not low <= number <= high:
+        return f"hors des bornes {low} à {high} : {value}"
+    return None
 
 
 def split(value: str) -> list[str]:
