@@ -267,14 +267,6 @@ def _missing_controllers(conn: sqlite3.Connection) -> list[Finding]:
 def _push(app: Flask, file: str) -> list[Finding]:
     config = push.settings(app)
     found = []
-    if setting(config, "PUSH_ALLOW_HTTP"):
-        found.append(
-            Finding(
-                BLOCKING,
-                "PUSH_ALLOW_HTTP est activé (réservé aux tests).",
-                f"Retirez PUSH_ALLOW_HTTP de {file}.",
-            )
-        )
     if not os.path.exists(config["PUSH_KEY_PATH"]):
         found.append(
             Finding(
