@@ -42,9 +42,11 @@ AGE_BANDS = [
     "75 ans et plus",
 ]
 GENDERS = ["Femmes", "Hommes", "Tous publics"]
+# The `indicators` column is no longer written from the form: indicators are
+# rows of evaluation_indicators (step 8, issue 12 §1), read with
+# evaluation.indicators.fiche_indicator_names.
 LISTS = {  # JSON column: (form prefix, fields)
     "partners": ("partner", ("name", "nature")),
-    "indicators": ("indicator", ("name", "unit")),
     "governance": ("gov", ("body", "members")),
     "milestones": ("ms", ("on", "label")),
 }

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pandas as pd
 import sqlite_utils
 
+from evaluation.demo import add_demo_indicators
 from survey_app.db import write_transaction
 
 from . import interviews as iv
@@ -197,3 +198,4 @@ def fill_demo(
         ).fetchone()[0]
         add_demo_workshop(db, diagnostic_id, creator)  # document: voted priorities
         fill_offer_and_plan(db, diagnostic_id, first)  # after the workshop's votes
+        add_demo_indicators(db, diagnostic_id, first)  # step 8, on the fiche

@@ -29,6 +29,7 @@ from . import document_plan as dplan
 from . import document_surveys as ds
 from . import interviews as iv
 from .display import format_figure, french_date
+from .document_indicators import indicator_blocks
 from .portrait import load_portrait
 from .pyramid import pyramid_svg
 from .steps import diagnostic_steps
@@ -127,6 +128,8 @@ def build_document(db, diagnostic_id: int, selection: Selection) -> Document:
             doc.add(*doff.inspiration_blocks(db, diagnostic_id))
         elif section == "plan":
             doc.add(*dplan.plan_blocks(db, diagnostic_id))
+        elif section == "evaluation":
+            doc.add(*indicator_blocks(db, diagnostic_id))
         elif section in TO_COMPLETE:
             doc.add(*to_complete(db, diagnostic_id, section))
         elif section == "annexes":

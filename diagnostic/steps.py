@@ -11,6 +11,8 @@ from typing import Any
 
 import sqlite_utils
 
+from evaluation.progress import NO_DATA, STATUS_LABELS
+
 MARKS = {"": "En cours", "done": "Terminée", "not_applicable": "Sans objet"}
 
 
@@ -82,7 +84,13 @@ def collect_facts(db: sqlite_utils.Database, diagnostic_id: int) -> dict[str, An
     framing = db.execute(
         "SELECT * FROM diagnostic_framing WHERE diagnostic_id = ?", [diagnostic_id]
     ).fetchone()
+    # Step 8 (evaluation package, issue 12 §1); imported here: evaluation
+    # reads the portrait of this package.
+    from evaluation.dashboard import indicator_views, status_counts
+
+    indicators = status_counts(indicator_views(db, diagnostic_id))
     return {
+        "indicators": indicators,
         "has_period": bool(diagnostic.get("starts_on") or diagnostic.get("ends_on")),
         "has_structure": bool(diagnostic.get("structure")),
         "members": one(
@@ -210,6 +218,18 @@ def _status(number: int, f: dict[str, Any]) -> tuple[list[str], str, bool]:
         if not f.get("fiches", 0):
             return facts, "Rédigez une fiche action par chantier.", False
         return facts, "Datez les actions et complétez leur budget.", True
+    if number == 8:
+        counts = f.get("indicators") or {}
+        total = sum(counts.values())
+        facts = [_plural(total, "indicateur") + " de suivi"]
+        facts += [f"{n} {STATUS_LABELS[code]}" for code, n in counts.items() if n]
+        if not f.get("fiches", 0):
+            return facts, "Rédigez d'abord une fiche action (étape 7).", False
+        if not total:
+            return facts, "Choisissez un ou deux indicateurs par fiche action.", False
+        if counts.get(NO_DATA):
+            return facts, "Fixez les cibles et saisissez les mesures manquantes.", False
+        return facts, "Mesurez de nouveau dans six mois et ajustez le plan.", True
     return [], "Notez ici votre travail sur cette étape.", False
 
 
