@@ -57,14 +57,26 @@ def indicator_blocks(db, diagnostic_id: int) -> list:
     blocks: list = [
         Heading(2, "Tableau de bord des indicateurs"),
         Paragraph(summary_line(views) + "."),
-        Table(
-            "Indicateurs de suivi des fiches action",
-            rule_text(),
-            ["Fiche action", "Indicateur", "Départ", "Dernière mesure", "Cible",
-             "État"],
-            [dashboard_row(v) for v in views],
+        Paragraph(rule_text(), "note"),
+        Paragraph(
+            "Les mesures sont saisies par l'équipe, calculées sur chaque enquête "
+            "du diagnostic (part brute des répondants à la question, masquée "
+            "quand moins de 5 personnes sont dans l'un des groupes) ou reprises "
+            "du portrait du territoire.",
+            "note",
         ),
-    ]  # fmt: skip
+    ]
+    fiches = list(dict.fromkeys(v.indicator["fiche_title"] for v in views))
+    for title in fiches:  # one short table per fiche action
+        blocks.append(
+            Table(
+                f"Indicateurs de la fiche action « {title} »",
+                "Valeurs (date) ; l'état suit la règle ci-dessus.",
+                ["Indicateur", "Départ", "Dernière mesure", "Cible", "État"],
+                [dashboard_row(v) for v in views
+                 if v.indicator["fiche_title"] == title],
+            )
+        )  # fmt: skip
     for view in views:
         blocks += indicator_detail(view)
     return blocks + noted
@@ -75,12 +87,11 @@ def dashboard_row(view: IndicatorView) -> list[str]:
     unit = item["unit"]
     name = f"{item['name']} ({unit})" if unit else item["name"]
     return [
-        item["fiche_title"],
         name,
         _dated(status.start.value, unit, status.start.on) if status.start else "—",
         _dated(status.latest.value, unit, status.latest.on) if status.latest else "—",
         _dated(target.value, unit, target.on) if target else "à fixer",
-        f"{status.label} — {status.reason}",
+        status.label,
     ]
 
 
@@ -100,17 +111,16 @@ def indicator_detail(view: IndicatorView) -> list:
         rows.append([french_date(item["target_on"]), format_number(view.target.value,
                      unit), "cible", "—"])  # fmt: skip
     return [
-        Heading(3, f"{item['name']} — {item['fiche_title']}"),
+        Heading(3, f"{item['name']} : {view.status.label}"),
         Figure(
             view.svg(),
             f"Évolution de l'indicateur « {item['name']} » : départ, mesures, "
             "chemin prévu et cible ; les valeurs sont dans le tableau qui suit.",
+            width_cm=10.0,
         ),
         Table(
             f"Valeurs de l'indicateur « {item['name']} »",
-            "Mesures saisies par l'équipe, calculées sur chaque enquête du "
-            "diagnostic (part brute des répondants à la question, masquée sous "
-            "5 personnes) ou reprises du portrait du territoire.",
+            f"Fiche action « {item['fiche_title']} ». {view.status.reason}",
             ["Date", "Valeur", "Origine", "Source"],
             rows,
         ),

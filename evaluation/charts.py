@@ -98,7 +98,7 @@ def _axes(s: Scale, unit: str, target: Point | None) -> list[str]:
             f'<line x1="{LEFT}" y1="{s.y(value):.1f}" x2="{WIDTH - RIGHT}" '
             f'y2="{s.y(value):.1f}" stroke="#ddd"/>'
             f'<text x="{LEFT - 6}" y="{s.y(value) + 4:.1f}" text-anchor="end" '
-            f'font-size="12" fill="{INK}">{escape(format_number(value, unit))}</text>'
+            f'font-size="13" fill="{INK}">{escape(format_number(value, unit))}</text>'
         )
     parts.append(
         f'<line x1="{LEFT}" y1="{BOTTOM_Y}" x2="{WIDTH - RIGHT}" y2="{BOTTOM_Y}" '
@@ -109,7 +109,7 @@ def _axes(s: Scale, unit: str, target: Point | None) -> list[str]:
         anchor = {s.first: "start", s.last: "end"}.get(day, "middle")
         parts.append(
             f'<text x="{s.x(day):.1f}" y="{BOTTOM_Y + 18}" text-anchor="{anchor}" '
-            f'font-size="12" fill="{INK}">{escape(short_date(day))}</text>'
+            f'font-size="13" fill="{INK}">{escape(short_date(day))}</text>'
         )
     return parts
 
@@ -122,7 +122,7 @@ def _target(s: Scale, unit: str, start: Point | None, target: Point) -> list[str
         f'<line x1="{s.x(target.on):.1f}" y1="{TOP}" x2="{s.x(target.on):.1f}" '
         f'y2="{BOTTOM_Y}" stroke="{TARGET}" stroke-dasharray="2 4"/>'
         f'<text x="{WIDTH - RIGHT}" y="{s.y(target.value) - 6:.1f}" '
-        f'text-anchor="end" font-size="12" fill="{TARGET}">Cible : '
+        f'text-anchor="end" font-size="13" fill="{TARGET}">Cible : '
         f"{escape(format_number(target.value, unit))} "
         f"({escape(short_date(target.on))})</text>"
     ]
@@ -142,7 +142,7 @@ def _measures(s: Scale, start: Point | None, measures: list[Point]) -> list[str]
             f'<rect x="{s.x(start.on) - 6:.1f}" y="{s.y(start.value) - 6:.1f}" '
             f'width="12" height="12" fill="{PLAN}"/>'
             f'<text x="{s.x(start.on) + 4:.1f}" y="{s.y(start.value) - 10:.1f}" '
-            f'font-size="12" fill="{INK}">Départ</text>'
+            f'font-size="13" fill="{INK}">Départ</text>'
         )
     if measures:
         # The path actually followed: from the start through each measure.
@@ -161,7 +161,7 @@ def _measures(s: Scale, start: Point | None, measures: list[Point]) -> list[str]
 
 
 LEGEND = (
-    f'<g font-size="12" fill="{INK}" transform="translate({LEFT},{HEIGHT - 14})">'
+    f'<g font-size="13" fill="{INK}" transform="translate({LEFT},{HEIGHT - 14})">'
     f'<rect x="0" y="-9" width="10" height="10" fill="{PLAN}"/>'
     '<text x="14" y="0">Départ</text>'
     f'<line x1="70" y1="-4" x2="100" y2="-4" stroke="{PLAN}" stroke-width="2" '

@@ -264,14 +264,15 @@ def test_document_and_steps_show_the_dashboard(logged_in, diagnostic, db, tmp_pa
     doc = build_document(db, diagnostic, Selection(sections=["evaluation", "plan"]))
     headings = [b.text for b in doc.blocks if isinstance(b, Heading)]
     assert "Tableau de bord des indicateurs" in headings
-    board = next(b for b in doc.blocks if isinstance(b, Table)
-                 and b.caption == "Indicateurs de suivi des fiches action")  # fmt: skip
-    assert board.rows[0][:5] == [
-        "Ateliers <i>au</i> CCAS", "Personnes accompagnées (personnes)",
-        "20 (1er janvier 2026)", "35 (2 juillet 2026)", "60 (1er janvier 2027)",
+    caption = "Indicateurs de la fiche action « Ateliers <i>au</i> CCAS »"
+    board = next(b for b in doc.blocks
+                 if isinstance(b, Table) and b.caption == caption)  # fmt: skip
+    assert board.rows == [
+        ["Personnes accompagnées (personnes)", "20 (1er janvier 2026)",
+         "35 (2 juillet 2026)", "60 (1er janvier 2027)", "en retard"],
+        ["Partenariats (personnes)", "20 (1er janvier 2026)", "—", "à fixer",
+         "pas de donnée"],
     ]  # fmt: skip
-    assert board.rows[0][5].startswith("en retard")
-    assert board.rows[1][4] == "à fixer" and board.rows[1][5].startswith("pas de")
     assert sum(isinstance(b, Figure) for b in doc.blocks) >= 2
     # The fiche (annex 2) in the plan part lists the indicators too.
     annex = [b for b in doc.blocks if isinstance(b, Table)
@@ -337,3 +338,30 @@ def test_free_text_indicators_of_fiches_become_indicators(tmp_path):
     assert db.execute("SELECT indicators FROM plan_fiches").fetchone()[0] == "[]"
     import_module("evaluation.migrations").migrations.apply(db)  # again: no-op
     assert count(db, "evaluation_indicators") == 1
+
+
+def test_portrait_figure_is_a_measure_dated_by_its_source(db, diagnostic):
+    from datetime import date
+
+    from diagnostic.portrait import set_figure
+    from evaluation.dashboard import indicator_views
+
+    db.execute(
+        "INSERT INTO diagnostic_communes (diagnostic_id, commune_code) "
+        "VALUES (?, '38242')",
+        [diagnostic],
+    )
+    set_figure(db, diagnostic, "38242", "couverture_thd", 61.5, "Arcep", 2024)
+    fiche = make_fiche(db, diagnostic)
+    make_indicator(
+        db, diagnostic, fiche, source_kind="portrait", unit="%",
+        portrait_indicator="couverture_thd", baseline_value=None, baseline_on=None,
+        target_value=95, target_on="2027-12-31",
+    )  # fmt: skip
+    (view,) = indicator_views(db, diagnostic)
+    (measure,) = view.measures
+    assert (measure.on, measure.value, measure.kind) == (
+        date(2024, 1, 1), 61.5, "portrait",
+    )  # fmt: skip
+    assert "Arcep, 2024" in measure.source
+    assert (view.status.start.on, view.status.code) == (date(2024, 1, 1), "no_data")
