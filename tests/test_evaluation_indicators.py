@@ -2,6 +2,7 @@
 edit, measure, delete; who may; bad input; values computed from a survey;
 the document's evaluation part; the fiches' old free-text indicators."""
 
+import io
 import re
 
 import pytest
@@ -288,6 +289,10 @@ def test_document_and_steps_show_the_dashboard(logged_in, diagnostic, db, tmp_pa
     assert "1 pas de donnée" in step8 and ev(diagnostic) in step8
     fiche_page = logged_in.get(f"/diagnostics/{diagnostic}/plan/fiches/{fiche}")
     assert "Partenariats" in fiche_page.get_data(as_text=True)
+    export = logged_in.get(f"/diagnostics/{diagnostic}/plan/fiches/{fiche}.docx")
+    fiche_docx = read_docx(io.BytesIO(export.data))
+    assert "Partenariats" in {c.text for t in fiche_docx.tables
+                              for row in t.rows for c in row.cells}  # fmt: skip
 
 
 def test_bad_values_in_every_field_never_fail(logged_in, diagnostic, db):
