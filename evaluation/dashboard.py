@@ -11,7 +11,14 @@ import sqlite_utils
 from .charts import progress_svg
 from .indicators import load_indicators
 from .measures import Measure, MeasureReader, points
-from .progress import NO_DATA, STATUS_LABELS, Point, Status, indicator_status
+from .progress import (
+    NO_DATA,
+    STATUS_LABELS,
+    Point,
+    Status,
+    indicator_status,
+    next_measure,
+)
 
 
 @dataclass
@@ -23,6 +30,15 @@ class IndicatorView:
     @property
     def target(self) -> Point | None:
         return target_point(self.indicator)
+
+    @property
+    def next_due(self) -> date | None:
+        """When the next measure is due (last measure or start + frequency)."""
+        dated = [p.on for p in points(self.measures)]
+        if self.status.start is not None:
+            dated.append(self.status.start.on)
+        last = max(dated) if dated else None
+        return next_measure(last, self.indicator["frequency"])
 
     def svg(self) -> str:
         item = self.indicator

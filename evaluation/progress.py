@@ -107,3 +107,25 @@ def indicator_status(
             else "La dernière mesure est au-dessus du chemin prévu."
         )
     return Status(code, reason, start, latest, expected, progress)
+
+
+FREQUENCY_MONTHS = {"mensuelle": 1, "trimestrielle": 3, "semestrielle": 6,
+                    "annuelle": 12}  # fmt: skip
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, the month's last day when it is shorter
+    (31 January + 1 month = 28 or 29 February)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - date.resolution).day
+    return date(year, month, min(day.day, last))
+
+
+def next_measure(last: date | None, frequency: str) -> date | None:
+    """When the next measure is due: the last one (or the start) plus the
+    indicator's frequency; None without a frequency or a first date."""
+    months = FREQUENCY_MONTHS.get(frequency)
+    if last is None or months is None:
+        return None
+    return add_months(last, months)

@@ -118,6 +118,7 @@ def test_measures_by_hand_then_status_and_chart(logged_in, diagnostic, db):
     assert "en retard" in html  # 37.5 % of the change for 49.9 % of the time
     assert "<b>Bourgs</b>" not in html and "&lt;b&gt;Bourgs&lt;/b&gt; &amp; co" in html
     assert "2 juillet 2026" in html
+    assert "prochaine mesure : 2 août 2026" in html  # monthly
     svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
     assert "<b>" not in svg and "35" in svg
     # Bad measures: French message, nothing stored, what was typed kept.

@@ -13,6 +13,7 @@ from evaluation.progress import (
     ON_TRACK,
     Point,
     indicator_status,
+    next_measure,
     planned_value,
 )
 
@@ -131,3 +132,12 @@ def test_chart_without_values():
     svg = progress_svg("v", "Rien", "", None, None, [])
     assert "Aucune valeur pour l'instant" in svg
     ET.fromstring(svg)
+
+
+def test_next_measure_follows_the_frequency():
+    assert next_measure(date(2026, 1, 31), "mensuelle") == date(2026, 2, 28)
+    assert next_measure(date(2027, 11, 30), "trimestrielle") == date(2028, 2, 29)
+    assert next_measure(date(2026, 8, 15), "semestrielle") == date(2027, 2, 15)
+    assert next_measure(date(2026, 8, 15), "annuelle") == date(2027, 8, 15)
+    assert next_measure(date(2026, 8, 15), "") is None
+    assert next_measure(None, "annuelle") is None
