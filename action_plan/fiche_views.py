@@ -8,6 +8,8 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 
+from evaluation.dashboard import indicator_views
+from evaluation.indicators import fiche_indicator_names
 from survey_app.access import login_required, member_diagnostic
 from survey_app.db import get_db
 
@@ -109,6 +111,7 @@ def fiche(diagnostic_id: int, fiche_id: int):
     item = owned_fiche(diagnostic_id, fiche_id)
     return render_template(
         "action_plan/fiche.html",
+        indicators=indicator_views(get_db(), diagnostic_id, fiche_id),
         diagnostic=diagnostic,
         fiche=item,
         budget=budget_of(item),
@@ -191,6 +194,7 @@ def roadmap(diagnostic_id: int):
 def export_fiche(diagnostic_id: int, fiche_id: int, fmt: str):
     member_diagnostic(diagnostic_id)
     item = owned_fiche(diagnostic_id, fiche_id)
+    item["indicators"] = fiche_indicator_names(get_db(), diagnostic_id, fiche_id)
     content = exports.fiche_document(
         item, budget_of(item), resolve(get_db(), diagnostic_id, item["evidence"]), fmt
     )

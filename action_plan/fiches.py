@@ -51,9 +51,11 @@ AGE_FROM_GROUP = {
     "75_plus": "75 ans et plus",
 }
 GENDER_FROM_GROUP = {"femme": "Femmes", "homme": "Hommes"}
+# The `indicators` column is no longer written from the form: indicators are
+# rows of evaluation_indicators (step 8, issue 12 §1), read with
+# evaluation.indicators.fiche_indicator_names.
 LISTS = {  # JSON column: (form prefix, fields)
     "partners": ("partner", ("name", "nature")),
-    "indicators": ("indicator", ("name", "unit")),
     "governance": ("gov", ("body", "members")),
     "milestones": ("ms", ("on", "label")),
 }

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pandas as pd
 import sqlite_utils
 
+from evaluation.demo import add_demo_indicators
 from survey_app.db import write_transaction
 
 from . import interviews as iv
@@ -201,3 +202,4 @@ def fill_demo(
         fill_offer_and_plan(db, diagnostic_id, first)  # after the workshop's votes
         fill_theory(db, diagnostic_id)  # annex 3, from the fiche action
         add_first_wave(db, diagnostic_id, first, communes)  # survey waves (issue 12)
+        add_demo_indicators(db, diagnostic_id, first)  # step 8, on the fiche

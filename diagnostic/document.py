@@ -30,6 +30,7 @@ from . import document_plan as dplan
 from . import document_surveys as ds
 from . import interviews as iv
 from .display import format_figure, french_date
+from .document_indicators import indicator_blocks
 from .document_theory import theory_blocks
 from .document_waves import wave_blocks
 from .portrait import load_portrait
@@ -141,6 +142,8 @@ def build_document(db, diagnostic_id: int, selection: Selection) -> Document:
             doc.add(*doff.inspiration_blocks(db, diagnostic_id))
         elif section == "plan":
             doc.add(*dplan.plan_blocks(db, diagnostic_id))
+        elif section == "evaluation":
+            doc.add(*indicator_blocks(db, diagnostic_id))
         elif section in TO_COMPLETE:
             doc.add(*to_complete(db, diagnostic_id, section))
         if section == "evaluation":

@@ -16,6 +16,7 @@ from action_plan.fiches import load_fiches
 from action_plan.money import format_euros
 from action_plan.priorities import priority_rows
 from analysis.document_model import Bullets, Figure, Heading, Paragraph, Table
+from evaluation.indicators import fiche_indicator_names
 from facilitation.exports import decimal
 from facilitation.matrix_svg import matrix_svg
 
@@ -45,6 +46,7 @@ def plan_blocks(db, diagnostic_id: int) -> list:
     budgets = [compute_budget(f["years"], f["costs"], f["financing"]) for f in fiches]
     for fiche, budget in zip(fiches, budgets, strict=True):
         evidence = resolve(db, diagnostic_id, fiche["evidence"])
+        fiche["indicators"] = fiche_indicator_names(db, diagnostic_id, fiche["id"])
         blocks += fiche_as_blocks(fiche_blocks(fiche, budget, evidence))
     if fiches:
         blocks += roadmap_blocks(fiches) + budget_summary(fiches, budgets)

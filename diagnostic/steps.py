@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlite_utils
 
+from evaluation.progress import NO_DATA, STATUS_LABELS
 from evaluation.theory import count_elements
 from survey_app.dates import french_date
 from survey_app.surveys.waves import next_measure
@@ -86,7 +87,13 @@ def collect_facts(db: sqlite_utils.Database, diagnostic_id: int) -> dict[str, An
     framing = db.execute(
         "SELECT * FROM diagnostic_framing WHERE diagnostic_id = ?", [diagnostic_id]
     ).fetchone()
+    # Step 8 (evaluation package, issue 12 §1); imported here: evaluation
+    # reads the portrait of this package.
+    from evaluation.dashboard import indicator_views, status_counts
+
+    indicators = status_counts(indicator_views(db, diagnostic_id))
     return {
+        "indicators": indicators,
         "has_period": bool(diagnostic.get("starts_on") or diagnostic.get("ends_on")),
         "has_structure": bool(diagnostic.get("structure")),
         "members": one(
@@ -228,14 +235,25 @@ def _status(number: int, f: dict[str, Any]) -> tuple[list[str], str, bool]:
 
 
 def _evaluation_status(f: dict[str, Any]) -> tuple[list[str], str, bool]:
+    """Step 8: indicators (§1), theory of change (annex 3), survey waves."""
+    counts = f.get("indicators") or {}
+    total = sum(counts.values())
+    facts = [_plural(total, "indicateur") + " de suivi"]
+    facts += [f"{n} {STATUS_LABELS[code]}" for code, n in counts.items() if n]
     theory = f.get("theory") or {"elements": 0, "assumptions": 0}
-    facts = [_plural(theory["elements"], "élément")
-             + " et " + _plural(theory["assumptions"], "hypothèse")
-             + " dans la théorie du changement"]  # fmt: skip
+    facts.append(_plural(theory["elements"], "élément")
+                 + " et " + _plural(theory["assumptions"], "hypothèse")
+                 + " dans la théorie du changement")  # fmt: skip
     facts.append(_plural(f.get("waves_compared", 0), "nouvelle vague") + " d'enquête")
     due = f.get("next_measure")
     if due:
         facts.append(f"prochaine mesure : {french_date(due)}")
+    if not f.get("fiches", 0):
+        return facts, "Rédigez d'abord une fiche action (étape 7).", False
+    if not total:
+        return facts, "Choisissez un ou deux indicateurs par fiche action.", False
+    if counts.get(NO_DATA):
+        return facts, "Fixez les cibles et saisissez les mesures manquantes.", False
     if not theory["elements"]:
         return facts, "Bâtissez la théorie du changement (annexe 3).", False
     if not f.get("waves_compared"):

@@ -47,27 +47,13 @@ def assumption_label(level: int) -> str:
 
 
 def indicator_names(db: sqlite_utils.Database, diagnostic_id: int) -> dict[int, str]:
-    """{id: name} of the diagnostic's step 8 indicators; {} while the
-    indicators' table does not exist (it is another module's)."""
-    if "evaluation_indicators" not in db.table_names():
-        return {}
-    columns = db["evaluation_indicators"].columns_dict
-    name = next((c for c in ("name", "title", "label") if c in columns), None)
-    if name is None:
-        return {}
-    if "diagnostic_id" in columns:
-        sql = (
-            f"SELECT id, {name} FROM evaluation_indicators "
-            "WHERE diagnostic_id = ? ORDER BY id"
-        )
-    elif "fiche_id" in columns:
-        sql = (
-            f"SELECT i.id, i.{name} FROM evaluation_indicators i JOIN plan_fiches f "
-            "ON f.id = i.fiche_id WHERE f.diagnostic_id = ? ORDER BY i.id"
-        )
-    else:
-        return {}
-    return {r[0]: str(r[1]) for r in db.execute(sql, [diagnostic_id])}
+    """{id: name} of the diagnostic's step 8 indicators (evaluation_indicators)."""
+    rows = db.execute(
+        "SELECT id, name FROM evaluation_indicators WHERE diagnostic_id = ? "
+        "ORDER BY id",
+        [diagnostic_id],
+    )
+    return {r[0]: str(r[1]) for r in rows}
 
 
 def fiche_titles(db: sqlite_utils.Database, diagnostic_id: int) -> dict[int, str]:

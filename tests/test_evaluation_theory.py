@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 from docx import Document as read_docx
+from helpers.evaluation import make_indicator
 from helpers.theory import element, make_fiche
 from helpers.web import csrf_from, post_form
 from helpers.workshops import other_conseiller
@@ -323,19 +324,17 @@ def test_svg_shows_what_the_table_says_and_escapes_user_text(logged_in, diagnost
     assert svg in printable and 'id="theorie-tableau"' in printable
 
 
-def test_indicator_link_shows_only_when_the_indicators_exist(logged_in, diagnostic, db):
+def test_indicator_link_shows_once_the_diagnostic_has_indicators(
+    logged_in, diagnostic, db
+):
     target = element(db, diagnostic, 2, "Permanences tenues")
     edit = page(diagnostic, f"/elements/{target}")
     assert 'name="indicator"' not in logged_in.get(edit).get_data(as_text=True)
-    db.execute(
-        "CREATE TABLE evaluation_indicators (id INTEGER PRIMARY KEY, "
-        "diagnostic_id INTEGER, name TEXT)"
-    )
-    db.execute("INSERT INTO evaluation_indicators VALUES (7, ?, 'Nombre de "
-               "permanences')", [diagnostic])  # fmt: skip
+    fiche = make_fiche(db, diagnostic)
+    indicator = make_indicator(db, diagnostic, fiche, name="Nombre de permanences")
     assert 'name="indicator"' in logged_in.get(edit).get_data(as_text=True)
     post_form(logged_in, edit, {"text": "Permanences tenues", "level": "2",
-                                "indicator": "7"})  # fmt: skip
+                                "indicator": str(indicator)})  # fmt: skip
     row = theory_rows(load_theory(db, diagnostic))[0]
     assert row[4] == "Nombre de permanences"
     svg = theory_svg(load_theory(db, diagnostic), "t")
