@@ -111,3 +111,22 @@ def test_kiosk_page_keeps_every_module_it_needs_offline():
     worker = (ROOT / "survey_app/static/sw.js").read_text()
     kept = re.compile(re.search(r"var FILES = /(.*)/;", worker)[1])
     assert all(kept.match(url) for url in needed | {"/static/kiosk/form.js"})
+
+
+@pytest.mark.parametrize("page", ["console", "participant", "screen"])
+def test_live_pages_preload_every_module_they_import(page):
+    """A live workshop page preloads (facilitation/_live_script.html) the
+    modules its entry imports, however deep, so that a slow phone fetches
+    them at once (the shared list may hold one a page does not use)."""
+    templates = ROOT / "facilitation/templates/facilitation"
+    shared = (templates / "_live_script.html").read_text()
+    lists = re.findall(r"for module in (\[[^\]]*\])", shared)
+    template = (templates / f"{page}.html").read_text()
+    include = re.search(r"entry='([^']+)'(?:, parts=(\[[^\]]*\]))? %\}", template)
+    entry = "/ateliers-statique/" + include[1]
+    names = re.findall(r"'([^']+)'", lists[0] + (include[2] or ""))
+    preloaded = {"/ateliers-statique/" + name for name in names}
+    preloaded |= {"/static/" + name for name in re.findall(r"'([^']+)'", lists[1])}
+    needed = imported_by(entry) - {entry}
+    assert needed <= preloaded, needed - preloaded
+    assert all(file_of(url).is_file() for url in preloaded)

@@ -9,8 +9,9 @@ import { Connection } from "./live/connection.js";
 import { Outbox } from "./live/outbox.js";
 import { cardForm } from "./participant/card-form.js";
 import { cardNode, updateCard } from "./participant/cards.js";
+import { matrixFrame, MATRIX_INSTRUCTIONS, renderMatrix } from "./participant/matrix.js";
 import { blockedReason, budgetOf, myCount, usedVotes } from "./participant/votes.js";
-import { cardSource, current as currentActivity, findActivity, upsertCard } from "./live/store.js";
+import { cardSource, current as currentActivity, findActivity, setMyPlacement, upsertCard } from "./live/store.js";
 
 (function () {
   var root = document.getElementById("atelier");
@@ -76,6 +77,7 @@ import { cardSource, current as currentActivity, findActivity, upsertCard } from
     onWaiting: function () { sendingFails = true; showStatus(); },
     onDone: function (item, data) {
       if (data.card && state) upsertCard(state, data.card);
+      if (data.item && state) setMyPlacement(state, data);
       if (data.card_id && state) {
         var activity = findActivity(state, data.activity_id);
         if (activity) {
@@ -119,7 +121,8 @@ import { cardSource, current as currentActivity, findActivity, upsertCard } from
     var activity = currentActivity(state);
     var closed = state.workshop.status !== "open";
     var key = activity ? [activity.id, activity.phase, blockedReason(activity), closed,
-                          JSON.stringify(activity.columns)].join("|") : "none|" + closed;
+                          JSON.stringify(activity.columns), JSON.stringify(activity.items)].join("|")
+      : "none|" + closed;
     if (key !== frameKey) {
       var focused = document.activeElement && document.activeElement.id;
       buildFrame(activity, closed);
@@ -129,6 +132,10 @@ import { cardSource, current as currentActivity, findActivity, upsertCard } from
     }
     if (!activity) return;
     updateTimer(activity);
+    if (activity.kind === "matrix") {
+      renderMatrix(parts.matrix, activity, outbox.items, blockedReason(activity), place);
+      return;
+    }
     var source = cardSource(state, activity);
     var phase = activity.phase;
     var voting = activity.kind === "dots" || phase === "vote" || phase === "results";
@@ -180,7 +187,7 @@ import { cardSource, current as currentActivity, findActivity, upsertCard } from
       view.appendChild(el("p", { cls: "target", text: "Public : " + activity.config.target }));
     }
     var phaseKey = activity.phase === "write" && activity.private ? "write_private" : activity.phase;
-    var instruction = INSTRUCTIONS[phaseKey] || "";
+    var instruction = (activity.kind === "matrix" ? MATRIX_INSTRUCTIONS : INSTRUCTIONS)[phaseKey] || "";
     if (activity.kind === "dots" && activity.phase === "vote" && source !== activity) {
       instruction = "Posez vos gommettes sur les cartes de « " + source.title +
         " » qui comptent le plus pour vous.";
@@ -210,6 +217,12 @@ import { cardSource, current as currentActivity, findActivity, upsertCard } from
       }));
     }
     view.appendChild(instructions);
+    if (activity.kind === "matrix") {
+      parts.pending = null;
+      parts.budget = null;
+      parts.matrix = matrixFrame(view, activity);
+      return;
+    }
     if (activity.phase === "write") {
       parts.pending = el("ul", { cls: "cards pending", attrs: { "aria-label": "Cartes en attente d'envoi" } });
       view.appendChild(parts.pending);
@@ -260,6 +273,18 @@ import { cardSource, current as currentActivity, findActivity, upsertCard } from
       url: base + "/votes",
       vote: true,
       body: { activity_id: activity.id, card_id: cardId, count: count }
+    });
+  }
+
+  /* A matrix placement (participant/matrix.js): absolute, so the outbox
+   * keeps only an item's latest. */
+  function place(activityId, itemKey, impact, feasibility) {
+    if (!state || !findActivity(state, activityId)) return;
+    outbox.add({
+      key: "place:" + activityId + ":" + itemKey,
+      url: base + "/placements",
+      place: true,
+      body: { activity_id: activityId, item: itemKey, impact: impact, feasibility: feasibility }
     });
   }
 

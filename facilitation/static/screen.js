@@ -3,6 +3,7 @@
 import { el, plural, setText, syncChildren } from "../static/js/dom.js";
 import { everySecond, formatSeconds, remaining } from "./live/clock.js";
 import { Connection } from "./live/connection.js";
+import { drawMatrix } from "./live/matrix.js";
 import { cardSource, current as currentActivity } from "./live/store.js";
 
 (function () {
@@ -48,6 +49,11 @@ import { cardSource, current as currentActivity } from "./live/store.js";
     setText(document.getElementById("activite-etape"), "Étape : " + activity.phase_label +
                  (activity.locked || state.workshop.locked ? " · tableau verrouillé" : ""));
     updateTimer(activity);
+    if (activity.kind === "matrix") {
+      if (frameKey !== key) { board.textContent = ""; lists = {}; frameKey = key; delete board.dataset.drawn; }
+      renderMatrix(activity);
+      return;
+    }
     if (activity.phase === "results") {
       if (frameKey !== key) { board.textContent = ""; lists = {}; frameKey = key; }
       renderResults(activity, source);
@@ -115,6 +121,27 @@ import { cardSource, current as currentActivity } from "./live/store.js";
       ]));
     });
     board.appendChild(tables);
+  }
+
+  /* While people place: who has placed what (the means would sway them);
+   * at the results: the matrix and its table. */
+  function renderMatrix(activity) {
+    var drawn = JSON.stringify([activity.phase, activity.items, activity.placements]);
+    if (board.dataset.drawn === drawn) return;
+    board.dataset.drawn = drawn;
+    if (activity.phase === "results") {
+      drawMatrix(board, activity);
+      return;
+    }
+    board.textContent = "";
+    var list = el("ol", { cls: "results matrix-progress" });
+    (activity.items || []).forEach(function (item) {
+      var point = (activity.placements || {})[item.key];
+      var count = point ? point.count : 0;
+      list.appendChild(el("li", {}, [el("p", { cls: "text", text: item.label }),
+        el("p", { cls: "meta", text: count ? "placé par " + plural(count, "personne", "personnes") : "pas encore placé" })]));
+    });
+    board.appendChild(list);
   }
 
   function renderResults(activity, source) {

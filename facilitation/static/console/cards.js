@@ -2,6 +2,7 @@
 // edit, merge, and votes cast for people without a phone).
 import { el, plural, setText, syncChildren } from "../../static/js/dom.js";
 import { cardSource } from "../live/store.js";
+import { renderMatrixBoard } from "./matrix.js";
 import { act, button, byId, offerUndo, page } from "./page.js";
 import { proxyVote } from "./people.js";
 
@@ -45,6 +46,10 @@ var STATUS_LABELS = { visible: "", hidden: "masquée", deleted: "supprimée", pe
 
 export function renderBoard(activity) {
   var container = byId("colonnes");
+  if (activity && activity.kind === "matrix") {
+    renderMatrixBoard(container, activity);
+    return;
+  }
   var source = activity && cardSource(page.state, activity);
   var key = source ? source.id + "|" + JSON.stringify(source.columns) : "none";
   if (container.dataset.key !== key) {

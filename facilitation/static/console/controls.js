@@ -36,6 +36,10 @@ function phaseLabels() {
 /* One way to vote on a set of cards, said where the facilitator decides
  * (issue 8 C6). */
 function votingNote(activity) {
+  if (activity.kind === "matrix") {
+    return "Matrice impact × faisabilité : à l'étape « Vote », chacun place chaque élément ; " +
+      "l'écran montre la matrice à l'étape « Résultats ». Vous la voyez dès maintenant ci-dessous.";
+  }
   if (activity.kind === "dots") {
     var source = findActivity(page.state, activity.config.source_activity_id);
     return "Vote par gommettes, à part, sur les cartes de « " + (source ? source.title : "?") +

@@ -63,7 +63,7 @@ function buildProxy() {
   box.appendChild(el("div", { cls: "proxy-vote" }, [
     el("h3", { text: "Voter pour quelqu'un" }),
     el("label", { text: "Personne", attrs: { "for": "proxy-votant" } }), voter,
-    el("p", { cls: "hint", text: "Pendant le vote, des boutons « +1 gommette » apparaissent sur chaque carte du tableau." }),
+    el("p", { cls: "hint", text: "Pendant le vote, des boutons « +1 gommette » apparaissent sur chaque carte du tableau ; sur une matrice, un formulaire de placement apparaît sous le tableau." }),
     el("p", { attrs: { id: "proxy-resultat", role: "status" } })
   ]));
 }
@@ -108,7 +108,7 @@ export function renderTables(activity) {
   if (page.state.tables.length) {
     box.appendChild(el("p", { text: "Tables : " + page.state.tables.map(function (t) { return t.name; }).join(", ") + "." }));
   }
-  if (!activity || activity.kind === "dots") return;
+  if (!activity || activity.kind === "dots" || activity.kind === "matrix") return;
   var byTable = !!activity.config.by_table;
   var merged = !!activity.config.tables_merged;
   var row = el("p", { cls: "actions" });

@@ -34,6 +34,16 @@ export function upsertCard(state, card) {
   activity.cards.push(card);
 }
 
+/* A participant's own placement on a matrix: `data` is the answer of
+ * POST …/placements or a `placement.mine` event (impact null: taken off). */
+export function setMyPlacement(state, data) {
+  var activity = findActivity(state, data.activity_id);
+  if (!activity) return;
+  activity.my_placements = activity.my_placements || {};
+  if (data.impact === null) delete activity.my_placements[data.item];
+  else activity.my_placements[data.item] = { impact: data.impact, feasibility: data.feasibility };
+}
+
 export function applyEvent(state, event) {
   var data = event.data || {};
   var activity;
@@ -58,6 +68,17 @@ export function applyEvent(state, event) {
       if (activity) {
         activity.totals = activity.totals || {};
         activity.totals[data.card_id] = data.total;
+      }
+      break;
+    case "placement.mine":
+      setMyPlacement(state, data);
+      break;
+    case "placement.summary":
+      activity = findActivity(state, data.activity_id);
+      if (activity) {
+        activity.placements = activity.placements || {};
+        if (data.point) activity.placements[data.item] = data.point;
+        else delete activity.placements[data.item];
       }
       break;
     case "activity.timer":
