@@ -35,6 +35,8 @@ class SurveyShare:
     percent: float | None
     first_day: date
     last_day: date
+    kept_at: str | None = None  # from the aggregates kept before the purge
+    reason: str = ""  # why `percent` is None, when it is not a small cell
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,41 @@ def survey_share(
 ) -> SurveyShare | None:
     """Share (%) of the people who answered `question_key` in the survey who
     chose one of `choice_values` (raw, unweighted), with the collection
-    period; None when the survey does not ask it or nobody answered."""
-    return share_in(load_survey(db, survey_id), question_key, list(choice_values))
+    period; None when the survey does not ask it or nobody answered.
+
+    Once the retention purge has deleted the answers, the share comes from
+    the aggregates kept for wave comparisons (issue 12 §4): the baseline of
+    an indicator outlives the answers it was measured on."""
+    codes = [str(c) for c in choice_values]
+    share = share_in(load_survey(db, survey_id), question_key, codes)
+    if share is not None:
+        return share
+    return _kept_share(db, survey_id, question_key, codes)
+
+
+def _kept_share(
+    db: sqlite_utils.Database, survey_id: int, key: str, codes: list[str]
+) -> SurveyShare | None:
+    from .waves import kept_figures, share_for
+
+    row = db.execute("SELECT * FROM surveys WHERE id = ?", [survey_id]).fetchone()
+    if row is None or kept_figures(db, dict(row)) is None:
+        return None
+    found = share_for(db, survey_id, key, codes)
+    if not found.get("base"):
+        return None
+    survey = dict(row)
+    first = survey.get("opens_on") or survey["created_at"]
+    last = survey.get("closes_on") or survey.get("closed_at") or survey["updated_at"]
+    return SurveyShare(
+        survey_id=survey_id,
+        respondents=int(found["base"]),
+        percent=found["value"],
+        first_day=date.fromisoformat(first[:10]),
+        last_day=date.fromisoformat(last[:10]),
+        kept_at=found.get("kept_at"),
+        reason=found.get("reason") or "",
+    )
 
 
 def diagnostic_surveys(db: sqlite_utils.Database, diagnostic_id: int) -> list[dict]:
@@ -110,12 +145,16 @@ def survey_measures(
         if share is None:
             continue
         period = f"du {french_date(share.first_day)} au {french_date(share.last_day)}"
+        basis = "part brute"
+        if share.kept_at:
+            basis += f", chiffres conservés le {french_date(share.kept_at)}"
         source = (
             f"Enquête « {survey['title']} », {period} : "
-            f"{share.respondents} répondant(s) à la question (part brute)"
+            f"{share.respondents} répondant(s) à la question ({basis})"
         )
         note = "" if share.percent is not None else (
-            f"Masqué : moins de {MIN_COUNT} personnes dans l'un des groupes."
+            share.reason
+            or f"Masqué : moins de {MIN_COUNT} personnes dans l'un des groupes."
         )  # fmt: skip
         measures.append(Measure(share.last_day, share.percent, source, "survey",
                                 note=note))  # fmt: skip

@@ -235,3 +235,16 @@ def test_comparison_is_the_same_from_aggregates_read_back(db, waves):
     other = live_figures(db, survey(db, waves["second"])).table
     a, b = compare_waves(live, other), compare_waves(kept, other)
     assert a["w_diff"].tolist() == pytest.approx(b["w_diff"].tolist(), nan_ok=True)
+
+
+def test_an_indicator_measured_on_a_purged_wave_keeps_its_value(db, diagnostic, waves):
+    """Step 8 indicators read a wave's share from the kept aggregates once the
+    retention purge has deleted its answers: the baseline stays on the chart."""
+    from evaluation.measures import survey_share
+
+    before = survey_share(db, waves["first"], "EQ_MOBILE", ["aucun"])
+    assert before.kept_at is None and before.percent == pytest.approx(60)
+    purge_expired(db, NOW)
+    after = survey_share(db, waves["first"], "EQ_MOBILE", ["aucun"])
+    assert after is not None and after.kept_at
+    assert (after.respondents, after.percent) == (before.respondents, before.percent)
