@@ -9,7 +9,7 @@ import math
 from datetime import date
 from html import escape
 
-from survey_app.dates import MONTHS
+from survey_app.dates import MONTHS, SHORT_MONTHS
 
 from .chantiers import RESOURCE_KINDS
 
@@ -105,7 +105,7 @@ def roadmap_svg(fiches: list[dict], start: date, months: int) -> str:
             f'<line x1="{x(first):.0f}" y1="{top - 18}" x2="{x(first):.0f}" '
             f'y2="{height}" stroke="#bbb"/><text x="{x(first) + 4:.0f}" '
             f'y="{top - 22}" font-size="12" fill="#222">'
-            f"{MONTHS[first.month - 1][:4]}. {first.year}</text>"
+            f"{SHORT_MONTHS[first.month - 1]} {first.year}</text>"
         )
     for i, fiche in enumerate(dated):
         y = top + i * row_h

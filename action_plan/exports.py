@@ -12,6 +12,7 @@ import pandas as pd
 
 from analysis.ods import write_sheets_ods
 from analysis.xlsx import write_sheets_xlsx
+from survey_app.dates import french_date
 
 from .budget import Budget
 from .chantiers import LINKS, RESOURCE_KINDS
@@ -161,7 +162,8 @@ def fiche_blocks(fiche: dict, budget: Budget, evidence: list[dict]) -> list[tupl
         ),
         (
             "table",
-            [["Jalon", "Date"]] + [[m["label"], m["on"]] for m in fiche["milestones"]],
+            [["Jalon", "Date"]]
+            + [[m["label"], french_date(m["on"])] for m in fiche["milestones"]],
         ),
         ("h", "Financement du projet (TTC)"),
     ]

@@ -200,7 +200,7 @@ def key_findings(surveys, workshops, boards, offer: dict | None = None) -> list:
     needs = [line for s in surveys for line in ds.uncovered_needs(s)]
     priorities = [
         f"{title} : {text} ({votes} gommettes)"
-        for title, text, votes in voted_priorities(workshops, boards)[:5]
+        for title, text, votes in voted_priorities(workshops, boards)[:3]
     ]
     for title, lines, empty in (
         (

@@ -116,7 +116,7 @@ def indicator_detail(view: IndicatorView) -> list:
             view.svg(),
             f"Évolution de l'indicateur « {item['name']} » : départ, mesures, "
             "chemin prévu et cible ; les valeurs sont dans le tableau qui suit.",
-            width_cm=10.0,
+            width_cm=8.0,
         ),
         Table(
             f"Valeurs de l'indicateur « {item['name']} »",

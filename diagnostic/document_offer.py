@@ -50,7 +50,7 @@ def main_uncovered(result: dict, top: int = MAX_ROWS) -> pd.DataFrame:
 
 def uncovered_lines(result: dict) -> list[str]:
     """Main uncovered needs, for the key findings."""
-    rows = main_uncovered(result, 5)
+    rows = main_uncovered(result, 3)
     return [
         f"{r['label']} — {r['commune']} : {share_text(r)}" for _, r in rows.iterrows()
     ]

@@ -19,6 +19,7 @@ from analysis.document_model import Bullets, Figure, Heading, Paragraph, Table
 from evaluation.indicators import fiche_indicator_names
 from facilitation.exports import decimal
 from facilitation.matrix_svg import matrix_svg
+from survey_app.dates import french_date
 
 FIELD_HEADER = ["Rubrique", "Contenu"]
 LINKS = {
@@ -150,8 +151,8 @@ def roadmap_blocks(fiches: list[dict]) -> list:
                "sont dans le tableau qui suit."),
         Table("Calendrier des fiches action", "Dates saisies dans les fiches.",
               ["Fiche action", "Début", "Fin"],
-              [[f["title"], f.get("starts_on") or "—", f.get("ends_on") or "—"]
-               for f in fiches]),
+              [[f["title"], french_date(f.get("starts_on")) or "—",
+                french_date(f.get("ends_on")) or "—"] for f in fiches]),
     ]  # fmt: skip
 
 

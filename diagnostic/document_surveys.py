@@ -328,7 +328,7 @@ def priority_table(survey: LoadedSurvey) -> Table | None:
     )
 
 
-def largest_gaps(survey: LoadedSurvey, top: int = 4) -> list[str]:
+def largest_gaps(survey: LoadedSurvey, top: int = 3) -> list[str]:
     """Significant gaps with France, largest first, with their margins."""
     table = survey.comparison
     if table.empty:
@@ -352,7 +352,7 @@ def largest_gaps(survey: LoadedSurvey, top: int = 4) -> list[str]:
     return lines
 
 
-def priority_lines(survey: LoadedSurvey, top: int = 4) -> list[str]:
+def priority_lines(survey: LoadedSurvey, top: int = 3) -> list[str]:
     table = priority_table(survey)
     if table is None:
         return []
@@ -361,7 +361,7 @@ def priority_lines(survey: LoadedSurvey, top: int = 4) -> list[str]:
     ]
 
 
-def uncovered_needs(survey: LoadedSurvey, top: int = 3) -> list[str]:
+def uncovered_needs(survey: LoadedSurvey, top: int = 2) -> list[str]:
     """The most frequent answers to the questions on support needs."""
     lines = []
     for summary in survey.summaries.values():
@@ -373,6 +373,8 @@ def uncovered_needs(survey: LoadedSurvey, top: int = 3) -> list[str]:
             if not r["no_answer"]
             and not isinstance(r["percent"], str)
             and not pd.isna(r["percent"])
+            # "Non, je me débrouille" is an answer, not a need.
+            and not str(r["label"]).casefold().startswith("non")
         ]
         rows.sort(key=lambda r: -r["percent"])
         for r in rows[:top]:

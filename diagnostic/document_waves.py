@@ -11,7 +11,7 @@ from survey_app.surveys.waves import next_measure
 
 from .display import french_date
 
-MAX_ROWS = 12
+MAX_ROWS = 8
 COLUMNS = ["question", "answer", "p1", "p2", "diff", "interval", "verdict"]
 HEADER = ["Question", "Réponse", "Vague A", "Vague B", "Écart", "Intervalle à 95 %",
           "Verdict"]  # fmt: skip
