@@ -2,7 +2,9 @@
 
 The schema and the 35,000 communes are loaded once per session into a
 template database, then copied for each test (a file copy is much faster
-than re-importing the communes).
+than re-importing the communes). Tests marked `@pytest.mark.demo` start
+from a second template: the same database after `flask demo`, run once per
+session (its summary is `demo_template["output"]`).
 """
 
 import os
@@ -10,6 +12,7 @@ import shutil
 
 import pytest
 from helpers.web import login, make_user
+from werkzeug.security import generate_password_hash
 
 from survey_app import create_app
 from survey_app.db import connect, migrate
@@ -34,10 +37,29 @@ def template_db(tmp_path_factory) -> str:
     return path
 
 
-@pytest.fixture
-def app(tmp_path, template_db):
-    path = str(tmp_path / "app.db")
-    shutil.copy(template_db, path)
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes():
+    """scrypt at n=1024 instead of werkzeug's 32768 in this process: each
+    hash took 0.16 s of CPU, and most tests create a user and sign in (two
+    hashes). Same algorithm and code paths; the cost is read back from each
+    stored hash, so checking works as in production. The servers the
+    browser tests start are separate processes, with the real cost."""
+    assert generate_password_hash.__defaults__ == ("scrypt", 16), "werkzeug changed"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(generate_password_hash, "__defaults__", ("scrypt:1024:8:1", 16))
+        yield
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "demo: the test's database starts with the demo loaded"
+    )
+
+
+def _make_app(folder, template: str):
+    """An app over its own copy of `template` (tests stay isolated)."""
+    path = str(folder / "app.db")
+    shutil.copy(template, path)
     app = create_app(
         {
             "TESTING": True,
@@ -47,9 +69,30 @@ def app(tmp_path, template_db):
             "HOSTING": "Serveur de la mairie de Test, en France.",
         }
     )
-    app.instance_path = str(tmp_path / "instance")
+    app.instance_path = str(folder / "instance")
     os.makedirs(app.instance_path, exist_ok=True)
-    yield app
+    return app
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory, template_db) -> dict[str, str]:
+    """`flask demo` run once over a copy of the template database: its file
+    (`path`) and the summary it printed (`output`)."""
+    app = _make_app(tmp_path_factory.mktemp("demo-template"), template_db)
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    db = connect(app.config["DATABASE"])
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # all in the file we copy
+    db.close()
+    return {"path": app.config["DATABASE"], "output": result.output}
+
+
+@pytest.fixture
+def app(request, tmp_path, template_db):
+    template = template_db
+    if request.node.get_closest_marker("demo"):
+        template = request.getfixturevalue("demo_template")["path"]
+    yield _make_app(tmp_path, template)
 
 
 @pytest.fixture
