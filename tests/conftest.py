@@ -9,6 +9,7 @@ session (its summary is `demo_template["output"]`).
 
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
 from helpers.web import login, make_user
@@ -85,6 +86,28 @@ def demo_template(tmp_path_factory, template_db) -> dict[str, str]:
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # all in the file we copy
     db.close()
     return {"path": app.config["DATABASE"], "output": result.output}
+
+
+@pytest.fixture(scope="session")
+def demo_document(tmp_path_factory, demo_template) -> Iterator[dict]:
+    """The demo's diagnostic document, built once and written as ODT and DOCX
+    in `folder`, for tests that only read it (a test that writes to the
+    database is marked `demo` and takes its own `db`)."""
+    from analysis.document_docx import write_docx
+    from analysis.document_odt import write_odt
+    from diagnostic.document import Selection, build_document
+
+    folder = tmp_path_factory.mktemp("document")
+    shutil.copy(demo_template["path"], folder / "app.db")
+    db = connect(str(folder / "app.db"))
+    diagnostic_id = db.execute("SELECT min(id) FROM diagnostics").fetchone()[0]
+    document = build_document(
+        db, diagnostic_id, Selection.everything(db, diagnostic_id)
+    )
+    write_odt(document, str(folder / "demo.odt"))
+    write_docx(document, str(folder / "demo.docx"))
+    yield {"db": db, "id": diagnostic_id, "document": document, "folder": folder}
+    db.close()
 
 
 @pytest.fixture
