@@ -10,12 +10,14 @@ from analysis.stats import MIN_COUNT
 
 
 @pytest.fixture
-def demo_diagnostic(runner, db):
-    result = runner.invoke(args=["demo", "--if-empty"])
-    assert result.exit_code == 0, result.output
+def demo_diagnostic(request, db):
+    """The demo's diagnostic (the database is a copy of the demo's, see
+    conftest.py: the tests below are marked `demo`)."""
+    assert request.node.get_closest_marker("demo"), "mark the test: demo"
     return db.execute("SELECT id FROM diagnostics").fetchone()[0]
 
 
+@pytest.mark.demo
 def test_options_give_shares_with_margin_and_sources(app, db, demo_diagnostic):
     with app.app_context():
         options = evidence_options(db, demo_diagnostic)
@@ -40,6 +42,7 @@ def test_options_give_shares_with_margin_and_sources(app, db, demo_diagnostic):
     assert indicators and all("source :" in o["text"] for o in indicators)
 
 
+@pytest.mark.demo
 def test_references_follow_the_diagnostic(app, db, demo_diagnostic):
     with app.app_context():
         code = db.execute(

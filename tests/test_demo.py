@@ -14,10 +14,11 @@ from survey_app.surveys.answers import parse_answers
 
 
 @pytest.fixture
-def demo(runner, db):
-    result = runner.invoke(args=["demo", "--if-empty"])
-    assert result.exit_code == 0, result.output
-    return result.output
+def demo(request, demo_template):
+    """What `flask demo` printed; the test's database holds a copy of what it
+    loaded (the demo runs once per session, see conftest.py)."""
+    assert request.node.get_closest_marker("demo"), "mark the test: demo"
+    return demo_template["output"]
 
 
 def open_survey(db) -> int:
@@ -36,10 +37,12 @@ def as_form(answers: dict) -> dict:
     return {k: v if isinstance(v, list) else str(v) for k, v in answers.items()}
 
 
+@pytest.mark.demo
 def test_summary_gives_the_sign_in(demo):
     assert DEMO_EMAIL in demo and DEMO_PASSWORD in demo and "/s/demo" in demo
 
 
+@pytest.mark.demo
 def test_demo_account_signs_in_and_sees_the_dashboard(demo, client, db):
     response = post_form(
         client, "/connexion", {"email": DEMO_EMAIL, "password": DEMO_PASSWORD}
@@ -51,6 +54,7 @@ def test_demo_account_signs_in_and_sees_the_dashboard(demo, client, db):
     assert "Dernières réponses" in html
 
 
+@pytest.mark.demo
 def test_demo_holds_no_test_payloads(demo, db):
     # The demo is shown to conseillers and elected officials (issue 8, D7):
     # escaping is proven by the tests, not by markup in a resident's remark.
@@ -59,6 +63,7 @@ def test_demo_holds_no_test_payloads(demo, db):
         assert "<" not in text and "alert(" not in text and "je teste" not in text
 
 
+@pytest.mark.demo
 def test_territory_is_a_real_epci(demo, db):
     communes = {
         r[0]
@@ -75,6 +80,7 @@ def test_territory_is_a_real_epci(demo, db):
     assert count == members > 10
 
 
+@pytest.mark.demo
 def test_demo_point_opens_the_questionnaire(demo, client, db):
     point = model.point_by_code(db, "demo")
     survey = db.execute("SELECT * FROM surveys WHERE status = 'open'").fetchone()
@@ -90,6 +96,7 @@ def test_demo_point_opens_the_questionnaire(demo, client, db):
     assert survey["title"] in response.get_data(as_text=True)
 
 
+@pytest.mark.demo
 def test_every_answer_passes_the_questionnaire_rules(demo, db):
     survey_id = open_survey(db)
     questions = model.current_version(db, survey_id)["questions"]
@@ -112,6 +119,7 @@ def test_every_answer_passes_the_questionnaire_rules(demo, db):
     assert any(k.endswith(".autre") for k in keys)
 
 
+@pytest.mark.demo
 def test_counts_times_and_modes_are_plausible(demo, db):
     rows = responses(db)
     assert 350 <= len(rows) <= 450
@@ -130,6 +138,7 @@ def share(rows, condition) -> float:
     return sum(1 for r in rows if condition(r["answers"])) / len(rows)
 
 
+@pytest.mark.demo
 def test_answers_depend_on_age_and_place(demo, db):
     rows = responses(db)
     young = [r for r in rows if r["answers"].get("PR_AGE") in ("25_39", "40_44")]
@@ -163,6 +172,7 @@ def test_answers_depend_on_age_and_place(demo, db):
     assert share(market, older) > share(school, older) + 0.3
 
 
+@pytest.mark.demo
 def test_demo_is_loaded_once(runner, demo, db):
     before = db.execute("SELECT count(*) FROM responses").fetchone()[0]
     assert runner.invoke(args=["demo", "--if-empty"]).output == ""
@@ -195,6 +205,7 @@ def test_demo_works_without_commune_data(app):
         db.close()
 
 
+@pytest.mark.demo
 def test_demo_has_a_closed_first_wave_to_compare_with(demo, db):
     """Issue 12 §3: the open survey is wave 2 of a closed wave 1, run at the
     same places seven months before, so the "Vagues" page shows something."""

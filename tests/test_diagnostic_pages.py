@@ -1,5 +1,6 @@
 """The guided path pages (issue 10 §1): steps, framing, interviews, notes."""
 
+import pytest
 from helpers.web import csrf_from, login, make_user, post_form
 
 from diagnostic.steps import derive_steps
@@ -165,14 +166,14 @@ def test_step_three_state_follows_answers_and_interviews():
     assert steps[6]["state_label"] == "Sans objet"
 
 
-def test_demo_fills_the_guided_path(runner, db, client):
+@pytest.mark.demo  # the database starts as a copy of the demo's (conftest.py)
+def test_demo_fills_the_guided_path(db, client):
     """§4: the demo shows framing, interviews, observations and a portrait
     whose ages re-weight the demo survey."""
     from analysis.frames import load_survey
     from diagnostic.margins import reweighted
     from survey_app.demo import DEMO_EMAIL, DEMO_PASSWORD
 
-    runner.invoke(args=["demo"])
     diagnostic = db.execute("SELECT id FROM diagnostics").fetchone()[0]
     counts = {
         table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

@@ -4,7 +4,7 @@ modules', small cells hidden, choices, membership and CSRF."""
 
 import io
 import re
-import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from docx import Document as read_docx
@@ -24,42 +24,34 @@ from analysis.frames import load_survey
 from analysis.sheets import protected_summaries
 from diagnostic.document import Selection, build_document
 from diagnostic.margins import reweighted
-from survey_app import create_app
-from survey_app.db import connect
 
 NUMBER = re.compile(r"-?\d+(?:,\d+)?")
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, template_db):
-    """The demo diagnostic, loaded once, with its document in ODT and DOCX."""
-    folder = tmp_path_factory.mktemp("document")
-    path = str(folder / "app.db")
-    shutil.copy(template_db, path)
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE": path})
-    app.instance_path = str(folder / "instance")
-    result = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
-    assert result.exit_code == 0, result.output
-    db = connect(path)
-    diagnostic_id = db.execute("SELECT min(id) FROM diagnostics").fetchone()[0]
-    document = build_document(
-        db, diagnostic_id, Selection.everything(db, diagnostic_id)
-    )
-    write_odt(document, str(folder / "demo.odt"))
-    write_docx(document, str(folder / "demo.docx"))
-    yield {"app": app, "db": db, "id": diagnostic_id, "document": document,
-           "folder": folder}  # fmt: skip
-    db.close()
+@pytest.fixture
+def demo(demo_document):
+    """The demo's document in ODT and DOCX, built once per session (conftest)."""
+    return demo_document
 
 
 @pytest.fixture(scope="module")
-def demo_pdfs(demo):
+def demo_pdfs(demo_document):
     """{"odt": PDF bytes, "docx": PDF bytes}: LibreOffice's conversions."""
-    converted = {}
-    for fmt in ("odt", "docx"):
-        out = demo["folder"] / f"pdf-{fmt}"
+
+    folder = demo_document["folder"]
+
+    def convert(fmt: str) -> str:
+        out = folder / f"pdf-{fmt}"
         out.mkdir()
-        pdf = convert_to_pdf(str(demo["folder"] / f"demo.{fmt}"), str(out))
+        return convert_to_pdf(str(folder / f"demo.{fmt}"), str(out))
+
+    # Two LibreOffice processes at once (each has its own profile, as on the
+    # server): the second core would otherwise wait.
+    converted = {}
+    with ThreadPoolExecutor(2) as pool:
+        formats = ("odt", "docx")
+        pdfs = dict(zip(formats, pool.map(convert, formats), strict=True))
+    for fmt, pdf in pdfs.items():
         with open(pdf, "rb") as f:
             converted[fmt] = f.read()
     return converted
@@ -261,7 +253,6 @@ def test_charts_have_alt_text(demo):
 
 
 def test_user_text_is_text_not_markup(app, db, diagnostic):
-    from analysis.document_odt import write_odt
     from diagnostic import interviews as iv
 
     payload = "<w:p>Rencontre</w:p> & <text:h>{{x}}</text:h> =SUM(A1)"

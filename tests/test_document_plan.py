@@ -1,8 +1,8 @@
 """Steps 4, 5 and 7 of the diagnostic document (issue 10 §3, issue 11):
 offer, uncovered needs, inspirations, chantiers, fiches action, roadmap."""
 
+import pytest
 from docx import Document as read_docx
-from test_document import demo  # noqa: F401 (the demo diagnostic, once)
 
 from action_plan.budget import compute_budget
 from action_plan.fiches import load_fiches
@@ -20,8 +20,10 @@ def _docx_rows(path) -> list[list[str]]:
     ]
 
 
-def test_new_parts_come_in_the_guide_order_with_no_placeholder(demo):  # noqa: F811
-    headings = [b.text for b in demo["document"].blocks if isinstance(b, Heading)]
+def test_new_parts_come_in_the_guide_order_with_no_placeholder(demo_document):
+    headings = [
+        b.text for b in demo_document["document"].blocks if isinstance(b, Heading)
+    ]
     expected = [
         "Offre et ressources existantes",
         "Les acteurs et leurs ressources",
@@ -40,17 +42,16 @@ def test_new_parts_come_in_the_guide_order_with_no_placeholder(demo):  # noqa: F
     start, end = positions[0], positions[-1]
     texts = [
         getattr(b, "text", "")
-        for b in demo["document"].blocks
+        for b in demo_document["document"].blocks
         if isinstance(b, Heading) or hasattr(b, "style")
     ]
     between = " ".join(texts[start:end])
     assert "À compléter" not in between
 
 
-def test_fiche_cost_total_in_docx_is_the_budget_module_s(demo, tmp_path):  # noqa: F811
-    write_docx(demo["document"], str(tmp_path / "d.docx"))
-    rows = _docx_rows(tmp_path / "d.docx")
-    fiches = load_fiches(demo["db"], demo["id"])
+def test_fiche_cost_total_in_docx_is_the_budget_module_s(demo_document):
+    rows = _docx_rows(demo_document["folder"] / "demo.docx")  # of its "document"
+    fiches = load_fiches(demo_document["db"], demo_document["id"])
     assert fiches
     for fiche in fiches:
         budget = compute_budget(fiche["years"], fiche["costs"], fiche["financing"])
@@ -61,11 +62,13 @@ def test_fiche_cost_total_in_docx_is_the_budget_module_s(demo, tmp_path):  # noq
         assert format_euros(budget.cost_total.total) in totals[0]
 
 
-def test_uncovered_share_is_the_offer_page_s_and_small_cells_hidden(demo):  # noqa: F811
-    uncovered = needs_for_diagnostic(demo["db"], demo["id"])["uncovered"]
+def test_uncovered_share_is_the_offer_page_s_and_small_cells_hidden(demo_document):
+    uncovered = needs_for_diagnostic(demo_document["db"], demo_document["id"])[
+        "uncovered"
+    ]
     table = next(
         b
-        for b in demo["document"].blocks
+        for b in demo_document["document"].blocks
         if isinstance(b, Table) and b.caption.startswith("Besoins exprimés sans")
     )
     assert table.rows
@@ -81,43 +84,45 @@ def test_uncovered_share_is_the_offer_page_s_and_small_cells_hidden(demo):  # no
             assert share.startswith(f"{row['share']:.0f} % ({row['low']:.0f} à ")
 
 
-def test_user_text_with_markup_comes_back_as_text(demo, tmp_path):  # noqa: F811
+@pytest.mark.demo  # writes: its own copy of the demo database (conftest.py)
+def test_user_text_with_markup_comes_back_as_text(db, tmp_path):
     title = "<b>Bus</b> & <script>alert(1)</script> « itinérant »"
-    add_inspiration(demo["db"], demo["id"], {
+    diagnostic = db.execute("SELECT min(id) FROM diagnostics").fetchone()[0]
+    add_inspiration(db, diagnostic, {
         "title": title, "territory": "", "link": "", "borrow": "<i>x</i>",
         "vigilance": "", "contact_role": "", "tags": "",
     })  # fmt: skip
-    selection = Selection.everything(demo["db"], demo["id"])
+    selection = Selection.everything(db, diagnostic)
     selection.sections = ["inspirations"]
-    write_docx(
-        build_document(demo["db"], demo["id"], selection), str(tmp_path / "i.docx")
-    )
+    write_docx(build_document(db, diagnostic, selection), str(tmp_path / "i.docx"))
     paragraphs = [p.text for p in read_docx(str(tmp_path / "i.docx")).paragraphs]
     assert title in paragraphs
     assert "Ce qu'on en retient : <i>x</i>" in paragraphs
 
 
-def test_summary_lists_uncovered_needs_and_empty_parts_say_to_complete(demo):  # noqa: F811
+def test_summary_lists_uncovered_needs_and_empty_parts_say_to_complete(demo_document):
     from diagnostic.document_offer import inspiration_blocks, offer_blocks
     from diagnostic.document_plan import plan_blocks
 
-    headings = [b.text for b in demo["document"].blocks if isinstance(b, Heading)]
+    headings = [
+        b.text for b in demo_document["document"].blocks if isinstance(b, Heading)
+    ]
     assert "Les principaux besoins non couverts" in headings
-    nobody = demo["id"] + 1000  # a diagnostic with nothing entered
+    nobody = demo_document["id"] + 1000  # a diagnostic with nothing entered
     for blocks in (
-        offer_blocks(demo["db"], nobody),
-        inspiration_blocks(demo["db"], nobody),
-        plan_blocks(demo["db"], nobody),
+        offer_blocks(demo_document["db"], nobody),
+        inspiration_blocks(demo_document["db"], nobody),
+        plan_blocks(demo_document["db"], nobody),
     ):
         texts = [getattr(b, "text", "") for b in blocks]
         assert any(t.startswith("À compléter") for t in texts)
         assert not any(isinstance(b, Table) for b in blocks)
 
 
-def test_chantiers_matrix_from_the_workshop_is_in_the_document(demo):  # noqa: F811
+def test_chantiers_matrix_from_the_workshop_is_in_the_document(demo_document):
     """The demo's chantiers were placed on the workshop's matrix: the
     document draws it and gives its table, in the plan's order."""
-    blocks = demo["document"].blocks
+    blocks = demo_document["document"].blocks
     table = next(
         b for b in blocks
         if isinstance(b, Table) and b.caption.startswith("Les chantiers selon")

@@ -6,6 +6,7 @@ person would, and their visible text searched for machine dates.
 
 import re
 
+import pytest
 from flask import render_template_string
 from helpers.web import post_form
 
@@ -31,8 +32,8 @@ def test_the_date_filter_is_french_and_in_paris_time_on_every_page(app):
     assert shown == "1er décembre 2026"  # 00:30 in Paris
 
 
-def test_no_machine_date_on_the_demo_pages(app, client, runner, db):
-    assert runner.invoke(args=["demo"]).exit_code == 0
+@pytest.mark.demo  # the database starts as a copy of the demo's (conftest.py)
+def test_no_machine_date_on_the_demo_pages(app, client, db):
     daily_purge(db)  # "Dernière vérification : le …" on the diagnostic page
     with write_transaction(db):
         db.execute("UPDATE surveys SET status = 'open'")

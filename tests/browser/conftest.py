@@ -19,6 +19,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -191,17 +192,34 @@ def log_in(context, live_server: LiveServer, user: dict):
     return page
 
 
+@contextmanager
+def signed_in_context(browser, live_server: LiveServer):
+    """A new conseiller signed in a new browser context: (context, page, user);
+    the context is closed on the way out."""
+    user = live_server.create_user()
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        yield context, log_in(context, live_server, user), user
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def conseiller(browser, live_server):
     """A fresh conseiller signed in a new browser context.
 
     Yields (context, page, user); the context is closed afterwards.
     """
-    user = live_server.create_user()
-    context = browser.new_context(base_url=live_server.url)
-    page = log_in(context, live_server, user)
-    yield context, page, user
-    context.close()
+    with signed_in_context(browser, live_server) as signed_in:
+        yield signed_in
+
+
+@pytest.fixture(scope="module")
+def reading_conseiller(browser, live_server):
+    """One conseiller for a module's tests that only read pages (axe at
+    several widths): one sign-in instead of one per parametrised case."""
+    with signed_in_context(browser, live_server) as signed_in:
+        yield signed_in
 
 
 def axe_violations(page) -> list[dict]:

@@ -19,9 +19,18 @@ WIDTHS = [360, 1366]
 
 @pytest.fixture
 def filled(live_server, conseiller):
+    return fill(live_server, conseiller[2]["id"])
+
+
+@pytest.fixture(scope="module")
+def filled_for_reading(live_server, reading_conseiller):
+    """Filled once for the tests that only read its pages."""
+    return fill(live_server, reading_conseiller[2]["id"])
+
+
+def fill(live_server, user_id: int) -> int:
     """A diagnostic of the conseiller with the demo's steps and portrait."""
-    _context, _page, user = conseiller
-    diagnostic = live_server.create_diagnostic(user["id"], "Diagnostic du Trièves")
+    diagnostic = live_server.create_diagnostic(user_id, "Diagnostic du Trièves")
     db = connect(live_server.database)
     try:
         db["diagnostic_communes"].insert_all(
@@ -35,10 +44,10 @@ def filled(live_server, conseiller):
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("path", ["etapes", "portrait", "entretiens", "resultats", ""])
-def test_pages_pass_axe(conseiller, filled, width, path):
-    _context, page, _user = conseiller
+def test_pages_pass_axe(reading_conseiller, filled_for_reading, width, path):
+    _context, page, _user = reading_conseiller
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(f"/diagnostics/{filled}/{path}".rstrip("/"))
+    page.goto(f"/diagnostics/{filled_for_reading}/{path}".rstrip("/"))
     assert page.locator("h1").count() == 1
     assert axe_violations(page) == []
     # Nothing wider than the screen but the scrollable tables.

@@ -20,8 +20,19 @@ COMMUNES = [("38226", 1415), ("38113", 596), ("38242", 1478)]
 
 @pytest.fixture
 def filled(live_server, conseiller):
-    _context, _page, user = conseiller
-    diagnostic = live_server.create_diagnostic(user["id"], "Diagnostic du Trièves")
+    return fill(live_server, conseiller[2]["id"])
+
+
+@pytest.fixture(scope="module")
+def filled_for_reading(live_server, reading_conseiller):
+    """Filled once for the tests that only read its pages."""
+    return fill(live_server, reading_conseiller[2]["id"])
+
+
+def fill(live_server, user_id: int) -> int:
+    """A diagnostic of the conseiller: the demo's data, a place, an actor with
+    a resource and an inspiration."""
+    diagnostic = live_server.create_diagnostic(user_id, "Diagnostic du Trièves")
     db = connect(live_server.database)
     try:
         db["diagnostic_communes"].insert_all(
@@ -43,10 +54,10 @@ def filled(live_server, conseiller):
 
 @pytest.mark.parametrize("width", [360, 1366])
 @pytest.mark.parametrize("path", ["offre", "offre/besoins", "offre/inspirations"])
-def test_pages_pass_axe(conseiller, filled, width, path):
-    _context, page, _user = conseiller
+def test_pages_pass_axe(reading_conseiller, filled_for_reading, width, path):
+    _context, page, _user = reading_conseiller
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(f"/diagnostics/{filled}/{path}")
+    page.goto(f"/diagnostics/{filled_for_reading}/{path}")
     assert page.locator("h1").count() == 1
     assert axe_violations(page) == []
 
