@@ -142,15 +142,7 @@ def read_form(form, years: list[int]) -> tuple[dict[str, Any], list[str]]:
     if not fiche["title"]:
         errors.append("Donnez un titre à l'action.")
     fiche.update({name: _text(form, name) for name in TEXT_FIELDS})
-    count = _text(form, "human_count", 10)
-    fiche["human_count"] = None
-    if count:
-        if count.isdigit() and int(count) < 100_000:
-            fiche["human_count"] = int(count)
-        else:
-            errors.append(
-                f"Nombre de personnes : « {count} » n'est pas un nombre entier positif."
-            )
+    fiche["human_count"] = _human_count(_text(form, "human_count", 10), errors)
     for column, (prefix, fields) in LISTS.items():
         fiche[column] = _rows(form, prefix, fields)
     for milestone in fiche["milestones"]:
@@ -167,27 +159,53 @@ def read_form(form, years: list[int]) -> tuple[dict[str, Any], list[str]]:
         "details": _text(form, "publics_details", 2000),
     }
     fiche["evidence"] = list(dict.fromkeys(form.getlist("evidence")))[:40]
-    for name, label in (("starts_on", "Début"), ("ends_on", "Fin")):
-        try:
-            day = parse_date(form.get(name))
-            fiche[name] = day.isoformat() if day else None
-        except ValueError:
-            fiche[name] = None
-            errors.append(
-                f"{label} de l'action : date illisible (exemple : 15/03/2027)."
-            )
-    if (
-        fiche["starts_on"]
-        and fiche["ends_on"]
-        and fiche["ends_on"] < fiche["starts_on"]
-    ):
-        errors.append("La fin de l'action est avant son début.")
+    fiche.update(_period(form, errors))
     fiche["calendar"] = {
         str(y): _text(form, f"calendar-{y}", 2000)
         for y in years
         if _text(form, f"calendar-{y}", 2000)
     }
-    fiche["costs"] = []
+    fiche["costs"] = _costs(form, years, errors)
+    fiche["financing"] = {}
+    for code, label, _public, _detail in FUNDERS:
+        amounts = _amounts(form, f"fin-{code}", years, f"Financement {label}", errors)
+        detail = _text(form, f"fin-{code}-detail", 300)
+        if amounts or detail:
+            fiche["financing"][code] = {"detail": detail, "amounts": amounts}
+    return fiche, errors
+
+
+def _human_count(count: str, errors: list[str]) -> int | None:
+    if not count:
+        return None
+    if count.isdigit() and int(count) < 100_000:
+        return int(count)
+    errors.append(
+        f"Nombre de personnes : « {count} » n'est pas un nombre entier positif."
+    )
+    return None
+
+
+def _period(form, errors: list[str]) -> dict[str, str | None]:
+    """starts_on and ends_on as ISO dates (None when empty or unreadable)."""
+    period: dict[str, str | None] = {}
+    for name, label in (("starts_on", "Début"), ("ends_on", "Fin")):
+        try:
+            day = parse_date(form.get(name))
+            period[name] = day.isoformat() if day else None
+        except ValueError:
+            period[name] = None
+            errors.append(
+                f"{label} de l'action : date illisible (exemple : 15/03/2027)."
+            )
+    starts, ends = period["starts_on"], period["ends_on"]
+    if starts and ends and ends < starts:
+        errors.append("La fin de l'action est avant son début.")
+    return period
+
+
+def _costs(form, years: list[int], errors: list[str]) -> list[dict[str, Any]]:
+    costs = []
     for i in range(MAX_ROWS):
         label = _text(form, f"cost-{i}-label", 300)
         kind = form.get(f"cost-{i}-kind", "fonctionnement")
@@ -199,14 +217,8 @@ def read_form(form, years: list[int]) -> tuple[dict[str, Any], list[str]]:
         if kind not in COST_KINDS:
             errors.append(f"Coût « {label} » : nature inconnue.")
             continue
-        fiche["costs"].append({"kind": kind, "label": label, "amounts": amounts})
-    fiche["financing"] = {}
-    for code, label, _public, _detail in FUNDERS:
-        amounts = _amounts(form, f"fin-{code}", years, f"Financement {label}", errors)
-        detail = _text(form, f"fin-{code}-detail", 300)
-        if amounts or detail:
-            fiche["financing"][code] = {"detail": detail, "amounts": amounts}
-    return fiche, errors
+        costs.append({"kind": kind, "label": label, "amounts": amounts})
+    return costs
 
 
 def _dump(value: Any) -> str:

@@ -51,11 +51,6 @@ SECTIONS = {
     "evaluation": "Plan d'évaluation",
     "annexes": "Annexes",
 }
-# Sections the application does not fill yet (guide step 8).
-TO_COMPLETE = {
-    "evaluation": "les indicateurs de suivi, leur valeur de départ, leur cible "
-    "et qui les renseigne — étape 8 du guide",
-}
 
 
 @dataclass
@@ -121,37 +116,27 @@ def build_document(db, diagnostic_id: int, selection: Selection) -> Document:
     wanted = [s for s in SECTIONS if s in selection.sections]
     doc = Document(diagnostic["title"], "Diagnostic territorial d'inclusion numérique")
     doc.add(*cover(db, diagnostic))
-    counter = [0]
+    counter = [0]  # figures numbered across the needs' themes
+    parts = {
+        "synthese": lambda: key_findings(surveys, workshops, boards, offer),
+        "methode": lambda: method(db, diagnostic_id, surveys, workshops),
+        "portrait": lambda: portrait(db, diagnostic_id),
+        "besoins": lambda: needs(surveys, counter),
+        "entretiens": lambda: interviews(db, diagnostic_id),
+        "ateliers": lambda: workshop_blocks(workshops, boards),
+        "offre": lambda: doff.offer_blocks(db, diagnostic_id, offer),
+        "inspirations": lambda: doff.inspiration_blocks(db, diagnostic_id),
+        "plan": lambda: dplan.plan_blocks(db, diagnostic_id),
+        "evaluation": lambda: [
+            *indicator_blocks(db, diagnostic_id),  # step 8, issue 12 §1
+            *wave_blocks(db, diagnostic_id),  # survey waves, §3
+            *theory_blocks(db, diagnostic_id),  # annex 3, §2
+        ],
+        "annexes": lambda: annexes(surveys),
+    }
     for section in wanted:
         doc.add(Heading(1, SECTIONS[section]))
-        if section == "synthese":
-            doc.add(*key_findings(surveys, workshops, boards, offer))
-        elif section == "methode":
-            doc.add(*method(db, diagnostic_id, surveys, workshops))
-        elif section == "portrait":
-            doc.add(*portrait(db, diagnostic_id))
-        elif section == "besoins":
-            doc.add(*needs(surveys, counter))
-        elif section == "entretiens":
-            doc.add(*interviews(db, diagnostic_id))
-        elif section == "ateliers":
-            doc.add(*workshop_blocks(workshops, boards))
-        elif section == "offre":
-            doc.add(*doff.offer_blocks(db, diagnostic_id, offer))
-        elif section == "inspirations":
-            doc.add(*doff.inspiration_blocks(db, diagnostic_id))
-        elif section == "plan":
-            doc.add(*dplan.plan_blocks(db, diagnostic_id))
-        elif section == "evaluation":
-            doc.add(*indicator_blocks(db, diagnostic_id))
-        elif section in TO_COMPLETE:
-            doc.add(*to_complete(db, diagnostic_id, section))
-        if section == "evaluation":
-            doc.add(*wave_blocks(db, diagnostic_id))  # survey waves (issue 12 §3)
-        elif section == "annexes":
-            doc.add(*annexes(surveys))
-        if section == "evaluation":
-            doc.add(*theory_blocks(db, diagnostic_id))  # annex 3, issue 12 §2
+        doc.add(*parts[section]())
         if section not in ("inspirations", "evaluation"):  # short parts share pages
             doc.add(PageBreak())
     return doc
@@ -453,19 +438,6 @@ def workshop_blocks(workshops, boards) -> list:
                 if column["cards"]:
                     blocks.append(Paragraph(column["label"], "lead"))
                     blocks.append(Bullets([c["text"] for c in column["cards"]]))
-    return blocks
-
-
-def to_complete(db, diagnostic_id: int, section: str) -> list:
-    number = {"evaluation": 8}[section]
-    step = {s["number"]: s for s in diagnostic_steps(db, diagnostic_id)}[number]
-    blocks: list = [
-        Paragraph(f"À compléter : {TO_COMPLETE[section]}.", "lead"),
-        Paragraph(step["advice"], "note"),
-    ]
-    if step["notes"]:
-        blocks.append(Paragraph("Notes de l'étape :", "note"))
-        blocks += [Paragraph(p) for p in step["notes"].split("\n") if p.strip()]
     return blocks
 
 

@@ -160,78 +160,103 @@ def _plural(n: int, word: str) -> str:
 
 def _status(number: int, f: dict[str, Any]) -> tuple[list[str], str, bool]:
     """(what is there, what to do next, whether the data alone covers it)."""
-    if number == 0:
-        facts = [_plural(f["members"], "membre") + " dans l'équipe"]
-        facts.append("période fixée" if f["has_period"] else "période non fixée")
-        if not f["has_period"]:
-            return facts, "Indiquez la période du diagnostic.", False
-        if not f["has_structure"]:
-            return facts, "Indiquez la structure qui porte le diagnostic.", False
-        return facts, "Invitez les collègues qui travaillent avec vous.", True
-    if number == 1:
-        facts = [f"{f['framing_fields']} champ(s) sur 4 du cadrage remplis"]
-        if f["framing_fields"] < 4:
-            return facts, "Complétez le cadrage avec votre structure.", False
-        return facts, "Relisez le cadrage avec votre direction.", True
-    if number == 2:
-        n = f["communes"]
-        facts = [
-            _plural(n, "commune") + " dans le territoire",
-            f"chiffres pour {f['figures_communes']} commune(s)",
-            f"âges et sexes pour {f['population_communes']} commune(s)",
-            _plural(f["references"], "schéma ou source locale"),
-        ]
-        if not n:
-            return facts, "Choisissez les communes du territoire.", False
-        if f["population_communes"] < n:
-            return facts, "Importez la population par âge et sexe (Insee).", False
-        if f["figures_communes"] < n:
-            return facts, "Importez les indicateurs (IFN, pauvreté...).", False
-        return facts, "Ajoutez les schémas locaux et les sources locales.", True
-    if number == 3:
-        facts = [f"« {s['title']} » : {_plural(s['answers'], 'réponse')}"
-                 for s in f["surveys"]] or ["aucun questionnaire"]  # fmt: skip
-        facts.append(_plural(f["interviews"], "entretien") + " avec des acteurs")
-        facts.append(_plural(f["observations"], "observation") + " de terrain")
-        answers = sum(s["answers"] for s in f["surveys"])
-        if not f["surveys"]:
-            return facts, "Créez un questionnaire pour les habitants.", False
-        if not answers:
-            return facts, "Diffusez le questionnaire sur vos lieux de collecte.", False
-        if not f["interviews"]:
-            return facts, "Menez des entretiens avec les acteurs locaux.", False
-        return facts, "Ajoutez vos observations de terrain.", bool(f["observations"])
-    if number == 4:
-        facts = [_plural(f.get("actors", 0), "acteur"),
-                 _plural(f.get("resources", 0), "ressource"),
-                 f"{f.get('places', 0)} lieu(x) de médiation numérique"]  # fmt: skip
-        if not f.get("places"):
-            return facts, "Importez les lieux de la cartographie nationale.", False
-        if not f.get("actors"):
-            return facts, "Ajoutez les acteurs et leurs ressources.", False
-        return facts, "Confrontez les besoins des habitants à l'offre.", True
-    if number == 5:
-        facts = [_plural(f.get("inspirations", 0), "initiative") + " notée(s)"]
-        if not f.get("inspirations"):
-            return facts, "Notez des initiatives d'autres territoires.", False
-        return facts, "Reliez les inspirations à vos chantiers.", True
-    if number == 6:
-        facts = [_plural(f["workshops"], "atelier") + " créé(s)",
-                 f"{f['workshops_held']} tenu(s) avec des participants"]  # fmt: skip
-        if not f["workshops_held"]:
-            return facts, "Préparez un atelier avec les acteurs du territoire.", False
-        return facts, "Reportez les priorités votées dans le plan d'action.", True
-    if number == 7:
-        facts = [_plural(f.get("chantiers", 0), "chantier"),
-                 _plural(f.get("fiches", 0), "fiche") + " action"]  # fmt: skip
-        if not f.get("chantiers", 0):
-            return facts, "Transformez les priorités votées en chantiers.", False
-        if not f.get("fiches", 0):
-            return facts, "Rédigez une fiche action par chantier.", False
-        return facts, "Datez les actions et complétez leur budget.", True
-    if number == 8:
-        return _evaluation_status(f)
-    return [], "Notez ici votre travail sur cette étape.", False
+    status = STATUSES.get(number)
+    if status is None:
+        return [], "Notez ici votre travail sur cette étape.", False
+    return status(f)
+
+
+def _team_status(f: dict[str, Any]) -> tuple[list[str], str, bool]:
+    """Step 0: the team and the period."""
+    facts = [_plural(f["members"], "membre") + " dans l'équipe"]
+    facts.append("période fixée" if f["has_period"] else "période non fixée")
+    if not f["has_period"]:
+        return facts, "Indiquez la période du diagnostic.", False
+    if not f["has_structure"]:
+        return facts, "Indiquez la structure qui porte le diagnostic.", False
+    return facts, "Invitez les collègues qui travaillent avec vous.", True
+
+
+def _framing_status(f: dict[str, Any]) -> tuple[list[str], str, bool]:
+    """Step 1: the framing."""
+    facts = [f"{f['framing_fields']} champ(s) sur 4 du cadrage remplis"]
+    if f["framing_fields"] < 4:
+        return facts, "Complétez le cadrage avec votre structure.", False
+    return facts, "Relisez le cadrage avec votre direction.", True
+
+
+def _portrait_status(f: dict[str, Any]) -> tuple[list[str], str, bool]:
+    """Step 2: the territory's portrait."""
+    n = f["communes"]
+    facts = [
+        _plural(n, "commune") + " dans le territoire",
+        f"chiffres pour {f['figures_communes']} commune(s)",
+        f"âges et sexes pour {f['population_communes']} commune(s)",
+        _plural(f["references"], "schéma ou source locale"),
+    ]
+    if not n:
+        return facts, "Choisissez les communes du territoire.", False
+    if f["population_communes"] < n:
+        return facts, "Importez la population par âge et sexe (Insee).", False
+    if f["figures_communes"] < n:
+        return facts, "Importez les indicateurs (IFN, pauvreté...).", False
+    return facts, "Ajoutez les schémas locaux et les sources locales.", True
+
+
+def _listening_status(f: dict[str, Any]) -> tuple[list[str], str, bool]:
+    """Step 3: questionnaires, interviews, observations."""
+    facts = [f"« {s['title']} » : {_plural(s['answers'], 'réponse')}"
+             for s in f["surveys"]] or ["aucun questionnaire"]  # fmt: skip
+    facts.append(_plural(f["interviews"], "entretien") + " avec des acteurs")
+    facts.append(_plural(f["observations"], "observation") + " de terrain")
+    answers = sum(s["answers"] for s in f["surveys"])
+    if not f["surveys"]:
+        return facts, "Créez un questionnaire pour les habitants.", False
+    if not answers:
+        return facts, "Diffusez le questionnaire sur vos lieux de collecte.", False
+    if not f["interviews"]:
+        return facts, "Menez des entretiens avec les acteurs locaux.", False
+    return facts, "Ajoutez vos observations de terrain.", bool(f["observations"])
+
+
+def _offer_status(f: dict[str, Any]) -> tuple[list[str], str, bool]:
+    """Step 4: the offer of help."""
+    facts = [_plural(f.get("actors", 0), "acteur"),
+             _plural(f.get("resources", 0), "ressource"),
+             f"{f.get('places', 0)} lieu(x) de médiation numérique"]  # fmt: skip
+    if not f.get("places"):
+        return facts, "Importez les lieux de la cartographie nationale.", False
+    if not f.get("actors"):
+        return facts, "Ajoutez les acteurs et leurs ressources.", False
+    return facts, "Confrontez les besoins des habitants à l'offre.", True
+
+
+def _inspiration_status(f: dict[str, Any]) -> tuple[list[str], str, bool]:
+    """Step 5: inspirations."""
+    facts = [_plural(f.get("inspirations", 0), "initiative") + " notée(s)"]
+    if not f.get("inspirations"):
+        return facts, "Notez des initiatives d'autres territoires.", False
+    return facts, "Reliez les inspirations à vos chantiers.", True
+
+
+def _workshop_status(f: dict[str, Any]) -> tuple[list[str], str, bool]:
+    """Step 6: workshops."""
+    facts = [_plural(f["workshops"], "atelier") + " créé(s)",
+             f"{f['workshops_held']} tenu(s) avec des participants"]  # fmt: skip
+    if not f["workshops_held"]:
+        return facts, "Préparez un atelier avec les acteurs du territoire.", False
+    return facts, "Reportez les priorités votées dans le plan d'action.", True
+
+
+def _plan_status(f: dict[str, Any]) -> tuple[list[str], str, bool]:
+    """Step 7: chantiers and fiches action."""
+    facts = [_plural(f.get("chantiers", 0), "chantier"),
+             _plural(f.get("fiches", 0), "fiche") + " action"]  # fmt: skip
+    if not f.get("chantiers", 0):
+        return facts, "Transformez les priorités votées en chantiers.", False
+    if not f.get("fiches", 0):
+        return facts, "Rédigez une fiche action par chantier.", False
+    return facts, "Datez les actions et complétez leur budget.", True
 
 
 def _evaluation_status(f: dict[str, Any]) -> tuple[list[str], str, bool]:
@@ -261,6 +286,19 @@ def _evaluation_status(f: dict[str, Any]) -> tuple[list[str], str, bool]:
             return facts, "Relancez l'enquête à la date de la prochaine mesure.", False
         return facts, "Clôturez l'enquête, puis relancez-la dans six mois.", False
     return facts, "Comparez les vagues et ajustez le plan d'action.", True
+
+
+STATUSES = {
+    0: _team_status,
+    1: _framing_status,
+    2: _portrait_status,
+    3: _listening_status,
+    4: _offer_status,
+    5: _inspiration_status,
+    6: _workshop_status,
+    7: _plan_status,
+    8: _evaluation_status,
+}
 
 
 def derive_steps(
