@@ -12,6 +12,7 @@ from flask import Blueprint, Flask
 def init_app(app: Flask) -> None:
     """Register the evaluation pages."""
     from . import indicator_views, theory_views  # noqa: F401 (routes of views.bp)
+    from . import wave_views  # survey waves compared (issue 12 §3)
     from .views import bp
 
     app.register_blueprint(bp)
@@ -23,6 +24,4 @@ def init_app(app: Flask) -> None:
             static_url_path="/evaluation-statique",
         )
     )
-    from . import wave_views  # survey waves compared (issue 12 §3)
-
     wave_views.init_app(app)

@@ -7,6 +7,7 @@ corrections. `survey_share` is the one place that reads a survey's answers
 for an indicator (the survey waves of issue 12 §3 can replace it).
 """
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import pandas as pd
 import sqlite_utils
 
+from action_plan.evidence_cache import cached, survey_fingerprint
 from analysis.frames import SurveyFrames, load_survey
 from analysis.stats import MIN_COUNT
 from diagnostic.portrait import load_portrait
@@ -91,10 +93,49 @@ def survey_share(
     the aggregates kept for wave comparisons (issue 12 §4): the baseline of
     an indicator outlives the answers it was measured on."""
     codes = [str(c) for c in choice_values]
-    share = share_in(load_survey(db, survey_id), question_key, codes)
+    survey = db.execute("SELECT * FROM surveys WHERE id = ?", [survey_id]).fetchone()
+    if survey is None:
+        raise KeyError(f"enquête {survey_id} introuvable")
+    # Loading a survey's answers takes most of a second, and the steps page,
+    # the dashboard and the document each ask for every survey indicator:
+    # the share is kept with the fingerprint of the answers it was computed
+    # from, like the fiche form's figures (an erased answer drops it at once).
+    stored = cached(
+        db,
+        f"indicator:{survey_id}:{question_key}:{'|'.join(sorted(codes))}",
+        (survey["diagnostic_id"], survey_id),
+        survey_fingerprint(db, survey),
+        lambda: _as_stored(_computed_share(db, survey_id, question_key, codes)),
+    )
+    return None if stored is None else _from_stored(stored)
+
+
+def _computed_share(
+    db: sqlite_utils.Database, survey_id: int, key: str, codes: list[str]
+) -> SurveyShare | None:
+    share = share_in(load_survey(db, survey_id), key, codes)
     if share is not None:
         return share
-    return _kept_share(db, survey_id, question_key, codes)
+    return _kept_share(db, survey_id, key, codes)
+
+
+def _as_stored(share: SurveyShare | None) -> dict[str, Any] | None:
+    if share is None:
+        return None
+    stored = dataclasses.asdict(share)
+    stored["first_day"] = share.first_day.isoformat()
+    stored["last_day"] = share.last_day.isoformat()
+    return stored
+
+
+def _from_stored(stored: dict[str, Any]) -> SurveyShare:
+    return SurveyShare(
+        **{
+            **stored,
+            "first_day": date.fromisoformat(stored["first_day"]),
+            "last_day": date.fromisoformat(stored["last_day"]),
+        }
+    )
 
 
 def _kept_share(
