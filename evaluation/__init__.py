@@ -11,8 +11,11 @@ from flask import Blueprint, Flask
 
 def init_app(app: Flask) -> None:
     """Register the evaluation pages."""
-    from . import indicator_views, theory_views  # noqa: F401 (routes of views.bp)
-    from . import wave_views  # survey waves compared (issue 12 §3)
+    from . import (  # noqa: F401 (routes of views.bp)
+        indicator_views,
+        theory_views,
+        wave_views,  # survey waves compared (issue 12 §3)
+    )
     from .views import bp
 
     app.register_blueprint(bp)
